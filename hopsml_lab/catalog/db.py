@@ -1,0 +1,111 @@
+"""Connecting to the catalog database and keeping its schema current."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+_WRITE = "hopsml_write"
+_migrate_lock = threading.Lock()
+
+
+class CatalogError(Exception):
+    """The catalog cannot be reached or is not in a usable state."""
+
+
+def _sqlite_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not pysqlite, issue BEGIN (see "begin" below).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=60000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        # A writer takes the write lock up front: two kernels writing at once then
+        # queue on busy_timeout instead of failing with "database is locked" when a
+        # read transaction tries to turn into a write one.
+        immediate = connection.get_execution_options().get(_WRITE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+class Database:
+    """An engine for reads, one for writes, and the schema migrated to head."""
+
+    def __init__(self, url: str, migrate: bool = True) -> None:
+        self.url = url
+        backend = make_url(url).get_backend_name()
+        if backend == "sqlite":
+            self.engine = _sqlite_engine(url)
+        elif backend == "postgresql":
+            if make_url(url).drivername == "postgresql":
+                url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+            self.engine = create_engine(url, pool_pre_ping=True)
+        else:
+            raise CatalogError(f"the catalog runs on sqlite or postgresql, not {backend}")
+        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        self._write = sessionmaker(
+            self.engine.execution_options(**{_WRITE: True}), expire_on_commit=False
+        )
+        if migrate:
+            self.migrate()
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        with self._read() as session:
+            yield session
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A transaction that commits on success and rolls back on any error."""
+        with self._write() as session, session.begin():
+            yield session
+
+    def current_revision(self) -> str | None:
+        with self.engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+
+    def migrate(self) -> None:
+        config = alembic_config()
+        head = ScriptDirectory.from_config(config).get_current_head()
+        if self.current_revision() == head:
+            return
+        with _migrate_lock, self.engine.execution_options(**{_WRITE: True}).begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # Two kernels starting at once: one migrates, the other waits.
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7242019)")
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config

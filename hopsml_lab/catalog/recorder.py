@@ -1,0 +1,198 @@
+"""Writing experiments, trials, params and metric points to the catalog.
+
+Only the driver (the kernel) writes here; executors write files and report back.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+import time
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+
+from .db import Database
+from .orm import Experiment, ExperimentMetric, MetricPoint, Param, Project, Trial
+from .records import ExperimentStatus, TrialStatus
+
+
+class UnknownExperimentError(LookupError):
+    """No experiment with that id in the catalog."""
+
+
+def new_experiment_id(now: float | None = None) -> str:
+    """Sortable and readable: ``20261125-143015-3fa9c1``."""
+    stamp = datetime.fromtimestamp(now or time.time(), tz=timezone.utc)
+    return f"{stamp:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
+
+
+def numeric_results(results: Mapping[str, Any]) -> dict[str, float]:
+    """The finite numbers among a trial's results (file names and such are left out)."""
+    numbers = {}
+    for key, value in results.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        if math.isfinite(value):
+            numbers[key] = float(value)
+    return numbers
+
+
+def _param_number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+class ExperimentRecorder:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def ensure_project(self, name: str, root: str) -> int:
+        with self.db.writing() as session:
+            project = session.scalars(select(Project).where(Project.name == name)).first()
+            if project is None:
+                project = Project(name=name, root=root, created_at=time.time())
+                session.add(project)
+                session.flush()
+            elif project.root != root:
+                project.root = root
+            return project.id
+
+    def create_experiment(
+        self,
+        project_id: int,
+        name: str,
+        kind: str,
+        user: str,
+        logdir: str,
+        experiment_id: str | None = None,
+        description: str | None = None,
+        metric_key: str | None = None,
+        direction: str = "MAX",
+        notebook: str | None = None,
+    ) -> str:
+        now = time.time()
+        experiment_id = experiment_id or new_experiment_id(now)
+        with self.db.writing() as session:
+            session.add(
+                Experiment(
+                    id=experiment_id,
+                    project_id=project_id,
+                    name=name,
+                    kind=kind,
+                    status=ExperimentStatus.RUNNING.value,
+                    user=user,
+                    description=description,
+                    metric_key=metric_key,
+                    direction=direction,
+                    logdir=logdir,
+                    notebook=notebook,
+                    trial_count=0,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        return experiment_id
+
+    def start_trial(
+        self, experiment_id: str, key: str, params: Mapping[str, Any], logdir: str
+    ) -> int:
+        now = time.time()
+        with self.db.writing() as session:
+            experiment = session.get(Experiment, experiment_id)
+            if experiment is None:
+                raise UnknownExperimentError(f"no experiment {experiment_id!r} in the catalog")
+            trial = Trial(
+                experiment_id=experiment_id,
+                key=key,
+                status=TrialStatus.RUNNING.value,
+                params=dict(params),
+                results={},
+                logdir=logdir,
+                started_at=now,
+            )
+            session.add(trial)
+            session.flush()
+            session.add_all(
+                Param(trial_id=trial.id, name=k, value=repr(v), number=_param_number(v))
+                for k, v in params.items()
+            )
+            experiment.trial_count += 1
+            experiment.updated_at = now
+            return trial.id
+
+    def finish_trial(
+        self,
+        trial_id: int,
+        status: TrialStatus,
+        results: Mapping[str, Any] | None = None,
+        metric_value: float | None = None,
+        error: str | None = None,
+        duration_s: float | None = None,
+    ) -> None:
+        now = time.time()
+        with self.db.writing() as session:
+            trial = session.get(Trial, trial_id)
+            if trial is None:
+                raise LookupError(f"no trial {trial_id} in the catalog")
+            trial.status = status.value
+            trial.results = dict(results or {})
+            trial.metric_value = metric_value
+            trial.error = error
+            trial.finished_at = now
+            trial.duration_s = duration_s
+            trial.experiment.updated_at = now
+
+    def add_metric_points(
+        self, trial_id: int, points: Iterable[tuple[str, int, float, float]]
+    ) -> int:
+        """Store ``(name, step, value, timestamp)`` points in one batch."""
+        rows = [
+            {"trial_id": trial_id, "name": n, "step": s, "value": v, "timestamp": t}
+            for n, s, v, t in points
+        ]
+        if rows:
+            with self.db.writing() as session:
+                session.execute(insert(MetricPoint), rows)
+        return len(rows)
+
+    def finish_experiment(self, experiment_id: str, status: ExperimentStatus) -> None:
+        """Close the experiment and rank its trials by its metric."""
+        now = time.time()
+        with self.db.writing() as session:
+            experiment = session.get(Experiment, experiment_id)
+            if experiment is None:
+                raise UnknownExperimentError(f"no experiment {experiment_id!r} in the catalog")
+            best = best_trial(experiment.trials, experiment.direction)
+            experiment.status = status.value
+            experiment.finished_at = now
+            experiment.updated_at = now
+            experiment.duration_s = now - experiment.created_at
+            experiment.best_trial = best.key if best else None
+            experiment.metric_value = best.metric_value if best else None
+            session.execute(
+                delete(ExperimentMetric).where(ExperimentMetric.experiment_id == experiment_id)
+            )
+            if best is not None:
+                session.add_all(
+                    ExperimentMetric(
+                        experiment_id=experiment_id,
+                        name=name,
+                        value=value,
+                        project_id=experiment.project_id,
+                    )
+                    for name, value in numeric_results(best.results).items()
+                )
+
+
+def best_trial(trials: Iterable[Trial], direction: str) -> Trial | None:
+    """The finished trial with the best metric; a lone finished trial without one."""
+    finished = [t for t in trials if t.status == TrialStatus.FINISHED.value]
+    ranked = [t for t in finished if t.metric_value is not None]
+    if ranked:
+        pick = max if direction == "MAX" else min
+        return pick(ranked, key=lambda t: t.metric_value or 0.0)
+    return finished[0] if len(finished) == 1 else None

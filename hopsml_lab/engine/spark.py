@@ -1,0 +1,65 @@
+"""The SparkSession HopsML Lab runs trials on, created once per kernel."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from typing import TYPE_CHECKING
+
+from ..settings import Settings
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+
+class SparkEngine:
+    """Owns one SparkSession built from the settings, made on first use.
+
+    >>> engine = SparkEngine(Settings.from_env())
+    >>> engine.session().sparkContext.master  # doctest: +SKIP
+    'local[*]'
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._session: SparkSession | None = None
+        self._lock = threading.Lock()
+
+    def session(self) -> SparkSession:
+        with self._lock:
+            if self._session is None or self._session.sparkContext._jsc is None:
+                self._session = self._build()
+            return self._session
+
+    def _build(self) -> SparkSession:
+        from pyspark.sql import SparkSession
+
+        # Executors must run the kernel's own interpreter, or they miss its packages.
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+        master = self.settings.spark_master
+        local = master.startswith("local")
+        if local:
+            # Spark's UI and block manager bind to SPARK_LOCAL_IP (0.0.0.0 otherwise).
+            os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        builder = SparkSession.builder.master(master).appName(
+            f"hopsml-lab:{self.settings.project_name}"
+        )
+        defaults = {
+            "spark.ui.showConsoleProgress": "false",
+            "spark.python.worker.reuse": "true",
+            "spark.sql.execution.arrow.pyspark.enabled": "true",
+        }
+        if local:
+            defaults["spark.driver.host"] = "127.0.0.1"
+            defaults["spark.driver.bindAddress"] = "127.0.0.1"
+        for key, value in {**defaults, **self.settings.spark_conf}.items():
+            builder = builder.config(key, value)
+        return builder.getOrCreate()
+
+    def stop(self) -> None:
+        with self._lock:
+            if self._session is not None:
+                self._session.stop()
+                self._session = None

@@ -1,0 +1,108 @@
+"""Running one trial inside a Spark task: call the function, keep its output."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import math
+import sys
+import time
+import traceback
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..store import Store
+from .context import TrialContext, enter_trial, leave_trial
+
+
+@dataclass(frozen=True)
+class TrialSpec:
+    key: str
+    params: Mapping[str, Any]
+    logdir: str  # relative to the project root
+
+
+@dataclass
+class TrialOutcome:
+    key: str
+    ok: bool
+    results: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+    started_at: float = 0.0
+    duration_s: float = 0.0
+    stdout: str = ""
+
+
+class _Tee(io.TextIOBase):
+    """Keeps what a trial prints and still passes it to the executor's own stream."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.buffer_text = io.StringIO()
+
+    def write(self, text: str) -> int:
+        self.buffer_text.write(text)
+        with contextlib.suppress(Exception):
+            self.stream.write(text)
+        return len(text)
+
+    def flush(self) -> None:
+        with contextlib.suppress(Exception):
+            self.stream.flush()
+
+
+def normalise_results(returned: Any) -> dict[str, Any]:
+    """A number becomes {'metric': n}; a dict is kept; None is {} (as hops does)."""
+    if returned is None:
+        return {}
+    if isinstance(returned, Mapping):
+        return {str(k): _jsonable(v) for k, v in returned.items()}
+    if isinstance(returned, (int, float)) and not isinstance(returned, bool):
+        return {"metric": _jsonable(returned)}
+    if hasattr(returned, "item"):  # numpy / tensor scalars
+        return {"metric": _jsonable(returned.item())}
+    raise TypeError(
+        f"the train function returned {type(returned).__name__}: return a number or a "
+        "dict of metrics (and file names)"
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        with contextlib.suppress(Exception):
+            value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    try:
+        json.dumps(value)
+        return value
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def run_trial(
+    fn: Callable[..., Any], spec: TrialSpec, store: Store, experiment_id: str
+) -> TrialOutcome:
+    """Call ``fn(**spec.params)`` with output captured; never raises for the trial's errors."""
+    store.makedirs(spec.logdir)
+    out, err = _Tee(sys.stdout), _Tee(sys.stderr)
+    token = enter_trial(TrialContext(experiment_id, spec.key, spec.logdir, store))
+    started = time.time()
+    outcome = TrialOutcome(key=spec.key, ok=False, started_at=started)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            outcome.results = normalise_results(fn(**spec.params))
+        outcome.ok = True
+    except Exception:
+        outcome.error = traceback.format_exc()
+    finally:
+        leave_trial(token)
+        outcome.duration_s = time.time() - started
+    outcome.stdout = out.buffer_text.getvalue()
+    store.write_text(f"{spec.logdir}/stdout.log", outcome.stdout)
+    store.write_text(f"{spec.logdir}/stderr.log", err.buffer_text.getvalue())
+    document = {"params": dict(spec.params), "results": outcome.results, "error": outcome.error}
+    store.write_text(f"{spec.logdir}/trial.json", json.dumps(document, indent=2, default=str))
+    return outcome

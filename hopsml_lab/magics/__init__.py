@@ -1,0 +1,11 @@
+"""IPython magics: parse arguments, call the Python API, show the result."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def load_magics(ipython: Any) -> None:
+    from .experiment import ExperimentMagics
+
+    ipython.register_magics(ExperimentMagics)

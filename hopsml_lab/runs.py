@@ -1,0 +1,184 @@
+"""One experiment from start to end: catalog rows, folders, trials on Spark, results."""
+
+from __future__ import annotations
+
+import getpass
+import html
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .catalog import ExperimentStatus, TrialStatus, new_experiment_id
+from .engine.runner import TrialsCancelled
+from .engine.trial import TrialOutcome, TrialSpec
+from .lab import Lab
+
+
+class ExperimentError(ValueError):
+    """An experiment was asked for in a way that cannot run; the message says why."""
+
+
+@dataclass
+class TrialResult:
+    key: str
+    params: dict[str, Any]
+    status: str
+    results: dict[str, Any]
+    metric: float | None
+    duration_s: float
+    error: str | None
+    logdir: str
+
+
+@dataclass
+class ExperimentResult:
+    """What a finished experiment hands back; shows itself as a table in a notebook."""
+
+    id: str
+    name: str
+    status: str
+    logdir: str
+    metric_key: str | None
+    duration_s: float
+    trials: list[TrialResult] = field(default_factory=list)
+    best: TrialResult | None = None
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            "<tr>"
+            f"<td>{html.escape(t.key)}</td><td>{html.escape(t.status)}</td>"
+            f"<td>{html.escape(_short(t.params))}</td>"
+            f"<td>{html.escape(_short(t.results))}</td><td>{t.duration_s:.2f} s</td>"
+            "</tr>"
+            for t in self.trials
+        )
+        failed = "".join(
+            f"<details><summary>{html.escape(t.key)} failed</summary>"
+            f"<pre>{html.escape(t.error or '')}</pre></details>"
+            for t in self.trials
+            if t.error
+        )
+        return (
+            f"<div class='hopsml-experiment-result' data-experiment-id='{html.escape(self.id)}'>"
+            f"<b>Experiment {html.escape(self.name)}</b> ({html.escape(self.id)}): "
+            f"{html.escape(self.status)} in {self.duration_s:.2f} s<br>"
+            f"<code>{html.escape(self.logdir)}</code>"
+            "<table><tr><th>trial</th><th>status</th><th>params</th><th>results</th>"
+            f"<th>duration</th></tr>{rows}</table>{failed}</div>"
+        )
+
+    def __repr__(self) -> str:
+        return f"ExperimentResult(id={self.id!r}, name={self.name!r}, status={self.status!r})"
+
+
+def _short(values: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in values.items())
+
+
+def pick_metric(results: dict[str, Any], metric_key: str | None) -> float | None:
+    """The number that ranks a trial: ``metric_key``'s value, or a lone number."""
+    if metric_key is not None:
+        value = results.get(metric_key)
+        return float(value) if isinstance(value, (int, float)) else None
+    numbers = [v for v in results.values() if isinstance(v, (int, float))]
+    return float(numbers[0]) if len(numbers) == 1 else None
+
+
+def run_experiment(
+    lab: Lab,
+    fn: Callable[..., Any],
+    param_sets: Sequence[dict[str, Any]],
+    name: str,
+    kind: str,
+    description: str | None = None,
+    metric_key: str | None = None,
+    direction: str = "MAX",
+) -> ExperimentResult:
+    """Record an experiment, run one trial per parameter set on Spark, record outcomes."""
+    if not callable(fn):
+        raise ExperimentError(f"the train function must be callable, not {type(fn).__name__}")
+    if not param_sets:
+        raise ExperimentError("no trials to run: give at least one set of parameters")
+    experiment_id = new_experiment_id()
+    logdir = f"Experiments/{experiment_id}"
+    lab.store.makedirs(logdir)
+    lab.recorder.create_experiment(
+        lab.project_id,
+        name=name,
+        kind=kind,
+        user=getpass.getuser(),
+        logdir=lab.store.url(logdir),
+        experiment_id=experiment_id,
+        description=description,
+        metric_key=metric_key,
+        direction=direction,
+        notebook=os.environ.get("JPY_SESSION_NAME"),
+    )
+    specs = [
+        TrialSpec(key=f"trial_{i}", params=params, logdir=f"{logdir}/trial_{i}")
+        for i, params in enumerate(param_sets)
+    ]
+    trial_ids = {
+        s.key: lab.recorder.start_trial(experiment_id, s.key, s.params, lab.store.url(s.logdir))
+        for s in specs
+    }
+    started = time.time()
+    status = ExperimentStatus.FINISHED
+    try:
+        outcomes = lab.runner.run(fn, specs, lab.store, experiment_id)
+    except TrialsCancelled:
+        outcomes, status = [], ExperimentStatus.KILLED
+    except BaseException:
+        lab.recorder.finish_experiment(experiment_id, ExperimentStatus.FAILED)
+        raise
+    by_key = {o.key: o for o in outcomes}
+    trials = [_record(lab, trial_ids[s.key], s, by_key.get(s.key), metric_key) for s in specs]
+    if status is ExperimentStatus.FINISHED and trials and all(t.error for t in trials):
+        status = ExperimentStatus.FAILED
+    lab.recorder.finish_experiment(experiment_id, status)
+    ranked = [t for t in trials if t.metric is not None]
+    pick = max if direction == "MAX" else min
+    best = pick(ranked, key=lambda t: t.metric or 0.0) if ranked else None
+    return ExperimentResult(
+        id=experiment_id,
+        name=name,
+        status=status.value,
+        logdir=lab.store.url(logdir),
+        metric_key=metric_key,
+        duration_s=time.time() - started,
+        trials=trials,
+        best=best if best else (trials[0] if len(trials) == 1 else None),
+    )
+
+
+def _record(
+    lab: Lab, trial_id: int, spec: TrialSpec, outcome: TrialOutcome | None, metric_key: str | None
+) -> TrialResult:
+    if outcome is None:
+        status, results, error, duration = TrialStatus.STOPPED, {}, "cancelled", 0.0
+    elif outcome.ok:
+        status, results, error = TrialStatus.FINISHED, outcome.results, None
+        duration = outcome.duration_s
+    else:
+        status, results, error = TrialStatus.FAILED, {}, outcome.error
+        duration = outcome.duration_s
+    metric = pick_metric(results, metric_key)
+    if status is TrialStatus.FINISHED and metric_key is not None and metric is None:
+        status = TrialStatus.FAILED
+        error = (
+            f"the train function returned {sorted(results)} but the metric key is "
+            f"{metric_key!r}: return it, or change metric_key"
+        )
+    lab.recorder.finish_trial(trial_id, status, results, metric, error, duration)
+    return TrialResult(
+        key=spec.key,
+        params=dict(spec.params),
+        status=status.value,
+        results=results,
+        metric=metric,
+        duration_s=duration,
+        error=error,
+        logdir=lab.store.url(spec.logdir),
+    )

@@ -1,0 +1,95 @@
+"""The jupyter_server extension: settings from traitlets, routes, change events."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jupyter_server.extension.application import ExtensionApp
+from tornado.ioloop import PeriodicCallback
+from traitlets import Float, Type, Unicode
+
+from ..lab import Lab
+from ..settings import Settings, SettingsError
+from .handlers import ROUTES
+from .service import ExperimentService
+
+EVENT_SCHEMA = Path(__file__).with_name("events") / "experiment-changed.yaml"
+EXPERIMENT_CHANGED = "https://events.hopsml.dev/hopsml_lab/experiment-changed"
+
+
+class HopsMLExtension(ExtensionApp):
+    name = "hopsml_lab"
+
+    project_root = Unicode(
+        None,
+        allow_none=True,
+        config=True,
+        help="Project folder or hdfs:// URL (default: $HOPSML_PROJECT_ROOT, or ~/hopsml/demo).",
+    )
+    project_name = Unicode(None, allow_none=True, config=True, help="Project name.")
+    catalog_url = Unicode(
+        None,
+        allow_none=True,
+        config=True,
+        help="SQLAlchemy URL of the catalog (default: SQLite in the project folder).",
+    )
+    spark_master = Unicode(None, allow_none=True, config=True, help="Spark master URL.")
+    service_class = Type(
+        default_value=ExperimentService,
+        klass=ExperimentService,
+        config=True,
+        help="The service the REST handlers call.",
+    )
+    change_check_interval = Float(
+        1.0, config=True, help="Seconds between checks of the catalog for changed experiments."
+    )
+
+    def initialize_settings(self) -> None:
+        try:
+            settings = Settings.from_env(
+                project_root=self.project_root,
+                project_name=self.project_name,
+                catalog_url=self.catalog_url,
+                spark_master=self.spark_master,
+            )
+        except SettingsError as error:
+            self.log.error("HopsML Lab cannot start: %s", error)
+            raise
+        self.lab = Lab(settings)
+        self.lab.project_id  # noqa: B018 - create the project row and migrate the catalog
+        self.service = self.service_class(self.lab)
+        self.settings.update({"hopsml_service": self.service, "hopsml_lab": self.lab})
+        self.serverapp.event_logger.register_event_schema(EVENT_SCHEMA)
+        self.log.info(
+            "HopsML Lab: project %s at %s, catalog %s",
+            settings.project_name,
+            self.lab.store.url(),
+            settings.resolved_catalog_url(),
+        )
+
+    def initialize_handlers(self) -> None:
+        self.handlers.extend(ROUTES)
+
+    async def _start_jupyter_server_extension(self, serverapp: Any) -> None:
+        self._last_change = self.service.last_change()
+        self._watcher = PeriodicCallback(self._check_changes, self.change_check_interval * 1000)
+        self._watcher.start()
+
+    def _check_changes(self) -> None:
+        change = self.service.last_change()
+        if change == self._last_change:
+            return
+        self._last_change = change
+        data: dict[str, Any] = {
+            "project": self.lab.settings.project_name,
+            "updated_at": change[0],
+            "count": change[1],
+        }
+        self.serverapp.event_logger.emit(schema_id=EXPERIMENT_CHANGED, data=data)
+
+    async def stop_extension(self) -> None:
+        watcher = getattr(self, "_watcher", None)
+        if watcher is not None:
+            watcher.stop()
+        self.lab.db.dispose()

@@ -1,0 +1,86 @@
+"""REST handlers: translate HTTP into typed calls on the experiment service."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from jupyter_server.base.handlers import APIHandler
+from pydantic import BaseModel, ValidationError
+from tornado import web
+
+from ..catalog import BadQueryError, ExperimentQuery, UnknownExperimentError
+from .openapi import openapi_document
+from .service import ExperimentService
+
+API = "/hopsml/api"
+
+
+class HopsMLHandler(APIHandler):
+    """Base of every HopsML handler: every verb needs an authenticated user, and
+    domain errors map to HTTP codes here once (400 bad input, 404 unknown id)."""
+
+    async def prepare(self) -> None:  # type: ignore[override]
+        await super().prepare()
+        # Independent of ServerApp.allow_unauthenticated_access: never serve anonymously.
+        if self.current_user is None:
+            raise web.HTTPError(403, "authentication required")
+
+    @property
+    def service(self) -> ExperimentService:
+        return self.settings["hopsml_service"]
+
+    def finish_model(self, model: BaseModel) -> None:
+        self.set_header("Content-Type", "application/json")
+        self.finish(model.model_dump_json())
+
+    def _handle_request_exception(self, e: BaseException) -> None:
+        status = _STATUS.get(type(e))
+        if status is None and isinstance(e, ValidationError):
+            status = 400
+        if status is None:
+            super()._handle_request_exception(e)
+            return
+        try:
+            raise web.HTTPError(status, _message(e)) from e
+        except web.HTTPError as mapped:
+            super()._handle_request_exception(mapped)
+
+
+_STATUS: dict[type[BaseException], int] = {
+    UnknownExperimentError: 404,
+    BadQueryError: 400,
+}
+
+
+def _message(error: BaseException) -> str:
+    if isinstance(error, ValidationError):
+        return "; ".join(
+            f"{'.'.join(str(p) for p in item['loc'])}: {item['msg']}" for item in error.errors()
+        )
+    return str(error.args[0]) if error.args else str(error)
+
+
+class ExperimentsHandler(HopsMLHandler):
+    def get(self) -> None:
+        raw: dict[str, Any] = {k: self.get_query_argument(k) for k in self.request.query_arguments}
+        query = ExperimentQuery.model_validate(raw)
+        self.finish_model(self.service.list_experiments(query))
+
+
+class ExperimentHandler(HopsMLHandler):
+    def get(self, experiment_id: str) -> None:
+        self.finish_model(self.service.get_experiment(experiment_id))
+
+
+class OpenAPIHandler(HopsMLHandler):
+    def get(self) -> None:
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(openapi_document()))
+
+
+ROUTES: list[tuple[str, type[HopsMLHandler]]] = [
+    (rf"{API}/experiments", ExperimentsHandler),
+    (rf"{API}/experiments/(?P<experiment_id>[^/]+)", ExperimentHandler),
+    (rf"{API}/openapi.json", OpenAPIHandler),
+]

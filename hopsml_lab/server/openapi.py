@@ -1,0 +1,121 @@
+"""The OpenAPI document of the REST API, generated from the pydantic models.
+
+``openapi.json`` beside this file is the committed copy the TypeScript types are
+generated from; a test keeps it equal to what this module generates.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+from pydantic.json_schema import models_json_schema
+
+from ..catalog import ExperimentDetail, ExperimentPage, ExperimentQuery
+
+DOCUMENT = Path(__file__).with_name("openapi.json")
+_REF = "#/components/schemas/{model}"
+API_VERSION = "1.0.0"  # of the REST API, not of the package
+
+
+class ErrorBody(BaseModel):
+    message: str = Field(description="What went wrong and what to change.")
+    reason: str | None = None
+
+
+def _json(ref: str, description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}},
+    }
+
+
+def _error(description: str) -> dict[str, Any]:
+    return _json("ErrorBody", description)
+
+
+def _query_parameters() -> list[dict[str, Any]]:
+    schema = ExperimentQuery.model_json_schema(ref_template=_REF)
+    defs = schema.get("$defs", {})
+    parameters = []
+    for name, prop in schema["properties"].items():
+        prop = dict(prop)
+        description = prop.pop("description", None)
+        prop.pop("title", None)
+        if "anyOf" in prop:  # Optional[...]: document the non-null alternative
+            options = [o for o in prop.pop("anyOf") if o.get("type") != "null"]
+            prop.update(options[0])
+        if "$ref" in prop:
+            prop = {k: v for k, v in defs[prop["$ref"].rsplit("/", 1)[1]].items() if k != "title"}
+        parameter: dict[str, Any] = {"name": name, "in": "query", "required": False, "schema": prop}
+        if description:
+            parameter["description"] = description
+        parameters.append(parameter)
+    return parameters
+
+
+@cache
+def openapi_document() -> dict[str, Any]:
+    _, schemas = models_json_schema(
+        [(m, "serialization") for m in (ExperimentPage, ExperimentDetail, ErrorBody)],
+        ref_template=_REF,
+    )
+    forbidden = _error("Not authenticated: send the Jupyter token or log in.")
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "HopsML Lab",
+            "version": API_VERSION,
+            "description": "REST API of the HopsML Lab Jupyter server extension. Every "
+            "route needs Jupyter's authentication (token or login cookie).",
+        },
+        "paths": {
+            "/hopsml/api/experiments": {
+                "get": {
+                    "operationId": "listExperiments",
+                    "summary": "Experiments of the project, newest first by default.",
+                    "parameters": _query_parameters(),
+                    "responses": {
+                        "200": _json("ExperimentPage", "A page of experiments."),
+                        "400": _error("A bad query parameter; the message names it."),
+                        "403": forbidden,
+                    },
+                }
+            },
+            "/hopsml/api/experiments/{experiment_id}": {
+                "get": {
+                    "operationId": "getExperiment",
+                    "summary": "One experiment with its trials, params and metrics.",
+                    "parameters": [
+                        {
+                            "name": "experiment_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": {
+                        "200": _json("ExperimentDetail", "The experiment."),
+                        "403": forbidden,
+                        "404": _error("No experiment with that id."),
+                    },
+                }
+            },
+        },
+        "components": {"schemas": schemas["$defs"]},
+    }
+
+
+def write_document(path: Path = DOCUMENT) -> None:
+    path.write_text(render_document())
+
+
+def render_document() -> str:
+    return json.dumps(openapi_document(), indent=2, sort_keys=True) + "\n"
+
+
+if __name__ == "__main__":
+    write_document()

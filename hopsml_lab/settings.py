@@ -1,0 +1,155 @@
+"""One settings object for HopsML Lab, read once and passed down.
+
+Sources, later ones winning: embedded defaults, environment variables, explicit
+overrides (the Jupyter server passes its traitlets config as overrides).
+
+>>> settings = Settings.from_env({"HOPSML_PROJECT_ROOT": "/tmp/demo"})
+>>> settings.project_root
+'/tmp/demo'
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+ENV_PROJECT_ROOT = "HOPSML_PROJECT_ROOT"
+ENV_CATALOG_URL = "HOPSML_CATALOG_URL"
+ENV_SPARK_MASTER = "HOPSML_SPARK_MASTER"
+ENV_SPARK_CONF = "HOPSML_SPARK_CONF"
+ENV_PROJECT_NAME = "HOPSML_PROJECT_NAME"
+ENV_HDFS_USER = "HOPSML_HDFS_USER"
+ENV_WEBHDFS_URL = "HOPSML_WEBHDFS_URL"
+
+_SPARK_MASTER = re.compile(
+    r"^(local(\[(\*|\d+)(,\d+)?\])?|local-cluster\[\d+,\d+,\d+\]|spark://[^\s]+"
+    r"|yarn|k8s://[^\s]+|sc://[^\s]+|mesos://[^\s]+)$"
+)
+_PROJECT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+class SettingsError(ValueError):
+    """A setting has a value HopsML Lab cannot use; the message names the setting."""
+
+
+def default_project_root() -> str:
+    return str(Path.home() / "hopsml" / "demo")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the project lives and which services it uses.
+
+    project_root: a local folder, or ``hdfs://`` / ``webhdfs://`` URL.
+    catalog_url: a SQLAlchemy URL; ``None`` means SQLite inside the project root
+    (or in ``~/.hopsml`` when the root is remote).
+    """
+
+    project_root: str = field(default_factory=default_project_root)
+    project_name: str = "demo"
+    catalog_url: str | None = None
+    spark_master: str = "local[*]"
+    spark_conf: Mapping[str, str] = field(default_factory=dict)
+    hdfs_user: str | None = None
+    webhdfs_url: str | None = None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        if env.get(ENV_PROJECT_ROOT):
+            values["project_root"] = env[ENV_PROJECT_ROOT]
+        if env.get(ENV_PROJECT_NAME):
+            values["project_name"] = env[ENV_PROJECT_NAME]
+        if env.get(ENV_CATALOG_URL):
+            values["catalog_url"] = env[ENV_CATALOG_URL]
+        if env.get(ENV_SPARK_MASTER):
+            values["spark_master"] = env[ENV_SPARK_MASTER]
+        if env.get(ENV_SPARK_CONF):
+            values["spark_conf"] = parse_spark_conf(env[ENV_SPARK_CONF], ENV_SPARK_CONF)
+        if env.get(ENV_HDFS_USER):
+            values["hdfs_user"] = env[ENV_HDFS_USER]
+        if env.get(ENV_WEBHDFS_URL):
+            values["webhdfs_url"] = env[ENV_WEBHDFS_URL]
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values).validated()
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        return replace(self, **overrides).validated()
+
+    @property
+    def is_remote_store(self) -> bool:
+        return urlparse(self.project_root).scheme in ("hdfs", "webhdfs")
+
+    def resolved_catalog_url(self) -> str:
+        if self.catalog_url:
+            return self.catalog_url
+        base = Path.home() / ".hopsml" if self.is_remote_store else Path(self.project_root)
+        return f"sqlite:///{base / 'catalog.db'}"
+
+    def validated(self) -> Settings:
+        root = self.project_root
+        scheme = urlparse(root).scheme
+        if scheme not in ("", "file", "hdfs", "webhdfs") or not root.strip():
+            raise SettingsError(
+                f"{ENV_PROJECT_ROOT}={root!r}: use a local folder, or an hdfs:// or webhdfs:// URL"
+            )
+        if scheme == "hdfs" and not self.webhdfs_url:
+            # hdfs://namenode:8020 speaks RPC; the WebHDFS gateway is a separate address.
+            raise SettingsError(
+                f"{ENV_PROJECT_ROOT}={root!r} is an hdfs:// URL: also set "
+                f"{ENV_WEBHDFS_URL} to the namenode's WebHDFS address "
+                "(for example http://namenode:9870), or use a webhdfs:// URL"
+            )
+        if not _PROJECT_NAME.match(self.project_name):
+            raise SettingsError(
+                f"{ENV_PROJECT_NAME}={self.project_name!r}: use 1-64 letters, digits, "
+                "'.', '_' or '-', starting with a letter or digit"
+            )
+        if self.catalog_url is not None:
+            check_catalog_url(self.catalog_url)
+        if not _SPARK_MASTER.match(self.spark_master):
+            raise SettingsError(
+                f"{ENV_SPARK_MASTER}={self.spark_master!r}: use local[*], local[N], "
+                "spark://host:port, yarn, k8s://https://host:port or sc://host:port"
+            )
+        return self
+
+
+def check_catalog_url(url: str) -> None:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError as error:
+        raise SettingsError(
+            f"{ENV_CATALOG_URL}={url!r} is not a database URL: use sqlite:///path/catalog.db "
+            "or postgresql://user:password@host:5432/dbname"
+        ) from error
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise SettingsError(
+            f"{ENV_CATALOG_URL}={url!r}: the catalog runs on sqlite or postgresql, "
+            f"not {parsed.get_backend_name()}"
+        )
+
+
+def parse_spark_conf(text: str, setting: str) -> dict[str, str]:
+    """Parse ``key=value`` pairs separated by commas or newlines."""
+    conf: dict[str, str] = {}
+    for raw in re.split(r"[,\n]", text):
+        item = raw.strip()
+        if not item:
+            continue
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip().startswith("spark."):
+            raise SettingsError(
+                f"{setting}: {item!r} is not a 'spark.key=value' pair (separate pairs with commas)"
+            )
+        conf[key.strip()] = value.strip()
+    return conf

@@ -1,0 +1,79 @@
+/**
+ * The typed HopsML REST client: the only place that speaks HTTP.
+ * Shapes come from the server's OpenAPI document (src/openapi.ts is generated).
+ */
+import type { components, operations } from './openapi';
+
+type Schemas = components['schemas'];
+export type ExperimentSummary = Schemas['ExperimentSummary'];
+export type ExperimentDetail = Schemas['ExperimentDetail'];
+export type ExperimentPage = Schemas['ExperimentPage'];
+export type TrialRecord = Schemas['TrialRecord'];
+export type MetricSeries = Schemas['MetricSeries'];
+export type ExperimentStatus = Schemas['ExperimentStatus'];
+export type ListQuery = NonNullable<
+  operations['listExperiments']['parameters']['query']
+>;
+
+/** Sends a request to a path under the Jupyter server's base URL. */
+export type Requester = (path: string, init?: RequestInit) => Promise<Response>;
+
+/** An HTTP error from the HopsML API, with the server's message. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly reason: string | null = null
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export const API_BASE = 'hopsml/api';
+
+export class HopsMLClient {
+  constructor(private readonly request: Requester) {}
+
+  listExperiments(query: ListQuery = {}): Promise<ExperimentPage> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined && value !== null && value !== '') {
+        params.set(key, String(value));
+      }
+    }
+    const search = params.toString();
+    return this.getJson<ExperimentPage>(
+      `${API_BASE}/experiments${search ? `?${search}` : ''}`
+    );
+  }
+
+  getExperiment(id: string): Promise<ExperimentDetail> {
+    return this.getJson<ExperimentDetail>(
+      `${API_BASE}/experiments/${encodeURIComponent(id)}`
+    );
+  }
+
+  private async getJson<T>(path: string): Promise<T> {
+    const response = await this.request(path, { method: 'GET' });
+    if (!response.ok) {
+      throw await toApiError(response);
+    }
+    return (await response.json()) as T;
+  }
+}
+
+async function toApiError(response: Response): Promise<ApiError> {
+  let message = `${response.status} ${response.statusText}`;
+  let reason: string | null = null;
+  try {
+    const body = (await response.json()) as Partial<Schemas['ErrorBody']>;
+    if (typeof body.message === 'string' && body.message) {
+      message = body.message;
+    }
+    reason = body.reason ?? null;
+  } catch {
+    // not a JSON body: keep the status line
+  }
+  return new ApiError(response.status, message, reason);
+}

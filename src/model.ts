@@ -1,0 +1,142 @@
+/** State of the experiment views; views read it and redraw on `changed`. */
+import { ISignal, Signal } from '@lumino/signaling';
+
+import {
+  ExperimentDetail,
+  ExperimentSummary,
+  HopsMLClient,
+  ListQuery
+} from './api';
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The experiment list of the sidebar: filters, sort, pages loaded so far. */
+export class ExperimentListModel {
+  constructor(
+    private readonly client: HopsMLClient,
+    private readonly pageSize = 50
+  ) {}
+
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+  get experiments(): readonly ExperimentSummary[] {
+    return this._experiments;
+  }
+  get total(): number {
+    return this._total;
+  }
+  get hasMore(): boolean {
+    return this._nextToken !== null;
+  }
+  get loading(): boolean {
+    return this._loading;
+  }
+  get error(): string | null {
+    return this._error;
+  }
+  get query(): Readonly<ListQuery> {
+    return this._query;
+  }
+
+  /** Change filters or sort and load the first page again. */
+  setQuery(change: Partial<ListQuery>): Promise<void> {
+    this._query = { ...this._query, ...change, next_token: undefined };
+    return this.refresh();
+  }
+
+  /** Reload from the first page, keeping as many rows as were shown. */
+  async refresh(): Promise<void> {
+    const generation = ++this._generation;
+    const limit = Math.min(500, Math.max(this.pageSize, this._experiments.length));
+    await this.load(generation, { ...this._query, limit }, false);
+  }
+
+  async loadMore(): Promise<void> {
+    if (this._nextToken === null || this._loading) {
+      return;
+    }
+    const generation = ++this._generation;
+    await this.load(
+      generation,
+      { ...this._query, limit: this.pageSize, next_token: this._nextToken },
+      true
+    );
+  }
+
+  private async load(generation: number, query: ListQuery, append: boolean) {
+    this._loading = true;
+    this._changed.emit();
+    try {
+      const page = await this.client.listExperiments(query);
+      if (generation !== this._generation) {
+        return; // a newer request superseded this one
+      }
+      this._experiments = append
+        ? [...this._experiments, ...page.experiments]
+        : page.experiments;
+      this._total = page.total;
+      this._nextToken = page.next_token;
+      this._error = null;
+    } catch (error) {
+      if (generation === this._generation) {
+        this._error = describe(error);
+      }
+    } finally {
+      if (generation === this._generation) {
+        this._loading = false;
+        this._changed.emit();
+      }
+    }
+  }
+
+  private _experiments: ExperimentSummary[] = [];
+  private _total = 0;
+  private _nextToken: string | null = null;
+  private _loading = false;
+  private _error: string | null = null;
+  private _generation = 0;
+  private _query: ListQuery = { sort: '-created_at' };
+  private _changed = new Signal<this, void>(this);
+}
+
+/** One experiment shown in the main area. */
+export class ExperimentDetailModel {
+  constructor(
+    private readonly client: HopsMLClient,
+    readonly id: string
+  ) {}
+
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+  get detail(): ExperimentDetail | null {
+    return this._detail;
+  }
+  get error(): string | null {
+    return this._error;
+  }
+
+  async refresh(): Promise<void> {
+    const generation = ++this._generation;
+    try {
+      const detail = await this.client.getExperiment(this.id);
+      if (generation === this._generation) {
+        this._detail = detail;
+        this._error = null;
+      }
+    } catch (error) {
+      if (generation === this._generation) {
+        this._error = describe(error);
+      }
+    }
+    this._changed.emit();
+  }
+
+  private _detail: ExperimentDetail | null = null;
+  private _error: string | null = null;
+  private _generation = 0;
+  private _changed = new Signal<this, void>(this);
+}
