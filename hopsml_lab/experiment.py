@@ -21,9 +21,9 @@ def _param_sets(args_dict: dict[str, list[Any]] | None) -> list[dict[str, Any]]:
     """hops' args_dict: {'lr': [a, b], 'dropout': [c, d]} runs (a, c) and (b, d)."""
     if not args_dict:
         return [{}]
-    lengths = {name: len(values) for name, values in args_dict.items()}
     if any(not isinstance(v, (list, tuple)) for v in args_dict.values()):
         raise ExperimentError("args_dict maps each argument name to a list of values")
+    lengths = {name: len(values) for name, values in args_dict.items()}
     if len(set(lengths.values())) != 1:
         raise ExperimentError(
             f"args_dict lists must have the same length, got {lengths}: "

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import shlex
 from typing import Any
 
 from IPython.core.magic import Magics, cell_magic, magics_class
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import argument, magic_arguments
 from IPython.display import display
 
 from ..experiment import run
@@ -29,7 +30,8 @@ class ExperimentMagics(Magics):
                 ...
                 return {"accuracy": acc}
         """
-        args = parse_argstring(self.experiment, line)
+        # shlex, unlike IPython's parse_argstring, drops the quotes of quoted values.
+        args = self.experiment.parser.parse_args(shlex.split(line))
         try:
             fn = define_cell_function(cell, self.shell.user_ns)
         except CellFunctionError as error:

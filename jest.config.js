@@ -1,0 +1,19 @@
+/**
+ * Jest runs the unit tests of the TypeScript sources (src/__tests__/*.spec.ts)
+ * through ts-jest with tsconfig.test.json (CommonJS, jest types), so the
+ * library build (tsc with tsconfig.json) never sees the tests.
+ *
+ * No transform is needed for node_modules: the "main" of the @lumino/*
+ * packages is a UMD bundle that Node's require loads as it is.
+ */
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/src'],
+  testMatch: ['<rootDir>/src/__tests__/**/*.spec.ts'],
+  moduleFileExtensions: ['ts', 'tsx', 'js', 'json'],
+  transform: {
+    '^.+\\.tsx?$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }]
+  },
+  clearMocks: true
+};

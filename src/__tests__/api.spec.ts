@@ -1,0 +1,215 @@
+import { API_BASE, ApiError, HopsMLClient } from '../api';
+import { FakeRequester, detail, jsonResponse, page } from './fakes';
+
+/** Run `promise`, expect it to reject, and return what it rejected with. */
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the promise to reject');
+}
+
+describe('ApiError', () => {
+  it('is an Error carrying status, message and reason', () => {
+    const error = new ApiError(404, 'No experiment x', 'not_found');
+    expect(error).toBeInstanceOf(Error);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.name).toBe('ApiError');
+    expect(error.status).toBe(404);
+    expect(error.message).toBe('No experiment x');
+    expect(error.reason).toBe('not_found');
+  });
+
+  it('defaults reason to null', () => {
+    expect(new ApiError(500, 'boom').reason).toBeNull();
+  });
+});
+
+describe('HopsMLClient.listExperiments', () => {
+  let requester: FakeRequester;
+  let client: HopsMLClient;
+
+  beforeEach(() => {
+    requester = new FakeRequester();
+    client = new HopsMLClient(requester.request);
+  });
+
+  it('requests the bare collection path with GET when there is no query', async () => {
+    requester.reply(() => jsonResponse(page([])));
+    await client.listExperiments();
+    expect(requester.calls).toHaveLength(1);
+    expect(requester.calls[0].path).toBe(`${API_BASE}/experiments`);
+    expect(requester.calls[0].path).toBe('hopsml/api/experiments');
+    expect(requester.calls[0].init).toEqual({ method: 'GET' });
+  });
+
+  it('builds the query string from the given values', async () => {
+    requester.reply(() => jsonResponse(page([])));
+    await client.listExperiments({
+      sort: '-metric:accuracy',
+      name: 'mnist',
+      status: 'running',
+      user: 'alice',
+      limit: 25
+    });
+    const path = requester.calls[0].path;
+    expect(path.startsWith('hopsml/api/experiments?')).toBe(true);
+    expect(requester.query(0)).toEqual({
+      sort: '-metric:accuracy',
+      name: 'mnist',
+      status: 'running',
+      user: 'alice',
+      limit: '25'
+    });
+  });
+
+  it('drops undefined, null and empty-string values', async () => {
+    requester.reply(() => jsonResponse(page([])));
+    await client.listExperiments({
+      sort: '-created_at',
+      name: '',
+      status: undefined,
+      user: null as unknown as string,
+      limit: 10
+    });
+    expect(requester.query(0)).toEqual({ sort: '-created_at', limit: '10' });
+    expect(requester.calls[0].path).not.toMatch(/name=|status=|user=/);
+  });
+
+  it('keeps a limit of 0 (only empty values are dropped)', async () => {
+    requester.reply(() => jsonResponse(page([])));
+    await client.listExperiments({ limit: 0 });
+    expect(requester.query(0)).toEqual({ limit: '0' });
+  });
+
+  it('leaves out the "?" when every value is empty', async () => {
+    requester.reply(() => jsonResponse(page([])));
+    await client.listExperiments({ name: '', next_token: undefined });
+    expect(requester.calls[0].path).toBe('hopsml/api/experiments');
+  });
+
+  it('passes next_token through, encoded', async () => {
+    requester.reply(() => jsonResponse(page([])));
+    await client.listExperiments({ limit: 50, next_token: 'abc/def+=&x' });
+    expect(requester.query(0)).toEqual({ limit: '50', next_token: 'abc/def+=&x' });
+    // the raw token must not break the query string apart
+    expect(requester.calls[0].path).not.toContain('&x');
+  });
+
+  it('returns the parsed page', async () => {
+    const body = page(['a', 'b'], 'tok-2', 7);
+    requester.reply(() => jsonResponse(body));
+    await expect(client.listExperiments()).resolves.toEqual(body);
+  });
+});
+
+describe('HopsMLClient.getExperiment', () => {
+  let requester: FakeRequester;
+  let client: HopsMLClient;
+
+  beforeEach(() => {
+    requester = new FakeRequester();
+    client = new HopsMLClient(requester.request);
+  });
+
+  it('requests the experiment path with GET and returns the detail', async () => {
+    const body = detail('exp-1');
+    requester.reply(() => jsonResponse(body));
+    await expect(client.getExperiment('exp-1')).resolves.toEqual(body);
+    expect(requester.calls[0].path).toBe('hopsml/api/experiments/exp-1');
+    expect(requester.calls[0].init).toEqual({ method: 'GET' });
+  });
+
+  it('URL-encodes the id', async () => {
+    requester.reply(() => jsonResponse(detail('x')));
+    await client.getExperiment('a b/c?d#e%f');
+    expect(requester.calls[0].path).toBe(
+      'hopsml/api/experiments/a%20b%2Fc%3Fd%23e%25f'
+    );
+  });
+});
+
+describe('HopsMLClient errors', () => {
+  let requester: FakeRequester;
+  let client: HopsMLClient;
+
+  beforeEach(() => {
+    requester = new FakeRequester();
+    client = new HopsMLClient(requester.request);
+  });
+
+  it('turns a JSON error body into an ApiError with status, message and reason', async () => {
+    requester.reply(() =>
+      jsonResponse(
+        { message: 'No experiment named "nope".', reason: 'not_found' },
+        404,
+        'Not Found'
+      )
+    );
+    const error = await rejection(client.getExperiment('nope'));
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({
+      name: 'ApiError',
+      status: 404,
+      message: 'No experiment named "nope".',
+      reason: 'not_found'
+    });
+  });
+
+  it('gives a null reason when the body has none', async () => {
+    requester.reply(() =>
+      jsonResponse({ message: 'limit must be at most 500' }, 400, 'Bad Request')
+    );
+    const error = await rejection(client.listExperiments({ limit: 501 }));
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({
+      status: 400,
+      message: 'limit must be at most 500',
+      reason: null
+    });
+  });
+
+  it('falls back to the status line when the JSON body has no usable message', async () => {
+    requester.reply(() =>
+      jsonResponse({ message: '', reason: 'internal' }, 500, 'Internal Server Error')
+    );
+    const error = await rejection(client.listExperiments());
+    expect(error).toMatchObject({
+      status: 500,
+      message: '500 Internal Server Error',
+      reason: 'internal'
+    });
+  });
+
+  it('falls back to the status line for a non-JSON body', async () => {
+    requester.reply(
+      () =>
+        new Response('<html><body>Bad Gateway</body></html>', {
+          status: 502,
+          statusText: 'Bad Gateway',
+          headers: { 'Content-Type': 'text/html' }
+        })
+    );
+    const error = await rejection(client.getExperiment('exp-1'));
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({
+      status: 502,
+      message: '502 Bad Gateway',
+      reason: null
+    });
+  });
+
+  it('falls back to the status line for an empty body', async () => {
+    requester.reply(() => new Response(null, { status: 403, statusText: 'Forbidden' }));
+    const error = await rejection(client.listExperiments());
+    expect(error).toMatchObject({ status: 403, message: '403 Forbidden', reason: null });
+  });
+
+  it('lets a failing requester reject with its own error', async () => {
+    const failure = new TypeError('Failed to fetch');
+    requester.fail(failure);
+    await expect(client.listExperiments()).rejects.toBe(failure);
+  });
+});

@@ -1,0 +1,81 @@
+"""Real services the tests start: a throwaway PostgreSQL server, a WebHDFS double."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def postgres_bin() -> Path:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not found:
+        raise RuntimeError(
+            "PostgreSQL is not installed: run `make test` (it installs Debian's postgresql)"
+        )
+    return Path(found[-1]).parent
+
+
+@contextmanager
+def postgres_server() -> Iterator[str]:
+    """Start Debian's PostgreSQL on 127.0.0.1 with a temporary data folder; yield its URL."""
+    bin_dir = postgres_bin()
+    base = Path(tempfile.mkdtemp(prefix="hopsml-pg-"))
+    data, sockets = base / "data", base / "sock"
+    sockets.mkdir()
+    as_user: list[str] = []
+    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+        shutil.chown(base, "postgres")
+        shutil.chown(sockets, "postgres")
+        as_user = ["runuser", "-u", "postgres", "--"]
+    port = free_port()
+
+    def run(*args: str) -> None:
+        subprocess.run([*as_user, *args], check=True, capture_output=True, cwd=base)
+
+    run(str(bin_dir / "initdb"), "-D", str(data), "-U", "hopsml", "--auth=trust", "-E", "UTF8")
+    run(
+        str(bin_dir / "pg_ctl"),
+        "-D",
+        str(data),
+        "-l",
+        str(base / "server.log"),
+        "-w",
+        "-o",
+        f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={sockets}"
+        " -c fsync=off -c full_page_writes=off",
+        "start",
+    )
+    try:
+        run(str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "hopsml", "hopsml")
+        yield f"postgresql://hopsml@127.0.0.1:{port}/hopsml"
+    finally:
+        subprocess.run(
+            [*as_user, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+            capture_output=True,
+            cwd=base,
+        )
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def wait_for_port(port: int, timeout: float = 30.0) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port}")

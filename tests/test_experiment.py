@@ -1,0 +1,121 @@
+"""Experiments on the real shared Spark session: files on the store, rows in the catalog."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from hopsml_lab import experiment
+from hopsml_lab.catalog import ExperimentQuery
+from hopsml_lab.engine.context import current_trial
+from hopsml_lab.lab import Lab
+
+
+def test_launch_runs_the_function_as_a_spark_task(lab: Lab, project_root: Path) -> None:
+    driver_pid = os.getpid()
+
+    def train(lr: float = 0.1) -> dict[str, object]:
+        import os
+
+        print("training with", lr)
+        return {"accuracy": 0.5 + lr, "pid": os.getpid(), "plot": "curve.png"}
+
+    logdir, results = experiment.launch(train, name="first", description="smoke")
+    assert results["accuracy"] == pytest.approx(0.6)
+    assert results["pid"] != driver_pid  # it ran in a Spark Python worker
+    folder = Path(logdir)
+    assert folder.parent == project_root / "Experiments"
+    trial = folder / "trial_0"
+    assert "training with 0.1" in (trial / "stdout.log").read_text()
+    assert json.loads((trial / "trial.json").read_text())["results"]["accuracy"] == 0.6
+
+    page = lab.queries.list_experiments("demo", ExperimentQuery())
+    assert [e.name for e in page.experiments] == ["first"]
+    detail = lab.queries.get_experiment(page.experiments[0].id)
+    assert detail.status == "finished" and detail.description == "smoke"
+    assert detail.trials[0].results["plot"] == "curve.png"
+    assert detail.trials[0].duration_s is not None
+
+
+def test_args_dict_runs_one_trial_per_entry(lab: Lab) -> None:
+    def train(lr: float, layers: int) -> float:
+        return lr * layers
+
+    result = experiment.run(
+        train, {"lr": [0.1, 0.2, 0.3], "layers": [1, 2, 3]}, name="args", metric_key="metric"
+    )
+    assert [t.params for t in result.trials] == [
+        {"lr": 0.1, "layers": 1},
+        {"lr": 0.2, "layers": 2},
+        {"lr": 0.3, "layers": 3},
+    ]
+    assert result.best is not None and result.best.params == {"lr": 0.3, "layers": 3}
+    detail = lab.queries.get_experiment(result.id)
+    assert detail.best_trial == "trial_2" and detail.metric_value == pytest.approx(0.9)
+
+
+def test_a_failing_trial_is_recorded_with_its_traceback(lab: Lab) -> None:
+    def train(x: int) -> float:
+        if x == 1:
+            raise ValueError("bad x")
+        return float(x)
+
+    result = experiment.run(train, {"x": [0, 1]}, name="partly-failing")
+    statuses = {t.key: t.status for t in result.trials}
+    assert statuses == {"trial_0": "finished", "trial_1": "failed"}
+    detail = lab.queries.get_experiment(result.id)
+    failed = detail.trials[1]
+    assert "ValueError: bad x" in (failed.error or "")
+    assert detail.status == "finished"
+
+
+def test_launch_raises_when_its_only_run_fails(lab: Lab) -> None:
+    def train() -> None:
+        raise RuntimeError("out of memory")
+
+    with pytest.raises(experiment.ExperimentError, match="out of memory"):
+        experiment.launch(train, name="broken")
+    page = lab.queries.list_experiments("demo", ExperimentQuery())
+    assert page.experiments[0].status == "failed"
+
+
+def test_missing_metric_key_fails_the_trial_with_the_fix(lab: Lab) -> None:
+    result = experiment.run(lambda: {"acc": 1.0}, name="wrong-key", metric_key="accuracy")
+    assert result.trials[0].status == "failed"
+    assert "metric key is 'accuracy'" in (result.trials[0].error or "")
+
+
+def test_a_trial_knows_its_own_folder(lab: Lab) -> None:
+    def train() -> dict[str, str]:
+        trial = current_trial()
+        assert trial is not None
+        trial.store.write_text(f"{trial.logdir}/note.txt", "written by the trial")
+        return {"logdir": trial.logdir_url}
+
+    result = experiment.run(train, name="context")
+    logdir = result.trials[0].results["logdir"]
+    assert (Path(logdir) / "note.txt").read_text() == "written by the trial"
+    assert current_trial() is None
+
+
+@pytest.mark.parametrize(
+    ("args_dict", "message"),
+    [
+        ({"lr": [0.1, 0.2], "d": [1]}, "same length"),
+        ({"lr": 0.1}, "list of values"),
+    ],
+)
+def test_bad_args_dict_is_rejected_before_anything_runs(
+    lab: Lab, args_dict: dict, message: str
+) -> None:
+    with pytest.raises(experiment.ExperimentError, match=message):
+        experiment.launch(lambda **kw: 1.0, args_dict)
+    assert lab.queries.list_experiments("demo", ExperimentQuery()).total == 0
+
+
+def test_non_numeric_return_is_a_clear_failure(lab: Lab) -> None:
+    result = experiment.run(lambda: "done", name="string")
+    assert "return a number or a dict" in (result.trials[0].error or "")

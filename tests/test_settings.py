@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hopsml_lab.settings import Settings, SettingsError, parse_spark_conf
+
+
+def test_embedded_defaults_need_no_environment() -> None:
+    settings = Settings.from_env({})
+    assert settings.project_root == str(Path.home() / "hopsml" / "demo")
+    assert settings.spark_master == "local[*]"
+    assert settings.resolved_catalog_url() == (
+        f"sqlite:///{Path.home() / 'hopsml' / 'demo' / 'catalog.db'}"
+    )
+
+
+def test_environment_variables_are_read(tmp_path: Path) -> None:
+    settings = Settings.from_env(
+        {
+            "HOPSML_PROJECT_ROOT": str(tmp_path),
+            "HOPSML_CATALOG_URL": "postgresql://u:p@127.0.0.1:5432/hops",
+            "HOPSML_SPARK_MASTER": "spark://127.0.0.1:7077",
+            "HOPSML_SPARK_CONF": "spark.executor.memory=2g, spark.task.cpus=1",
+            "HOPSML_PROJECT_NAME": "churn",
+        }
+    )
+    assert settings.project_root == str(tmp_path)
+    assert settings.catalog_url == "postgresql://u:p@127.0.0.1:5432/hops"
+    assert settings.spark_master == "spark://127.0.0.1:7077"
+    assert dict(settings.spark_conf) == {"spark.executor.memory": "2g", "spark.task.cpus": "1"}
+    assert settings.project_name == "churn"
+
+
+def test_overrides_win_over_environment(tmp_path: Path) -> None:
+    settings = Settings.from_env({"HOPSML_SPARK_MASTER": "yarn"}, spark_master="local[2]")
+    assert settings.spark_master == "local[2]"
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"HOPSML_SPARK_MASTER": "mars://x"}, "HOPSML_SPARK_MASTER"),
+        ({"HOPSML_CATALOG_URL": "not a url"}, "HOPSML_CATALOG_URL"),
+        ({"HOPSML_CATALOG_URL": "mysql://u@h/db"}, "HOPSML_CATALOG_URL"),
+        ({"HOPSML_PROJECT_ROOT": "s3://bucket/x"}, "HOPSML_PROJECT_ROOT"),
+        ({"HOPSML_PROJECT_ROOT": "hdfs://nn:8020/p"}, "HOPSML_WEBHDFS_URL"),
+        ({"HOPSML_SPARK_CONF": "executor.memory=2g"}, "HOPSML_SPARK_CONF"),
+        ({"HOPSML_PROJECT_NAME": "../etc"}, "HOPSML_PROJECT_NAME"),
+    ],
+)
+def test_a_bad_value_fails_naming_the_setting(env: dict[str, str], named: str) -> None:
+    with pytest.raises(SettingsError, match=named):
+        Settings.from_env(env)
+
+
+def test_remote_store_keeps_the_default_catalog_at_home() -> None:
+    settings = Settings.from_env({"HOPSML_PROJECT_ROOT": "webhdfs://nn:9870/Projects/demo"})
+    assert settings.is_remote_store
+    assert settings.resolved_catalog_url().endswith("/.hopsml/catalog.db")
+
+
+def test_spark_conf_parsing_accepts_newlines() -> None:
+    assert parse_spark_conf("spark.a=1\nspark.b = x=y\n", "X") == {"spark.a": "1", "spark.b": "x=y"}
