@@ -11,7 +11,12 @@ export PATH := $(BIN):$(PATH)
 .PHONY: install lab test test-python test-js test-ui lint system-deps test-system-deps bench \
 	lock clean
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed hopsml_lab/labextension/static/style.js
+
+# Rebuild the labextension when the TypeScript or styles change after installing.
+hopsml_lab/labextension/static/style.js: $(VENV)/.installed $(shell find src style -type f -not -path '*/__tests__/*') tsconfig.json
+	npm run build
+	touch $@
 
 $(VENV)/.installed: pyproject.toml package.json package-lock.json $(CONSTRAINTS)
 	bash scripts/ensure-system-deps.sh build

@@ -65,6 +65,15 @@ async def test_list_experiments_newest_first(jp_fetch, recorder) -> None:
     assert body["total"] == 2 and body["next_token"] is None
 
 
+async def test_jupyterlab_cache_buster_is_ignored(jp_fetch, recorder) -> None:
+    """ServerConnection.makeRequest adds ``&<ms since epoch>`` to every GET."""
+    _record(recorder, "cached", 0.5)
+    response = await jp_fetch(
+        "hopsml", "api", "experiments", params={"sort": "-created_at", "1795583598457": ""}
+    )
+    assert [e["name"] for e in json.loads(response.body)["experiments"]] == ["cached"]
+
+
 async def test_list_experiments_paged_and_sorted_by_metric(jp_fetch, recorder) -> None:
     for name, accuracy in (("a", 0.5), ("b", 0.9), ("c", 0.7)):
         _record(recorder, name, accuracy)

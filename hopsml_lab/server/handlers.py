@@ -63,7 +63,11 @@ def _message(error: BaseException) -> str:
 
 class ExperimentsHandler(HopsMLHandler):
     def get(self) -> None:
-        raw: dict[str, Any] = {k: self.get_query_argument(k) for k in self.request.query_arguments}
+        raw: dict[str, Any] = {
+            key: self.get_query_argument(key)
+            for key in self.request.query_arguments
+            if not _cache_buster(key, self.get_query_argument(key))
+        }
         query = ExperimentQuery.model_validate(raw)
         self.finish_model(self.service.list_experiments(query))
 
@@ -71,6 +75,11 @@ class ExperimentsHandler(HopsMLHandler):
 class ExperimentHandler(HopsMLHandler):
     def get(self, experiment_id: str) -> None:
         self.finish_model(self.service.get_experiment(experiment_id))
+
+
+def _cache_buster(key: str, value: str | None) -> bool:
+    """JupyterLab's ServerConnection appends ``&<milliseconds>`` to every GET."""
+    return key.isdigit() and not value
 
 
 class OpenAPIHandler(HopsMLHandler):

@@ -134,7 +134,9 @@ function ExperimentList(props: IListProps): JSX.Element {
       </form>
       {model.error && <div className="hopsml-Error">{model.error}</div>}
       <div className="hopsml-ExperimentList-count">
-        {model.loading ? 'Loading…' : `${model.total} experiments`}
+        {model.loading
+          ? 'Loading…'
+          : `${model.total} experiment${model.total === 1 ? '' : 's'}`}
       </div>
       <ul className="hopsml-ExperimentList-items">
         {model.experiments.map(e => (

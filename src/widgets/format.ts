@@ -22,7 +22,7 @@ export function formatDuration(seconds: number | null | undefined): string {
 
 export function formatValue(value: unknown): string {
   if (typeof value === 'number') {
-    return Number.isInteger(value) ? String(value) : value.toPrecision(4);
+    return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
   }
   if (value === null || value === undefined) {
     return '';

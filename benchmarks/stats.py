@@ -1,0 +1,47 @@
+"""Timing helpers shared by the benchmarks."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass
+class Timing:
+    label: str
+    samples_ms: list[float]
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.samples_ms)
+
+    @property
+    def p95(self) -> float:
+        ordered = sorted(self.samples_ms)
+        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+    def line(self) -> str:
+        return (
+            f"  {self.label:<58} p50 {self.p50:9.1f} ms   p95 {self.p95:9.1f} ms"
+            f"   (n={len(self.samples_ms)})"
+        )
+
+
+def measure(label: str, action: Callable[[], object], repeat: int, warmup: int = 2) -> Timing:
+    for _ in range(warmup):
+        action()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - start) * 1000)
+    return Timing(label, samples)
+
+
+def ratio_line(ours: Timing, peer: Timing) -> str:
+    return (
+        f"  ratio (peer p95 / ours p95): {peer.p95 / ours.p95:,.1f}x "
+        f"{'faster' if peer.p95 > ours.p95 else 'slower'}"
+    )
