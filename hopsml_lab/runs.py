@@ -120,21 +120,28 @@ def run_experiment(
         TrialSpec(key=f"trial_{i}", params=params, logdir=f"{logdir}/trial_{i}")
         for i, params in enumerate(param_sets)
     ]
-    trial_ids = {
-        s.key: lab.recorder.start_trial(experiment_id, s.key, s.params, lab.store.url(s.logdir))
-        for s in specs
-    }
+    trial_ids = lab.recorder.start_trials(
+        experiment_id, [(s.key, s.params, lab.store.url(s.logdir)) for s in specs]
+    )
+    by_key = {s.key: s for s in specs}
+    recorded: dict[str, TrialResult] = {}
+
+    def record(outcome: TrialOutcome) -> None:  # as each trial ends, so views see progress
+        spec = by_key[outcome.key]
+        recorded[spec.key] = _record(lab, trial_ids[spec.key], spec, outcome, metric_key)
+
     started = time.time()
     status = ExperimentStatus.FINISHED
     try:
-        outcomes = lab.runner.run(fn, specs, lab.store, experiment_id)
+        lab.runner.run(fn, specs, lab.store, experiment_id, on_outcome=record)
     except TrialsCancelled:
-        outcomes, status = [], ExperimentStatus.KILLED
+        status = ExperimentStatus.KILLED
     except BaseException:
         lab.recorder.finish_experiment(experiment_id, ExperimentStatus.FAILED)
         raise
-    by_key = {o.key: o for o in outcomes}
-    trials = [_record(lab, trial_ids[s.key], s, by_key.get(s.key), metric_key) for s in specs]
+    trials = [
+        recorded.get(s.key) or _record(lab, trial_ids[s.key], s, None, metric_key) for s in specs
+    ]
     if status is ExperimentStatus.FINISHED and trials and all(t.error for t in trials):
         status = ExperimentStatus.FAILED
     lab.recorder.finish_experiment(experiment_id, status)

@@ -25,6 +25,7 @@ ENV_SPARK_CONF = "HOPSML_SPARK_CONF"
 ENV_PROJECT_NAME = "HOPSML_PROJECT_NAME"
 ENV_HDFS_USER = "HOPSML_HDFS_USER"
 ENV_WEBHDFS_URL = "HOPSML_WEBHDFS_URL"
+ENV_SLOT_IDLE_TIMEOUT = "HOPSML_SLOT_IDLE_TIMEOUT"
 
 _SPARK_MASTER = re.compile(
     r"^(local(\[(\*|\d+)(,\d+)?\])?|local-cluster\[\d+,\d+,\d+\]|spark://[^\s]+"
@@ -57,6 +58,7 @@ class Settings:
     spark_conf: Mapping[str, str] = field(default_factory=dict)
     hdfs_user: str | None = None
     webhdfs_url: str | None = None
+    slot_idle_timeout: float = 60.0  # seconds an idle trial slot keeps its Spark cores
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -76,6 +78,10 @@ class Settings:
             values["hdfs_user"] = env[ENV_HDFS_USER]
         if env.get(ENV_WEBHDFS_URL):
             values["webhdfs_url"] = env[ENV_WEBHDFS_URL]
+        if env.get(ENV_SLOT_IDLE_TIMEOUT):
+            values["slot_idle_timeout"] = _seconds(
+                env[ENV_SLOT_IDLE_TIMEOUT], ENV_SLOT_IDLE_TIMEOUT
+            )
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values).validated()
 
@@ -119,6 +125,16 @@ class Settings:
                 "spark://host:port, yarn, k8s://https://host:port or sc://host:port"
             )
         return self
+
+
+def _seconds(text: str, setting: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise SettingsError(f"{setting}={text!r}: give a number of seconds above 0, like 60")
+    return value
 
 
 def check_catalog_url(url: str) -> None:

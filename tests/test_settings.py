@@ -48,6 +48,8 @@ def test_overrides_win_over_environment(tmp_path: Path) -> None:
         ({"HOPSML_PROJECT_ROOT": "hdfs://nn:8020/p"}, "HOPSML_WEBHDFS_URL"),
         ({"HOPSML_SPARK_CONF": "executor.memory=2g"}, "HOPSML_SPARK_CONF"),
         ({"HOPSML_PROJECT_NAME": "../etc"}, "HOPSML_PROJECT_NAME"),
+        ({"HOPSML_SLOT_IDLE_TIMEOUT": "soon"}, "HOPSML_SLOT_IDLE_TIMEOUT"),
+        ({"HOPSML_SLOT_IDLE_TIMEOUT": "0"}, "HOPSML_SLOT_IDLE_TIMEOUT"),
     ],
 )
 def test_a_bad_value_fails_naming_the_setting(env: dict[str, str], named: str) -> None:

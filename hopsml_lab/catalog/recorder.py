@@ -8,11 +8,12 @@ from __future__ import annotations
 import math
 import secrets
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import delete, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from .db import Database
 from .orm import Experiment, ExperimentMetric, MetricPoint, Param, Project, Trial
@@ -51,15 +52,22 @@ class ExperimentRecorder:
         self.db = db
 
     def ensure_project(self, name: str, root: str) -> int:
-        with self.db.writing() as session:
-            project = session.scalars(select(Project).where(Project.name == name)).first()
-            if project is None:
-                project = Project(name=name, root=root, created_at=time.time())
-                session.add(project)
-                session.flush()
-            elif project.root != root:
-                project.root = root
-            return project.id
+        """The project's id, creating its row on first use (two kernels may race here)."""
+        for attempt in range(3):
+            try:
+                with self.db.writing() as session:
+                    project = session.scalars(select(Project).where(Project.name == name)).first()
+                    if project is None:
+                        project = Project(name=name, root=root, created_at=time.time())
+                        session.add(project)
+                        session.flush()
+                    elif project.root != root:
+                        project.root = root
+                    return project.id
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
     def create_experiment(
         self,
@@ -100,29 +108,39 @@ class ExperimentRecorder:
     def start_trial(
         self, experiment_id: str, key: str, params: Mapping[str, Any], logdir: str
     ) -> int:
+        return self.start_trials(experiment_id, [(key, params, logdir)])[key]
+
+    def start_trials(
+        self, experiment_id: str, trials: Sequence[tuple[str, Mapping[str, Any], str]]
+    ) -> dict[str, int]:
+        """Record ``(key, params, logdir)`` trials as running, in one transaction."""
         now = time.time()
         with self.db.writing() as session:
             experiment = session.get(Experiment, experiment_id)
             if experiment is None:
                 raise UnknownExperimentError(f"no experiment {experiment_id!r} in the catalog")
-            trial = Trial(
-                experiment_id=experiment_id,
-                key=key,
-                status=TrialStatus.RUNNING.value,
-                params=dict(params),
-                results={},
-                logdir=logdir,
-                started_at=now,
-            )
-            session.add(trial)
+            rows = [
+                Trial(
+                    experiment_id=experiment_id,
+                    key=key,
+                    status=TrialStatus.RUNNING.value,
+                    params=dict(params),
+                    results={},
+                    logdir=logdir,
+                    started_at=now,
+                )
+                for key, params, logdir in trials
+            ]
+            session.add_all(rows)
             session.flush()
             session.add_all(
-                Param(trial_id=trial.id, name=k, value=repr(v), number=_param_number(v))
-                for k, v in params.items()
+                Param(trial_id=row.id, name=k, value=repr(v), number=_param_number(v))
+                for row in rows
+                for k, v in row.params.items()
             )
-            experiment.trial_count += 1
+            experiment.trial_count += len(rows)
             experiment.updated_at = now
-            return trial.id
+            return {row.key: row.id for row in rows}
 
     def finish_trial(
         self,

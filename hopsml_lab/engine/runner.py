@@ -1,21 +1,29 @@
-"""Dispatching trials to Spark executors from the driver."""
+"""Running an experiment's trials on the slots of the Spark engine."""
 
 from __future__ import annotations
 
+import queue
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..store import Store
+from .slots import DispatchError
 from .spark import SparkEngine
-from .trial import TrialOutcome, TrialSpec, run_trial
+from .trial import TrialOutcome, TrialSpec
+
+__all__ = ["DispatchError", "SparkTrialRunner", "TrialsCancelled"]
 
 
 class TrialsCancelled(Exception):
-    """The kernel was interrupted; the Spark job of the trials was cancelled."""
+    """The kernel was interrupted; the trials still running were killed."""
+
+    def __init__(self, message: str, outcomes: list[TrialOutcome]) -> None:
+        super().__init__(message)
+        self.outcomes = outcomes
 
 
 class SparkTrialRunner:
-    """Runs each trial as one task of a single Spark job, all in parallel."""
+    """Hands trials to the engine's slots and gathers their outcomes as they finish."""
 
     def __init__(self, engine: SparkEngine) -> None:
         self.engine = engine
@@ -26,20 +34,24 @@ class SparkTrialRunner:
         specs: Sequence[TrialSpec],
         store: Store,
         experiment_id: str,
+        on_outcome: Callable[[TrialOutcome], None] | None = None,
     ) -> list[TrialOutcome]:
-        context = self.engine.session().sparkContext
-        group = f"hopsml-{experiment_id}"
-        context.setJobGroup(group, f"HopsML experiment {experiment_id}", True)
-
-        def run_partition(items: Any) -> Any:
-            for spec in items:
-                yield run_trial(fn, spec, store, experiment_id)
-
+        pool = self.engine.slots
+        batch = pool.submit(fn, specs, store, experiment_id)
+        outcomes: list[TrialOutcome] = []
         try:
-            rdd = context.parallelize(list(specs), max(1, len(specs)))
-            return rdd.mapPartitions(run_partition).collect()
+            while len(outcomes) < batch.size:
+                try:
+                    # A bounded wait keeps the kernel's interrupt (SIGINT) responsive.
+                    outcome = batch.outcomes.get(timeout=0.5)
+                except queue.Empty:
+                    continue
+                outcomes.append(outcome)
+                if on_outcome is not None:
+                    on_outcome(outcome)
         except KeyboardInterrupt as interrupt:
-            context.cancelJobGroup(group)
-            raise TrialsCancelled(f"experiment {experiment_id} was interrupted") from interrupt
-        finally:
-            context.setLocalProperty("spark.jobGroup.id", None)  # type: ignore[arg-type]
+            pool.cancel(batch)
+            raise TrialsCancelled(
+                f"experiment {experiment_id} was interrupted", outcomes
+            ) from interrupt
+        return outcomes

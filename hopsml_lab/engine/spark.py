@@ -8,6 +8,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from ..settings import Settings
+from .slots import SlotPool
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -24,7 +25,19 @@ class SparkEngine:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._session: SparkSession | None = None
+        self._slots: SlotPool | None = None
         self._lock = threading.Lock()
+
+    @property
+    def slots(self) -> SlotPool:
+        """The long-running trial slots on this session (made on first use)."""
+        with self._lock:
+            if self._slots is None:
+                self._slots = SlotPool(
+                    lambda: self.session().sparkContext,
+                    idle_timeout=self.settings.slot_idle_timeout,
+                )
+            return self._slots
 
     def session(self) -> SparkSession:
         with self._lock:
@@ -60,6 +73,9 @@ class SparkEngine:
 
     def stop(self) -> None:
         with self._lock:
+            if self._slots is not None:
+                self._slots.shutdown()
+                self._slots = None
             if self._session is not None:
                 self._session.stop()
                 self._session = None

@@ -1,0 +1,39 @@
+"""The executor side of a slot: one long-running Spark task that pulls trials.
+
+It connects back to the driver's dispatcher, then loops: ask for work, run the trial,
+send the outcome. The function is sent once per experiment, not once per trial.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from multiprocessing.connection import Client
+from typing import Any
+
+from .trial import run_trial
+
+# Messages, driver -> slot:  ("trial", batch_id, fn_bytes | None, spec, store, experiment_id)
+#                            ("stop",)
+# Messages, slot -> driver:  ("ready", slot_id, pid)          once, after connecting
+#                            ("result", batch_id, outcome)    and ready for the next
+TRIAL, STOP, READY, RESULT = "trial", "stop", "ready", "result"
+
+
+def serve_slot(address: tuple[str, int], authkey: bytes, slot_id: int) -> Iterator[int]:
+    """Run trials until the driver says stop; yields the slot id when done."""
+    from pyspark import cloudpickle
+
+    functions: dict[int, Callable[..., Any]] = {}
+    with Client(address, authkey=authkey) as connection:
+        connection.send((READY, slot_id, os.getpid()))
+        while True:
+            message = connection.recv()
+            if message[0] == STOP:
+                break
+            _, batch_id, fn_bytes, spec, store, experiment_id = message
+            if fn_bytes is not None:
+                functions = {batch_id: cloudpickle.loads(fn_bytes)}  # keep only the current
+            outcome = run_trial(functions[batch_id], spec, store, experiment_id)
+            connection.send((RESULT, batch_id, outcome))
+    yield slot_id

@@ -1,0 +1,287 @@
+"""The driver side of trial slots: long-running Spark tasks that take trials as they free up.
+
+One Spark job per trial costs tens to hundreds of milliseconds of dispatch; a slot is a
+one-task Spark job that stays connected to the driver and pulls trial after trial over
+a local socket, so a finished slot takes the next trial at once. Each slot is its own
+job, so a Python worker that dies takes down only its own slot. Idle slots give their
+cores back after ``idle_timeout`` seconds, or at once when another Spark job is waiting.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import logging
+import queue
+import secrets
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from multiprocessing.connection import Connection, Listener
+from typing import Any
+
+from ..store import Store
+from .slot_task import READY, RESULT, STOP, TRIAL, serve_slot
+from .trial import TrialOutcome, TrialSpec
+
+log = logging.getLogger(__name__)
+_IDLE_CHECK_S = 0.25
+
+
+class DispatchError(RuntimeError):
+    """Trials could not be handed to Spark; the message says why."""
+
+
+@dataclass
+class Batch:
+    """The trials of one experiment, and where their outcomes arrive."""
+
+    id: int
+    fn_bytes: bytes
+    store: Store
+    experiment_id: str
+    size: int
+    outcomes: queue.Queue[TrialOutcome] = field(default_factory=queue.Queue)
+    cancelled: bool = False
+
+
+@dataclass
+class _Slot:
+    id: int
+    group: str
+    connection: Connection | None = None
+    current: tuple[Batch, TrialSpec] | None = None
+    batch_sent: int | None = None
+    idle_since: float = field(default_factory=time.monotonic)
+
+
+def lost_trial(spec: TrialSpec, reason: str) -> TrialOutcome:
+    return TrialOutcome(
+        key=spec.key,
+        ok=False,
+        error=f"the Spark task running trial {spec.key} ended before the trial did: {reason}",
+        started_at=time.time(),
+    )
+
+
+class SlotPool:
+    """Hands trials to slots. ``spark_context`` gives the live SparkContext."""
+
+    def __init__(
+        self, spark_context: Callable[[], Any], idle_timeout: float = 60.0, host: str | None = None
+    ) -> None:
+        self._context = spark_context
+        self.idle_timeout = idle_timeout
+        self._host = host
+        self._lock = threading.Lock()
+        self._work: queue.Queue[tuple[Batch, TrialSpec]] = queue.Queue()
+        self._slots: dict[int, _Slot] = {}
+        self._ids = itertools.count()
+        self._batch_ids = itertools.count()
+        self._listener: Listener | None = None
+        self._authkey = secrets.token_bytes(32)
+        self._closed = False
+        self._others_checked = (0.0, False)
+
+    # -- public -----------------------------------------------------------------------
+
+    @property
+    def slot_count(self) -> int:
+        return len(self._slots)
+
+    def submit(
+        self,
+        fn: Callable[..., Any],
+        specs: Sequence[TrialSpec],
+        store: Store,
+        experiment_id: str,
+        max_slots: int | None = None,
+    ) -> Batch:
+        from pyspark import cloudpickle
+
+        try:
+            fn_bytes = cloudpickle.dumps(fn)
+        except Exception as error:
+            raise DispatchError(
+                f"the train function cannot be sent to Spark executors ({error}); "
+                "define what it uses inside the function or in the notebook"
+            ) from error
+        batch = Batch(next(self._batch_ids), fn_bytes, store, experiment_id, len(specs))
+        for spec in specs:
+            self._work.put((batch, spec))
+        self._ensure_slots(len(specs), max_slots)
+        return batch
+
+    def cancel(self, batch: Batch) -> None:
+        """Drop the batch's queued trials and kill the slots running its trials."""
+        batch.cancelled = True
+        context = self._context()
+        with self._lock:
+            running = [s for s in self._slots.values() if s.current and s.current[0] is batch]
+        for slot in running:
+            context.cancelJobGroup(slot.group)
+
+    def shutdown(self) -> None:
+        self._closed = True
+        with self._lock:
+            slots = list(self._slots.values())
+        for slot in slots:
+            if slot.current is None and slot.connection is not None:
+                _send(slot.connection, (STOP,))
+        if self._listener is not None:
+            self._listener.close()
+
+    # -- slots ------------------------------------------------------------------------
+
+    def _ensure_slots(self, wanted: int, max_slots: int | None) -> None:
+        context = self._context()
+        limit = max_slots or context.defaultParallelism
+        with self._lock:
+            self._ensure_listener(context)
+            missing = min(wanted, limit) - len(self._slots)
+            new = [self._new_slot() for _ in range(max(0, missing))]
+        for slot in new:
+            self._start(slot, context)
+
+    def _new_slot(self) -> _Slot:
+        slot_id = next(self._ids)
+        slot = _Slot(id=slot_id, group=f"hopsml-slot-{slot_id}-{secrets.token_hex(3)}")
+        self._slots[slot_id] = slot
+        return slot
+
+    def _ensure_listener(self, context: Any) -> None:
+        if self._listener is not None:
+            return
+        host = self._host or context.getConf().get("spark.driver.host", "127.0.0.1")
+        self._listener = Listener((host, 0), authkey=self._authkey)
+        threading.Thread(target=self._accept, name="hopsml-slot-accept", daemon=True).start()
+
+    def _start(self, slot: _Slot, context: Any) -> None:
+        from pyspark import InheritableThread
+
+        assert self._listener is not None
+        task = partial(serve_slot, self._listener.address, self._authkey, slot.id)
+
+        def run_job() -> None:
+            error = "the slot's Spark job finished"
+            try:
+                context.setJobGroup(slot.group, f"HopsML trial slot {slot.id}", True)
+                context.parallelize([slot.id], 1).mapPartitions(lambda _: task()).collect()
+            except Exception as failure:  # the task died: killed worker, cancelled job
+                error = _spark_reason(failure)
+            finally:
+                self._retire(slot, error)
+
+        InheritableThread(target=run_job, name=f"hopsml-slot-{slot.id}", daemon=True).start()
+
+    def _retire(self, slot: _Slot, reason: str) -> None:
+        with self._lock:
+            self._slots.pop(slot.id, None)
+            current, slot.current = slot.current, None
+        if current is not None:
+            batch, spec = current
+            batch.outcomes.put(lost_trial(spec, reason))
+        if not self._closed and not self._work.empty():
+            self._ensure_slots(self._work.qsize(), None)  # replace it for queued trials
+
+    # -- serving a connected slot -------------------------------------------------------
+
+    def _accept(self) -> None:
+        listener = self._listener
+        while listener is not None and not self._closed:
+            try:
+                connection = listener.accept()
+            except (OSError, EOFError):
+                if self._closed:
+                    return
+                continue  # a connection that failed authentication
+            threading.Thread(
+                target=self._serve, args=(connection,), name="hopsml-slot-serve", daemon=True
+            ).start()
+
+    def _serve(self, connection: Connection) -> None:
+        try:
+            kind, slot_id, _pid = connection.recv()
+            with self._lock:
+                slot = self._slots.get(slot_id) if kind == READY else None
+            if slot is None:
+                connection.close()
+                return
+            slot.connection = connection
+            while True:
+                work = self._next_work(slot)
+                if work is None:
+                    connection.send((STOP,))
+                    return
+                batch, spec = work
+                first = slot.batch_sent != batch.id
+                slot.batch_sent = batch.id
+                connection.send(
+                    (
+                        TRIAL,
+                        batch.id,
+                        batch.fn_bytes if first else None,
+                        spec,
+                        batch.store,
+                        batch.experiment_id,
+                    )
+                )
+                kind, batch_id, outcome = connection.recv()
+                assert kind == RESULT and batch_id == batch.id
+                with self._lock:
+                    slot.current = None
+                    slot.idle_since = time.monotonic()
+                batch.outcomes.put(outcome)
+        except (EOFError, OSError):
+            pass  # the slot's worker died; its Spark job ends and _retire reports the trial
+        finally:
+            connection.close()
+
+    def _next_work(self, slot: _Slot) -> tuple[Batch, TrialSpec] | None:
+        while not self._closed:
+            try:
+                batch, spec = self._work.get(timeout=_IDLE_CHECK_S)
+            except queue.Empty:
+                idle = time.monotonic() - slot.idle_since
+                if idle > self.idle_timeout or self._other_jobs_waiting():
+                    return None
+                continue
+            if batch.cancelled:
+                continue
+            with self._lock:
+                slot.current = (batch, spec)
+            return batch, spec
+        return None
+
+    def _other_jobs_waiting(self) -> bool:
+        """Whether a Spark job that is not a slot runs: idle slots then free their cores."""
+        checked_at, answer = self._others_checked
+        now = time.monotonic()
+        if now - checked_at < _IDLE_CHECK_S:
+            return answer
+        try:
+            tracker = self._context().statusTracker()
+            with self._lock:
+                groups = [s.group for s in self._slots.values()]
+            ours = {job for group in groups for job in tracker.getJobIdsForGroup(group)}
+            answer = bool(set(tracker.getActiveJobsIds()) - ours)
+        except Exception:  # Spark is stopping
+            answer = True
+        self._others_checked = (now, answer)
+        return answer
+
+
+def _send(connection: Connection, message: tuple[Any, ...]) -> None:
+    with contextlib.suppress(OSError, EOFError):
+        connection.send(message)
+
+
+def _spark_reason(failure: BaseException) -> str:
+    text = str(failure)
+    for marker in ("Python worker exited unexpectedly", "cancelled", "killed"):
+        if marker in text:
+            line = next(ln for ln in text.splitlines() if marker in ln)
+            return line.strip()[:500]
+    return text.strip().splitlines()[0][:500] if text.strip() else type(failure).__name__
