@@ -33,7 +33,7 @@ lab: install
 	$(BIN)/python -m hopsml_lab.demo seed "$(DEMO_DIR)"
 	HOPSML_PROJECT_ROOT="$${HOPSML_PROJECT_ROOT:-$(DEMO_DIR)}" \
 		$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(LAB_PORT) --notebook-dir="$(DEMO_DIR)" \
-		--ServerApp.open_browser=$${OPEN_BROWSER:-False}
+		--ServerApp.open_browser=$${OPEN_BROWSER:-False} $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 test: install test-system-deps lint test-js test-python test-ui
 

@@ -26,5 +26,7 @@ def _jupyter_server_extension_points() -> list[dict[str, Any]]:
 
 def load_ipython_extension(ipython: Any) -> None:
     from .magics import load_magics
+    from .settings import Settings
 
+    Settings.from_env()  # a bad HOPSML_* value fails here, naming the setting
     load_magics(ipython)

@@ -50,6 +50,15 @@ def test_invalid_python_runs_nothing(ip, lab: Lab, capsys) -> None:
     assert lab.queries.list_experiments("demo", ExperimentQuery()).total == 0
 
 
+def test_load_ext_fails_fast_on_a_bad_setting(ip, monkeypatch) -> None:
+    from hopsml_lab import load_ipython_extension
+    from hopsml_lab.settings import SettingsError
+
+    monkeypatch.setenv("HOPSML_SPARK_MASTER", "mars://nowhere")
+    with pytest.raises(SettingsError, match="HOPSML_SPARK_MASTER"):
+        load_ipython_extension(ip)
+
+
 def test_help_documents_the_options(ip) -> None:
     doc = ip.find_cell_magic("experiment").__doc__
     assert "--metric" in doc and "--description" in doc
