@@ -7,7 +7,7 @@ import argparse
 import importlib
 import time
 
-BENCHMARKS = ["experiment_overhead", "experiment_listing"]
+BENCHMARKS = ["experiment_overhead", "experiment_listing", "metric_logging"]
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ from .catalog import ExperimentStatus, TrialStatus, new_experiment_id
 from .engine.runner import TrialsCancelled
 from .engine.trial import TrialOutcome, TrialSpec
 from .lab import Lab
+from .metric_sink import MetricSink
 
 
 class ExperimentError(ValueError):
@@ -132,13 +133,24 @@ def run_experiment(
 
     started = time.time()
     status = ExperimentStatus.FINISHED
+    sink = MetricSink(lab.recorder, trial_ids)
     try:
-        lab.runner.run(fn, specs, lab.store, experiment_id, on_outcome=record)
+        lab.runner.run(
+            fn,
+            specs,
+            lab.store,
+            experiment_id,
+            on_outcome=record,
+            on_metrics=sink.put,
+            metric_name=metric_key or "metric",
+        )
     except TrialsCancelled:
         status = ExperimentStatus.KILLED
     except BaseException:
+        sink.close()
         lab.recorder.finish_experiment(experiment_id, ExperimentStatus.FAILED)
         raise
+    sink.close()
     trials = [
         recorded.get(s.key) or _record(lab, trial_ids[s.key], s, None, metric_key) for s in specs
     ]
@@ -166,8 +178,8 @@ def _record(
     if outcome is None:
         status, results, error, duration = TrialStatus.STOPPED, {}, "cancelled", 0.0
     elif outcome.ok:
-        status, results, error = TrialStatus.FINISHED, outcome.results, None
-        duration = outcome.duration_s
+        status = TrialStatus.STOPPED if outcome.stopped_early else TrialStatus.FINISHED
+        results, error, duration = outcome.results, None, outcome.duration_s
     else:
         status, results, error = TrialStatus.FAILED, {}, outcome.error
         duration = outcome.duration_s

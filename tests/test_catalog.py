@@ -207,10 +207,21 @@ def test_a_failed_write_is_rolled_back(db: Database) -> None:
     project = recorder.ensure_project("demo", "/p")
     experiment = _experiment(recorder, project, "e", 0.5)
     trial_id = recorder.start_trial(experiment, "trial_1", {}, "/p")
-    with pytest.raises(IntegrityError):  # duplicate primary key (trial, name, step)
-        recorder.add_metric_points(trial_id, [("loss", 0, 1.0, 0.0), ("loss", 0, 2.0, 0.0)])
+    good, unknown_trial = (trial_id, "loss", 0, 1.0, 0.0), (trial_id + 999, "loss", 0, 2.0, 0.0)
+    with pytest.raises(IntegrityError):
+        recorder.add_points([good, unknown_trial])
     detail = queries.get_experiment(experiment)
     assert all(not t.metrics for t in detail.trials)  # nothing half-written
+
+
+def test_a_step_reported_again_replaces_its_value(db: Database) -> None:
+    recorder, queries = ExperimentRecorder(db), ExperimentQueries(db)
+    experiment = _experiment(recorder, recorder.ensure_project("demo", "/p"), "e", 0.5)
+    trial_id = recorder.start_trial(experiment, "trial_1", {}, "/p")
+    recorder.add_metric_points(trial_id, [("loss", 0, 1.0, 0.0), ("loss", 1, 0.8, 0.0)])
+    recorder.add_metric_points(trial_id, [("loss", 1, 0.5, 1.0)])
+    series = queries.get_experiment(experiment).trials[1].metrics[0]
+    assert series.steps == [0, 1] and series.values == [1.0, 0.5]
 
 
 def test_last_change_moves_when_an_experiment_changes(db: Database) -> None:

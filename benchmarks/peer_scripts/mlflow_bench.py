@@ -64,14 +64,39 @@ def search_runs(repeat: int, runs: int) -> list[float]:
         return samples
 
 
+def log_points(points: int, batched: bool) -> list[float]:
+    from mlflow.entities import Metric
+    from mlflow.tracking import MlflowClient
+
+    with tempfile.TemporaryDirectory() as folder:
+        client = MlflowClient(tracking_uri=f"sqlite:///{folder}/mlflow.db")
+        run = client.create_run(client.create_experiment("metrics"))
+        now = int(time.time() * 1000)
+        start = time.perf_counter()
+        if batched:
+            for first in range(0, points, 1000):
+                metrics = [
+                    Metric("loss", 1.0 / (s + 1), now, s)
+                    for s in range(first, min(points, first + 1000))
+                ]
+                client.log_batch(run.info.run_id, metrics=metrics)
+        else:
+            for step in range(points):
+                client.log_metric(run.info.run_id, "loss", 1.0 / (step + 1), now, step)
+        return [(time.perf_counter() - start) * 1000]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("task", choices=["tracked_run", "search_runs"])
+    parser.add_argument("task", choices=["tracked_run", "search_runs", "log_batch", "log_metric"])
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--runs", type=int, default=10_000)
+    parser.add_argument("--points", type=int, default=100_000)
     args = parser.parse_args()
     if args.task == "tracked_run":
         samples = tracked_run(args.repeat)
+    elif args.task in ("log_batch", "log_metric"):
+        samples = log_points(args.points, batched=args.task == "log_batch")
     else:
         samples = search_runs(args.repeat, args.runs)
     print(json.dumps({"samples_ms": samples}))

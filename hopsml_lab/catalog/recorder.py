@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from .db import Database
@@ -167,14 +167,21 @@ class ExperimentRecorder:
     def add_metric_points(
         self, trial_id: int, points: Iterable[tuple[str, int, float, float]]
     ) -> int:
-        """Store ``(name, step, value, timestamp)`` points in one batch."""
+        """Store ``(name, step, value, timestamp)`` points of one trial in one batch."""
+        return self.add_points((trial_id, *point) for point in points)
+
+    def add_points(self, points: Iterable[tuple[int, str, int, float, float]]) -> int:
+        """Store ``(trial_id, name, step, value, timestamp)`` points of any trials at once.
+
+        A step reported again replaces the earlier value of that step.
+        """
         rows = [
-            {"trial_id": trial_id, "name": n, "step": s, "value": v, "timestamp": t}
-            for n, s, v, t in points
+            {"trial_id": t, "name": n, "step": s, "value": v, "timestamp": ts}
+            for t, n, s, v, ts in points
         ]
         if rows:
             with self.db.writing() as session:
-                session.execute(insert(MetricPoint), rows)
+                session.execute(_upsert_points(session.get_bind().dialect.name), rows)
         return len(rows)
 
     def finish_experiment(self, experiment_id: str, status: ExperimentStatus) -> None:
@@ -204,6 +211,18 @@ class ExperimentRecorder:
                     )
                     for name, value in numeric_results(best.results).items()
                 )
+
+
+def _upsert_points(dialect: str) -> Any:
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    statement = dialect_insert(MetricPoint)
+    return statement.on_conflict_do_update(
+        index_elements=["trial_id", "name", "step"],
+        set_={"value": statement.excluded.value, "timestamp": statement.excluded.timestamp},
+    )
 
 
 def best_trial(trials: Iterable[Trial], direction: str) -> Trial | None:

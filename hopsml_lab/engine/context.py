@@ -6,6 +6,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from ..store import Store
+from .reporter import Reporter
 
 
 @dataclass(frozen=True)
@@ -14,6 +15,7 @@ class TrialContext:
     key: str
     logdir: str  # relative to the project root
     store: Store
+    reporter: Reporter
 
     @property
     def logdir_url(self) -> str:

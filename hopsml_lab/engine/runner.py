@@ -35,9 +35,13 @@ class SparkTrialRunner:
         store: Store,
         experiment_id: str,
         on_outcome: Callable[[TrialOutcome], None] | None = None,
+        on_metrics: Callable[[str, list[tuple[str, int, float, float]]], None] | None = None,
+        metric_name: str = "metric",
     ) -> list[TrialOutcome]:
         pool = self.engine.slots
-        batch = pool.submit(fn, specs, store, experiment_id)
+        batch = pool.submit(
+            fn, specs, store, experiment_id, metric_name=metric_name, on_metrics=on_metrics
+        )
         outcomes: list[TrialOutcome] = []
         try:
             while len(outcomes) < batch.size:

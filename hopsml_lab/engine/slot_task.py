@@ -11,11 +11,14 @@ from collections.abc import Callable, Iterator
 from multiprocessing.connection import Client
 from typing import Any
 
+from .reporter import STOP_TRIAL, Reporter
 from .trial import run_trial
 
 # Messages, driver -> slot:  ("trial", batch_id, fn_bytes | None, spec, store, experiment_id)
 #                            ("stop",)
+#                            ("stop_trial",)   stop the running trial early (maybe late)
 # Messages, slot -> driver:  ("ready", slot_id, pid)          once, after connecting
+#                            ("metrics", batch_id, key, [(name, step, value, time)])
 #                            ("result", batch_id, outcome)    and ready for the next
 TRIAL, STOP, READY, RESULT = "trial", "stop", "ready", "result"
 
@@ -29,11 +32,14 @@ def serve_slot(address: tuple[str, int], authkey: bytes, slot_id: int) -> Iterat
         connection.send((READY, slot_id, os.getpid()))
         while True:
             message = connection.recv()
+            if message[0] == STOP_TRIAL:
+                continue  # meant for a trial that has already ended
             if message[0] == STOP:
                 break
-            _, batch_id, fn_bytes, spec, store, experiment_id = message
+            _, batch_id, fn_bytes, spec, store, experiment_id, metric_name = message
             if fn_bytes is not None:
                 functions = {batch_id: cloudpickle.loads(fn_bytes)}  # keep only the current
-            outcome = run_trial(functions[batch_id], spec, store, experiment_id)
+            reporter = Reporter(connection, batch_id, spec.key, metric_name)
+            outcome = run_trial(functions[batch_id], spec, store, experiment_id, reporter)
             connection.send((RESULT, batch_id, outcome))
     yield slot_id

@@ -23,6 +23,7 @@ from multiprocessing.connection import Connection, Listener
 from typing import Any
 
 from ..store import Store
+from .reporter import METRICS, STOP_TRIAL
 from .slot_task import READY, RESULT, STOP, TRIAL, serve_slot
 from .trial import TrialOutcome, TrialSpec
 
@@ -43,6 +44,8 @@ class Batch:
     store: Store
     experiment_id: str
     size: int
+    metric_name: str = "metric"
+    on_metrics: Callable[[str, list[tuple[str, int, float, float]]], None] | None = None
     outcomes: queue.Queue[TrialOutcome] = field(default_factory=queue.Queue)
     cancelled: bool = False
 
@@ -55,6 +58,12 @@ class _Slot:
     current: tuple[Batch, TrialSpec] | None = None
     batch_sent: int | None = None
     idle_since: float = field(default_factory=time.monotonic)
+    send_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def send(self, message: tuple[Any, ...]) -> None:
+        assert self.connection is not None
+        with self.send_lock:
+            self.connection.send(message)
 
 
 def lost_trial(spec: TrialSpec, reason: str) -> TrialOutcome:
@@ -98,6 +107,8 @@ class SlotPool:
         store: Store,
         experiment_id: str,
         max_slots: int | None = None,
+        metric_name: str = "metric",
+        on_metrics: Callable[[str, list[tuple[str, int, float, float]]], None] | None = None,
     ) -> Batch:
         from pyspark import cloudpickle
 
@@ -108,7 +119,15 @@ class SlotPool:
                 f"the train function cannot be sent to Spark executors ({error}); "
                 "define what it uses inside the function or in the notebook"
             ) from error
-        batch = Batch(next(self._batch_ids), fn_bytes, store, experiment_id, len(specs))
+        batch = Batch(
+            next(self._batch_ids),
+            fn_bytes,
+            store,
+            experiment_id,
+            len(specs),
+            metric_name,
+            on_metrics,
+        )
         for spec in specs:
             self._work.put((batch, spec))
         self._ensure_slots(len(specs), max_slots)
@@ -123,13 +142,38 @@ class SlotPool:
         for slot in running:
             context.cancelJobGroup(slot.group)
 
-    def shutdown(self) -> None:
+    def stop_trial(self, batch: Batch, key: str) -> bool:
+        """Ask a running trial to stop early; it ends at its next report."""
+        with self._lock:
+            slot = next(
+                (
+                    s
+                    for s in self._slots.values()
+                    if s.current and s.current[0] is batch and s.current[1].key == key
+                ),
+                None,
+            )
+        if slot is None or slot.connection is None:
+            return False
+        with contextlib.suppress(OSError, EOFError):
+            slot.send((STOP_TRIAL,))
+        return True
+
+    def shutdown(self, wait: float = 10.0) -> None:
+        """Stop every slot (killing running trials) and wait for their Spark jobs to end."""
         self._closed = True
         with self._lock:
             slots = list(self._slots.values())
         for slot in slots:
             if slot.current is None and slot.connection is not None:
-                _send(slot.connection, (STOP,))
+                with contextlib.suppress(OSError, EOFError):
+                    slot.send((STOP,))
+            else:
+                with contextlib.suppress(Exception):
+                    self._context().cancelJobGroup(slot.group)
+        deadline = time.monotonic() + wait
+        while self._slots and time.monotonic() < deadline:
+            time.sleep(0.02)
         if self._listener is not None:
             self._listener.close()
 
@@ -213,23 +257,24 @@ class SlotPool:
             while True:
                 work = self._next_work(slot)
                 if work is None:
-                    connection.send((STOP,))
+                    slot.send((STOP,))
                     return
                 batch, spec = work
                 first = slot.batch_sent != batch.id
                 slot.batch_sent = batch.id
-                connection.send(
+                fn_bytes = batch.fn_bytes if first else None
+                slot.send(
                     (
                         TRIAL,
                         batch.id,
-                        batch.fn_bytes if first else None,
+                        fn_bytes,
                         spec,
                         batch.store,
                         batch.experiment_id,
+                        batch.metric_name,
                     )
                 )
-                kind, batch_id, outcome = connection.recv()
-                assert kind == RESULT and batch_id == batch.id
+                outcome = self._follow(connection, batch)
                 with self._lock:
                     slot.current = None
                     slot.idle_since = time.monotonic()
@@ -238,6 +283,17 @@ class SlotPool:
             pass  # the slot's worker died; its Spark job ends and _retire reports the trial
         finally:
             connection.close()
+
+    @staticmethod
+    def _follow(connection: Connection, batch: Batch) -> TrialOutcome:
+        """Pass on the trial's metric reports until its outcome arrives."""
+        while True:
+            message = connection.recv()
+            if message[0] == RESULT:
+                return message[2]
+            if message[0] == METRICS and batch.on_metrics is not None:
+                _, _batch_id, key, points = message
+                batch.on_metrics(key, points)
 
     def _next_work(self, slot: _Slot) -> tuple[Batch, TrialSpec] | None:
         while not self._closed:
@@ -271,11 +327,6 @@ class SlotPool:
             answer = True
         self._others_checked = (now, answer)
         return answer
-
-
-def _send(connection: Connection, message: tuple[Any, ...]) -> None:
-    with contextlib.suppress(OSError, EOFError):
-        connection.send(message)
 
 
 def _spark_reason(failure: BaseException) -> str:

@@ -73,9 +73,10 @@ class SparkEngine:
 
     def stop(self) -> None:
         with self._lock:
-            if self._slots is not None:
-                self._slots.shutdown()
-                self._slots = None
+            pool, self._slots = self._slots, None
+        if pool is not None:  # outside the lock: the pool asks for the session while stopping
+            pool.shutdown()
+        with self._lock:
             if self._session is not None:
                 self._session.stop()
                 self._session = None

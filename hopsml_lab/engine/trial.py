@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import inspect
 import io
 import json
 import math
@@ -15,6 +16,7 @@ from typing import Any
 
 from ..store import Store
 from .context import TrialContext, enter_trial, leave_trial
+from .reporter import EarlyStopException, Reporter
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class TrialOutcome:
     key: str
     ok: bool
     results: dict[str, Any] = field(default_factory=dict)
+    stopped_early: bool = False
     error: str | None = None
     started_at: float = 0.0
     duration_s: float = 0.0
@@ -82,23 +85,45 @@ def _jsonable(value: Any) -> Any:
         return str(value)
 
 
+def _arguments(fn: Callable[..., Any], params: Mapping[str, Any], reporter: Reporter) -> dict:
+    """The trial's parameters as keywords, plus ``reporter`` when the function takes one."""
+    kwargs = dict(params)
+    try:
+        accepted = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return kwargs
+    if "reporter" in accepted:
+        kwargs["reporter"] = reporter
+    return kwargs
+
+
 def run_trial(
-    fn: Callable[..., Any], spec: TrialSpec, store: Store, experiment_id: str
+    fn: Callable[..., Any],
+    spec: TrialSpec,
+    store: Store,
+    experiment_id: str,
+    reporter: Reporter | None = None,
 ) -> TrialOutcome:
     """Call ``fn(**spec.params)`` with output captured; never raises for the trial's errors."""
     store.makedirs(spec.logdir)
+    reporter = reporter or Reporter(None, 0, spec.key)
     out, err = _Tee(sys.stdout), _Tee(sys.stderr)
-    token = enter_trial(TrialContext(experiment_id, spec.key, spec.logdir, store))
+    token = enter_trial(TrialContext(experiment_id, spec.key, spec.logdir, store, reporter))
     started = time.time()
     outcome = TrialOutcome(key=spec.key, ok=False, started_at=started)
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            outcome.results = normalise_results(fn(**spec.params))
+            outcome.results = normalise_results(fn(**_arguments(fn, spec.params, reporter)))
         outcome.ok = True
+    except EarlyStopException as stop:
+        outcome.ok, outcome.stopped_early = True, True
+        outcome.results = {} if stop.metric is None else {"metric": stop.metric}
     except Exception:
         outcome.error = traceback.format_exc()
     finally:
         leave_trial(token)
+        with contextlib.suppress(Exception):
+            reporter.close()
         outcome.duration_s = time.time() - started
     outcome.stdout = out.buffer_text.getvalue()
     store.write_text(f"{spec.logdir}/stdout.log", outcome.stdout)
