@@ -1,23 +1,76 @@
-"""Experiments with the names of Hopsworks' ``hops.experiment``.
+"""Experiments with the names, arguments and returns of Hopsworks' ``hops.experiment``.
 
 >>> from hopsml_lab import experiment
->>> def train(lr=0.01):
-...     return {"accuracy": 0.9}
->>> logdir, results = experiment.launch(train, name="mnist")   # doctest: +SKIP
+>>> def train(lr, dropout):
+...     return {"accuracy": 0.9, "loss": 0.1}
+>>> logdir, best_param, best = experiment.grid_search(          # doctest: +SKIP
+...     train, {"lr": [0.001, 0.01], "dropout": [0.1, 0.5]},
+...     direction=experiment.Direction.MAX, optimization_key="accuracy")
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import inspect
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from .evolution import evolve
 from .lab import get_lab
-from .runs import ExperimentError, ExperimentResult, run_experiment
+from .runs import ExperimentError, ExperimentResult, ExperimentRun, run_experiment
+from .search_space import SearchSpaceError, from_boundaries, grid_points, random_points
 
-__all__ = ["ExperimentError", "ExperimentResult", "launch", "run"]
+__all__ = [
+    "Direction",
+    "ExperimentError",
+    "ExperimentResult",
+    "differential_evolution",
+    "grid_search",
+    "launch",
+    "random_search",
+    "run",
+]
 
 
-def _param_sets(args_dict: dict[str, list[Any]] | None) -> list[dict[str, Any]]:
+class Direction:
+    """Whether the optimisation metric is to be maximised or minimised."""
+
+    MAX = "MAX"
+    MIN = "MIN"
+
+
+def _direction(direction: str) -> str:
+    value = str(direction).upper()
+    if value not in (Direction.MAX, Direction.MIN):
+        raise ExperimentError(f"direction={direction!r}: use Direction.MAX or Direction.MIN")
+    return value
+
+
+def _check_arguments(fn: Callable[..., Any], names: Sequence[str]) -> None:
+    """Every hyperparameter must be a parameter of ``fn``, and every parameter given."""
+    try:
+        parameters = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return
+    open_ended = any(p.kind is p.VAR_KEYWORD for p in parameters.values())
+    unknown = [n for n in names if n not in parameters and not open_ended]
+    missing = [
+        n
+        for n, p in parameters.items()
+        if p.default is p.empty
+        and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+        and n not in names
+        and n != "reporter"
+    ]
+    if unknown or missing:
+        detail = []
+        if unknown:
+            detail.append(f"{', '.join(unknown)} not parameters of {fn.__name__}()")
+        if missing:
+            detail.append(f"no values for {', '.join(missing)}")
+        raise ExperimentError(f"{'; '.join(detail)}: the search space names the parameters")
+
+
+def _param_sets(args_dict: Mapping[str, Sequence[Any]] | None) -> list[dict[str, Any]]:
     """hops' args_dict: {'lr': [a, b], 'dropout': [c, d]} runs (a, c) and (b, d)."""
     if not args_dict:
         return [{}]
@@ -33,18 +86,30 @@ def _param_sets(args_dict: dict[str, list[Any]] | None) -> list[dict[str, Any]]:
     return [{name: values[i] for name, values in args_dict.items()} for i in range(count)]
 
 
+def _search_return(result: ExperimentResult) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """hops' ``(logdir of the best trial, its parameters, what it returned + 'log')``."""
+    best = result.best
+    if best is None or best.metric is None:
+        errors = next((t.error for t in result.trials if t.error), "no trial finished")
+        raise ExperimentError(f"experiment {result.id} has no successful trial:\n{errors}")
+    relative = best.logdir[best.logdir.find("Experiments/") :]
+    return best.logdir, dict(best.params), {**best.results, "log": f"{relative}/stdout.log"}
+
+
 def run(
     train_fn: Callable[..., Any],
-    args_dict: dict[str, list[Any]] | None = None,
+    args_dict: Mapping[str, Sequence[Any]] | None = None,
     name: str = "no-name",
     description: str | None = None,
     metric_key: str | None = None,
 ) -> ExperimentResult:
     """Like :func:`launch`, returning the full :class:`ExperimentResult`."""
+    param_sets = _param_sets(args_dict)
+    _check_arguments(train_fn, list(param_sets[0]))
     return run_experiment(
         get_lab(),
         train_fn,
-        _param_sets(args_dict),
+        param_sets,
         name=name,
         kind="launch",
         description=description,
@@ -54,7 +119,7 @@ def run(
 
 def launch(
     train_fn: Callable[..., Any],
-    args_dict: dict[str, list[Any]] | None = None,
+    args_dict: Mapping[str, Sequence[Any]] | None = None,
     name: str = "no-name",
     local_logdir: bool = False,
     description: str | None = None,
@@ -71,3 +136,115 @@ def launch(
     if chosen is not None and chosen.error and len(result.trials) == 1:
         raise ExperimentError(f"experiment {result.id} failed:\n{chosen.error}")
     return result.logdir, dict(chosen.results) if chosen else {}
+
+
+def grid_search(
+    train_fn: Callable[..., Any],
+    grid_dict: Mapping[str, Sequence[Any]],
+    direction: str = Direction.MAX,
+    name: str = "no-name",
+    local_logdir: bool = False,
+    description: str | None = None,
+    optimization_key: str = "metric",
+) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """One trial per combination of ``grid_dict``'s lists, in parallel on the slots.
+
+    Returns ``(logdir, best_param, return_dict)`` of the best trial.
+    """
+    del local_logdir
+    try:
+        points = grid_points(grid_dict)
+    except SearchSpaceError as error:
+        raise ExperimentError(str(error)) from error
+    _check_arguments(train_fn, list(grid_dict))
+    result = run_experiment(
+        get_lab(),
+        train_fn,
+        points,
+        name=name,
+        kind="grid_search",
+        description=description,
+        metric_key=optimization_key,
+        direction=_direction(direction),
+    )
+    return _search_return(result)
+
+
+def random_search(
+    train_fn: Callable[..., Any],
+    boundary_dict: Mapping[str, Sequence[Any]],
+    direction: str = Direction.MAX,
+    samples: int = 10,
+    name: str = "no-name",
+    local_logdir: bool = False,
+    description: str | None = None,
+    optimization_key: str = "metric",
+) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """``samples`` random points of ``boundary_dict`` ({name: [low, high]}; ints stay ints)."""
+    del local_logdir
+    try:
+        points = random_points(from_boundaries(boundary_dict), samples)
+    except SearchSpaceError as error:
+        raise ExperimentError(str(error)) from error
+    _check_arguments(train_fn, list(boundary_dict))
+    result = run_experiment(
+        get_lab(),
+        train_fn,
+        points,
+        name=name,
+        kind="random_search",
+        description=description,
+        metric_key=optimization_key,
+        direction=_direction(direction),
+    )
+    return _search_return(result)
+
+
+def differential_evolution(
+    train_fn: Callable[..., Any],
+    boundary_dict: Mapping[str, Sequence[Any]],
+    direction: str = Direction.MAX,
+    generations: int = 4,
+    population: int = 6,
+    mutation: float = 0.5,
+    crossover: float = 0.7,
+    name: str = "no-name",
+    local_logdir: bool = False,
+    description: str | None = None,
+    optimization_key: str = "metric",
+) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """Evolve ``population`` points over ``generations`` (each generation runs in parallel)."""
+    del local_logdir
+    direction = _direction(direction)
+    try:
+        space = from_boundaries(boundary_dict)
+    except SearchSpaceError as error:
+        raise ExperimentError(str(error)) from error
+    _check_arguments(train_fn, list(boundary_dict))
+    experiment_run = ExperimentRun(
+        get_lab(),
+        train_fn,
+        name,
+        "differential_evolution",
+        description,
+        optimization_key,
+        direction,
+    )
+    try:
+        evolve(
+            space,
+            lambda points: [t.metric for t in experiment_run.run_round(points)],
+            direction,
+            generations,
+            population,
+            mutation,
+            crossover,
+            should_stop=lambda: experiment_run.killed,
+        )
+    except SearchSpaceError as error:
+        experiment_run.fail()
+        raise ExperimentError(str(error)) from error
+    except BaseException:
+        experiment_run.fail()
+        raise
+    return _search_return(experiment_run.finish())

@@ -87,6 +87,114 @@ def pick_metric(results: dict[str, Any], metric_key: str | None) -> float | None
     return float(numbers[0]) if len(numbers) == 1 else None
 
 
+class ExperimentRun:
+    """One experiment in the catalog, run in one or more rounds of trials on the slots."""
+
+    def __init__(
+        self,
+        lab: Lab,
+        fn: Callable[..., Any],
+        name: str,
+        kind: str,
+        description: str | None = None,
+        metric_key: str | None = None,
+        direction: str = "MAX",
+        max_slots: int | None = None,
+    ) -> None:
+        if not callable(fn):
+            raise ExperimentError(f"the train function must be callable, not {type(fn).__name__}")
+        self.lab, self.fn, self.name = lab, fn, name
+        self.metric_key, self.direction, self.max_slots = metric_key, direction, max_slots
+        self.id = new_experiment_id()
+        self.logdir = f"Experiments/{self.id}"
+        self.trials: list[TrialResult] = []
+        self.killed = False
+        self._started = time.time()
+        lab.store.makedirs(self.logdir)
+        lab.recorder.create_experiment(
+            lab.project_id,
+            name=name,
+            kind=kind,
+            user=getpass.getuser(),
+            logdir=lab.store.url(self.logdir),
+            experiment_id=self.id,
+            description=description,
+            metric_key=metric_key,
+            direction=direction,
+            notebook=os.environ.get("JPY_SESSION_NAME"),
+        )
+
+    def run_round(self, param_sets: Sequence[dict[str, Any]]) -> list[TrialResult]:
+        """Run one trial per parameter set, all queued at once; record each as it ends."""
+        lab, first = self.lab, len(self.trials)
+        specs = [
+            TrialSpec(key=f"trial_{n}", params=params, logdir=f"{self.logdir}/trial_{n}")
+            for n, params in enumerate(param_sets, start=first)
+        ]
+        trial_ids = lab.recorder.start_trials(
+            self.id, [(s.key, s.params, lab.store.url(s.logdir)) for s in specs]
+        )
+        by_key = {s.key: s for s in specs}
+        recorded: dict[str, TrialResult] = {}
+
+        def record(outcome: TrialOutcome) -> None:  # as each trial ends: views see progress
+            spec = by_key[outcome.key]
+            recorded[spec.key] = _record(lab, trial_ids[spec.key], spec, outcome, self.metric_key)
+
+        sink = MetricSink(lab.recorder, trial_ids)
+        try:
+            lab.runner.run(
+                self.fn,
+                specs,
+                lab.store,
+                self.id,
+                on_outcome=record,
+                on_metrics=sink.put,
+                metric_name=self.metric_key or "metric",
+                max_slots=self.max_slots,
+            )
+        except TrialsCancelled:
+            self.killed = True
+        finally:
+            sink.close()
+        results = [
+            recorded.get(s.key) or _record(lab, trial_ids[s.key], s, None, self.metric_key)
+            for s in specs
+        ]
+        self.trials.extend(results)
+        return results
+
+    def fail(self) -> None:
+        self.lab.recorder.finish_experiment(self.id, ExperimentStatus.FAILED)
+
+    def finish(self) -> ExperimentResult:
+        trials = self.trials
+        status = ExperimentStatus.KILLED if self.killed else ExperimentStatus.FINISHED
+        if status is ExperimentStatus.FINISHED and trials and all(t.error for t in trials):
+            status = ExperimentStatus.FAILED
+        self.lab.recorder.finish_experiment(self.id, status)
+        best = best_of(trials, self.direction)
+        return ExperimentResult(
+            id=self.id,
+            name=self.name,
+            status=status.value,
+            logdir=self.lab.store.url(self.logdir),
+            metric_key=self.metric_key,
+            duration_s=time.time() - self._started,
+            trials=trials,
+            best=best if best else (trials[0] if len(trials) == 1 else None),
+        )
+
+
+def best_of(trials: Sequence[TrialResult], direction: str) -> TrialResult | None:
+    """The finished trial with the best metric; the first of equals (as hops does)."""
+    ranked = [t for t in trials if t.metric is not None and t.status == "finished"]
+    if not ranked:
+        return None
+    sign = 1.0 if direction == "MAX" else -1.0
+    return max(ranked, key=lambda t: sign * (t.metric or 0.0))
+
+
 def run_experiment(
     lab: Lab,
     fn: Callable[..., Any],
@@ -96,80 +204,18 @@ def run_experiment(
     description: str | None = None,
     metric_key: str | None = None,
     direction: str = "MAX",
+    max_slots: int | None = None,
 ) -> ExperimentResult:
     """Record an experiment, run one trial per parameter set on Spark, record outcomes."""
-    if not callable(fn):
-        raise ExperimentError(f"the train function must be callable, not {type(fn).__name__}")
     if not param_sets:
         raise ExperimentError("no trials to run: give at least one set of parameters")
-    experiment_id = new_experiment_id()
-    logdir = f"Experiments/{experiment_id}"
-    lab.store.makedirs(logdir)
-    lab.recorder.create_experiment(
-        lab.project_id,
-        name=name,
-        kind=kind,
-        user=getpass.getuser(),
-        logdir=lab.store.url(logdir),
-        experiment_id=experiment_id,
-        description=description,
-        metric_key=metric_key,
-        direction=direction,
-        notebook=os.environ.get("JPY_SESSION_NAME"),
-    )
-    specs = [
-        TrialSpec(key=f"trial_{i}", params=params, logdir=f"{logdir}/trial_{i}")
-        for i, params in enumerate(param_sets)
-    ]
-    trial_ids = lab.recorder.start_trials(
-        experiment_id, [(s.key, s.params, lab.store.url(s.logdir)) for s in specs]
-    )
-    by_key = {s.key: s for s in specs}
-    recorded: dict[str, TrialResult] = {}
-
-    def record(outcome: TrialOutcome) -> None:  # as each trial ends, so views see progress
-        spec = by_key[outcome.key]
-        recorded[spec.key] = _record(lab, trial_ids[spec.key], spec, outcome, metric_key)
-
-    started = time.time()
-    status = ExperimentStatus.FINISHED
-    sink = MetricSink(lab.recorder, trial_ids)
+    run = ExperimentRun(lab, fn, name, kind, description, metric_key, direction, max_slots)
     try:
-        lab.runner.run(
-            fn,
-            specs,
-            lab.store,
-            experiment_id,
-            on_outcome=record,
-            on_metrics=sink.put,
-            metric_name=metric_key or "metric",
-        )
-    except TrialsCancelled:
-        status = ExperimentStatus.KILLED
+        run.run_round(param_sets)
     except BaseException:
-        sink.close()
-        lab.recorder.finish_experiment(experiment_id, ExperimentStatus.FAILED)
+        run.fail()
         raise
-    sink.close()
-    trials = [
-        recorded.get(s.key) or _record(lab, trial_ids[s.key], s, None, metric_key) for s in specs
-    ]
-    if status is ExperimentStatus.FINISHED and trials and all(t.error for t in trials):
-        status = ExperimentStatus.FAILED
-    lab.recorder.finish_experiment(experiment_id, status)
-    ranked = [t for t in trials if t.metric is not None]
-    pick = max if direction == "MAX" else min
-    best = pick(ranked, key=lambda t: t.metric or 0.0) if ranked else None
-    return ExperimentResult(
-        id=experiment_id,
-        name=name,
-        status=status.value,
-        logdir=lab.store.url(logdir),
-        metric_key=metric_key,
-        duration_s=time.time() - started,
-        trials=trials,
-        best=best if best else (trials[0] if len(trials) == 1 else None),
-    )
+    return run.finish()
 
 
 def _record(

@@ -37,10 +37,17 @@ class SparkTrialRunner:
         on_outcome: Callable[[TrialOutcome], None] | None = None,
         on_metrics: Callable[[str, list[tuple[str, int, float, float]]], None] | None = None,
         metric_name: str = "metric",
+        max_slots: int | None = None,
     ) -> list[TrialOutcome]:
         pool = self.engine.slots
         batch = pool.submit(
-            fn, specs, store, experiment_id, metric_name=metric_name, on_metrics=on_metrics
+            fn,
+            specs,
+            store,
+            experiment_id,
+            max_slots,
+            metric_name=metric_name,
+            on_metrics=on_metrics,
         )
         outcomes: list[TrialOutcome] = []
         try:

@@ -7,11 +7,15 @@ import inspect
 import io
 import json
 import math
+import os
+import shutil
 import sys
+import tempfile
 import time
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..store import Store
@@ -85,6 +89,23 @@ def _jsonable(value: Any) -> Any:
         return str(value)
 
 
+def keep_files(results: dict[str, Any], store: Store, logdir: str) -> dict[str, Any]:
+    """Copy files the trial names in its results (plots, logs) next to it on the store.
+
+    The value becomes the file's project-relative path, as hops does.
+    """
+    kept = dict(results)
+    for key, value in results.items():
+        if not isinstance(value, str) or len(value) > 4096 or "\n" in value:
+            continue
+        path = Path(value).expanduser()
+        if path.is_file():
+            target = f"{logdir}/{path.name}"
+            store.write_bytes(target, path.read_bytes())
+            kept[key] = target
+    return kept
+
+
 def _arguments(fn: Callable[..., Any], params: Mapping[str, Any], reporter: Reporter) -> dict:
     """The trial's parameters as keywords, plus ``reporter`` when the function takes one."""
     kwargs = dict(params)
@@ -111,9 +132,13 @@ def run_trial(
     token = enter_trial(TrialContext(experiment_id, spec.key, spec.logdir, store, reporter))
     started = time.time()
     outcome = TrialOutcome(key=spec.key, ok=False, started_at=started)
+    workdir, previous_cwd = tempfile.mkdtemp(prefix="hopsml-trial-"), os.getcwd()
     try:
+        # Each trial works in its own folder: files it names in its results are its own.
+        os.chdir(workdir)
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            outcome.results = normalise_results(fn(**_arguments(fn, spec.params, reporter)))
+            returned = normalise_results(fn(**_arguments(fn, spec.params, reporter)))
+        outcome.results = keep_files(returned, store, spec.logdir)
         outcome.ok = True
     except EarlyStopException as stop:
         outcome.ok, outcome.stopped_early = True, True
@@ -121,6 +146,8 @@ def run_trial(
     except Exception:
         outcome.error = traceback.format_exc()
     finally:
+        os.chdir(previous_cwd)
+        shutil.rmtree(workdir, ignore_errors=True)
         leave_trial(token)
         with contextlib.suppress(Exception):
             reporter.close()
