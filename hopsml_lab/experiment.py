@@ -17,7 +17,13 @@ from typing import Any
 from .evolution import evolve
 from .lab import get_lab
 from .runs import ExperimentError, ExperimentResult, ExperimentRun, run_experiment
-from .search_space import SearchSpaceError, from_boundaries, grid_points, random_points
+from .search_space import (
+    Distribution,
+    SearchSpaceError,
+    from_boundaries,
+    grid_points,
+    random_points,
+)
 
 __all__ = [
     "Direction",
@@ -28,6 +34,7 @@ __all__ = [
     "launch",
     "random_search",
     "run",
+    "search",
 ]
 
 
@@ -138,6 +145,77 @@ def launch(
     return result.logdir, dict(chosen.results) if chosen else {}
 
 
+def search(
+    train_fn: Callable[..., Any],
+    *,
+    grid: Mapping[str, Sequence[Any]] | None = None,
+    space: Mapping[str, Distribution] | None = None,
+    samples: int = 10,
+    evolve_generations: int | None = None,
+    population: int = 6,
+    mutation: float = 0.5,
+    crossover: float = 0.7,
+    direction: str = Direction.MAX,
+    metric_key: str = "metric",
+    name: str = "no-name",
+    description: str | None = None,
+) -> ExperimentResult:
+    """A grid (``grid``), random (``space``, ``samples``) or evolutionary search
+    (``space``, ``evolve_generations``), returning the full :class:`ExperimentResult`."""
+    direction = _direction(direction)
+    lab = get_lab()
+    try:
+        if grid is not None:
+            kind, points = "grid_search", grid_points(grid)
+            names: list[str] = list(grid)
+        elif space is not None:
+            names = list(space)
+            kind = "random_search" if evolve_generations is None else "differential_evolution"
+            points = random_points(space, samples) if evolve_generations is None else []
+        else:
+            raise ExperimentError("give a grid or a space to search")
+    except SearchSpaceError as error:
+        raise ExperimentError(str(error)) from error
+    _check_arguments(train_fn, names)
+    if points:
+        return run_experiment(
+            lab,
+            train_fn,
+            points,
+            name=name,
+            kind=kind,
+            description=description,
+            metric_key=metric_key,
+            direction=direction,
+        )
+    experiment_run = ExperimentRun(lab, train_fn, name, kind, description, metric_key, direction)
+    try:
+        evolve(
+            space or {},
+            lambda batch: [t.metric for t in experiment_run.run_round(batch)],
+            direction,
+            evolve_generations or 4,
+            population,
+            mutation,
+            crossover,
+            should_stop=lambda: experiment_run.killed,
+        )
+    except SearchSpaceError as error:
+        experiment_run.fail()
+        raise ExperimentError(str(error)) from error
+    except BaseException:
+        experiment_run.fail()
+        raise
+    return experiment_run.finish()
+
+
+def _boundaries(boundary_dict: Mapping[str, Sequence[Any]]) -> dict[str, Distribution]:
+    try:
+        return from_boundaries(boundary_dict)
+    except SearchSpaceError as error:
+        raise ExperimentError(str(error)) from error
+
+
 def grid_search(
     train_fn: Callable[..., Any],
     grid_dict: Mapping[str, Sequence[Any]],
@@ -151,21 +229,14 @@ def grid_search(
 
     Returns ``(logdir, best_param, return_dict)`` of the best trial.
     """
-    del local_logdir
-    try:
-        points = grid_points(grid_dict)
-    except SearchSpaceError as error:
-        raise ExperimentError(str(error)) from error
-    _check_arguments(train_fn, list(grid_dict))
-    result = run_experiment(
-        get_lab(),
+    del local_logdir  # every trial writes to the store; kept for hops compatibility
+    result = search(
         train_fn,
-        points,
-        name=name,
-        kind="grid_search",
-        description=description,
+        grid=grid_dict,
+        direction=direction,
         metric_key=optimization_key,
-        direction=_direction(direction),
+        name=name,
+        description=description,
     )
     return _search_return(result)
 
@@ -182,20 +253,14 @@ def random_search(
 ) -> tuple[str, dict[str, Any], dict[str, Any]]:
     """``samples`` random points of ``boundary_dict`` ({name: [low, high]}; ints stay ints)."""
     del local_logdir
-    try:
-        points = random_points(from_boundaries(boundary_dict), samples)
-    except SearchSpaceError as error:
-        raise ExperimentError(str(error)) from error
-    _check_arguments(train_fn, list(boundary_dict))
-    result = run_experiment(
-        get_lab(),
+    result = search(
         train_fn,
-        points,
-        name=name,
-        kind="random_search",
-        description=description,
+        space=_boundaries(boundary_dict),
+        samples=samples,
+        direction=direction,
         metric_key=optimization_key,
-        direction=_direction(direction),
+        name=name,
+        description=description,
     )
     return _search_return(result)
 
@@ -215,36 +280,16 @@ def differential_evolution(
 ) -> tuple[str, dict[str, Any], dict[str, Any]]:
     """Evolve ``population`` points over ``generations`` (each generation runs in parallel)."""
     del local_logdir
-    direction = _direction(direction)
-    try:
-        space = from_boundaries(boundary_dict)
-    except SearchSpaceError as error:
-        raise ExperimentError(str(error)) from error
-    _check_arguments(train_fn, list(boundary_dict))
-    experiment_run = ExperimentRun(
-        get_lab(),
+    result = search(
         train_fn,
-        name,
-        "differential_evolution",
-        description,
-        optimization_key,
-        direction,
+        space=_boundaries(boundary_dict),
+        evolve_generations=generations,
+        population=population,
+        mutation=mutation,
+        crossover=crossover,
+        direction=direction,
+        metric_key=optimization_key,
+        name=name,
+        description=description,
     )
-    try:
-        evolve(
-            space,
-            lambda points: [t.metric for t in experiment_run.run_round(points)],
-            direction,
-            generations,
-            population,
-            mutation,
-            crossover,
-            should_stop=lambda: experiment_run.killed,
-        )
-    except SearchSpaceError as error:
-        experiment_run.fail()
-        raise ExperimentError(str(error)) from error
-    except BaseException:
-        experiment_run.fail()
-        raise
-    return _search_return(experiment_run.finish())
+    return _search_return(result)

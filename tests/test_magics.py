@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from IPython.core.error import UsageError
 from IPython.testing.globalipapp import start_ipython
 
 from hopsml_lab.catalog import ExperimentQuery
@@ -38,15 +39,59 @@ def test_name_defaults_to_the_function(ip, lab: Lab) -> None:
     assert page.experiments[0].name == "my_model"
 
 
-def test_a_cell_without_a_function_says_what_to_write(ip, lab: Lab, capsys) -> None:
-    ip.run_cell_magic("experiment", "nothing", "x = 1\n")
-    assert "defines no function" in capsys.readouterr().out
+def test_a_cell_without_a_function_says_what_to_write(ip, lab: Lab) -> None:
+    with pytest.raises(UsageError, match="defines no function"):
+        ip.run_cell_magic("experiment", "nothing", "x = 1\n")
     assert lab.queries.list_experiments("demo", ExperimentQuery()).total == 0
 
 
-def test_invalid_python_runs_nothing(ip, lab: Lab, capsys) -> None:
-    ip.run_cell_magic("experiment", "broken", "def train(:\n    pass\n")
-    assert "not valid Python" in capsys.readouterr().out
+def test_invalid_python_runs_nothing(ip, lab: Lab) -> None:
+    with pytest.raises(UsageError, match="not valid Python"):
+        ip.run_cell_magic("experiment", "broken", "def train(:\n    pass\n")
+    assert lab.queries.list_experiments("demo", ExperimentQuery()).total == 0
+
+
+def test_grid_option_runs_a_grid_search(ip, lab: Lab) -> None:
+    ip.run_cell_magic(
+        "experiment",
+        "grid-cell --metric acc --direction MIN --grid lr=0.1,0.2 n=1,2",
+        "def train(lr, n):\n    return {'acc': lr * n}\n",
+    )
+    page = lab.queries.list_experiments("demo", ExperimentQuery())
+    detail = lab.queries.get_experiment(page.experiments[0].id)
+    assert detail.kind == "grid_search" and detail.trial_count == 4
+    assert detail.direction == "MIN" and detail.metric_value == pytest.approx(0.1)
+
+
+def test_random_and_evolve_options(ip, lab: Lab) -> None:
+    body = "def train(lr, act):\n    return lr if act == 'relu' else 0.0\n"
+    ip.run_cell_magic(
+        "experiment", "rnd --random 5 lr=loguniform(1e-3,1e-1) act=choice(relu,tanh)", body
+    )
+    ip.run_cell_magic(
+        "experiment",
+        "evo --evolve x=uniform(0,1) --generations 1 --population 4",
+        "def train(x):\n    return x\n",
+    )
+    kinds = {
+        e.name: e.kind for e in lab.queries.list_experiments("demo", ExperimentQuery()).experiments
+    }
+    assert kinds == {"rnd": "random_search", "evo": "differential_evolution"}
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("x --random 5 lr=uniform(1)", "'lr=uniform(1)': uniform takes two numbers"),
+        ("x --random lr=uniform(0,1)", "give the number of trials first"),
+        ("x --grid lr=0.1 --random 3 lr=uniform(0,1)", "choose one of"),
+        ("x --grid momentum=0.9,0.99", "momentum not parameters of train"),
+    ],
+)
+def test_a_malformed_search_is_rejected_before_anything_runs(ip, lab: Lab, line, message):
+    with pytest.raises(UsageError) as error:
+        ip.run_cell_magic("experiment", line, "def train(lr=0.1):\n    return lr\n")
+    assert message in str(error.value)
     assert lab.queries.list_experiments("demo", ExperimentQuery()).total == 0
 
 
@@ -61,4 +106,5 @@ def test_load_ext_fails_fast_on_a_bad_setting(ip, monkeypatch) -> None:
 
 def test_help_documents_the_options(ip) -> None:
     doc = ip.find_cell_magic("experiment").__doc__
-    assert "--metric" in doc and "--description" in doc
+    for option in ("--metric", "--description", "--grid", "--random", "--evolve", "--direction"):
+        assert option in doc

@@ -16,19 +16,25 @@ def test_grid_search_returns_the_best_trial_like_hops(lab: Lab, project_root: Pa
         return {"accuracy": lr * layers, "loss": 1 - lr * layers}
 
     logdir, best_param, best = experiment.grid_search(
-        train, {"lr": [0.1, 0.2], "layers": [1, 3]}, direction=experiment.Direction.MAX,
-        name="grid", optimization_key="accuracy",
+        train,
+        {"lr": [0.1, 0.2], "layers": [1, 3]},
+        direction=experiment.Direction.MAX,
+        name="grid",
+        optimization_key="accuracy",
     )
     assert best_param == {"lr": 0.2, "layers": 3}
     assert best["accuracy"] == pytest.approx(0.6)
     assert best["log"].startswith("Experiments/") and best["log"].endswith("stdout.log")
     assert Path(logdir).parent.parent == project_root / "Experiments"  # the best trial's dir
     assert (project_root / best["log"]).exists()
-    detail = lab.queries.get_experiment(lab.queries.list_experiments(
-        "demo", ExperimentQuery()).experiments[0].id)
+    detail = lab.queries.get_experiment(
+        lab.queries.list_experiments("demo", ExperimentQuery()).experiments[0].id
+    )
     assert detail.kind == "grid_search" and detail.trial_count == 4
-    assert [t.params for t in detail.trials][:2] == [{"lr": 0.1, "layers": 1},
-                                                    {"lr": 0.1, "layers": 3}]
+    assert [t.params for t in detail.trials][:2] == [
+        {"lr": 0.1, "layers": 1},
+        {"lr": 0.1, "layers": 3},
+    ]
 
 
 def test_grid_search_minimises_and_accepts_lower_case(lab: Lab) -> None:
@@ -58,8 +64,12 @@ def test_differential_evolution_runs_generations(lab: Lab) -> None:
         return {"score": -((x - 1) ** 2) - abs(n - 3)}
 
     _, best_param, best = experiment.differential_evolution(
-        train, {"x": [-4.0, 4.0], "n": [0, 6]}, generations=2, population=4,
-        name="evolve", optimization_key="score",
+        train,
+        {"x": [-4.0, 4.0], "n": [0, 6]},
+        generations=2,
+        population=4,
+        name="evolve",
+        optimization_key="score",
     )
     page = lab.queries.list_experiments("demo", ExperimentQuery())
     detail = lab.queries.get_experiment(page.experiments[0].id)

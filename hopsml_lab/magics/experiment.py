@@ -1,44 +1,123 @@
-"""``%%experiment``: run the function a cell defines as a tracked experiment."""
+"""``%%experiment``: run the function a cell defines as a tracked experiment or search."""
 
 from __future__ import annotations
 
+import argparse
 import shlex
 from typing import Any
 
+from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments
 from IPython.display import display
 
-from ..experiment import run
+from ..experiment import ExperimentError, run, search
+from ..search_space import SearchSpaceError, parse_grid, parse_random
 from .cell_function import CellFunctionError, define_cell_function
+
+
+def _plan(args: argparse.Namespace) -> dict[str, Any]:
+    """The search the options ask for, checked before anything runs."""
+    chosen = [flag for flag in ("grid", "random", "evolve") if getattr(args, flag)]
+    if len(chosen) > 1:
+        raise UsageError(f"choose one of --grid, --random, --evolve (got {', '.join(chosen)})")
+    try:
+        if args.grid:
+            return {"grid": parse_grid(args.grid)}
+        if args.random:
+            count, *tokens = args.random
+            if not count.isdigit() or int(count) < 1:
+                raise UsageError(
+                    f"--random {count}: give the number of trials first, "
+                    "like --random 20 lr=loguniform(1e-4,1e-1)"
+                )
+            return {"space": parse_random(tokens), "samples": int(count)}
+        if args.evolve:
+            return {
+                "space": parse_random(args.evolve),
+                "evolve_generations": args.generations,
+                "population": args.population,
+            }
+    except SearchSpaceError as error:
+        raise UsageError(str(error)) from error
+    return {}
 
 
 @magics_class
 class ExperimentMagics(Magics):
     @magic_arguments()
     @argument("name", nargs="?", default=None, help="Experiment name (default: the function's).")
-    @argument("--metric", default=None, help="Key of the returned dict that ranks trials.")
+    @argument(
+        "--metric",
+        default=None,
+        help="Key of the returned dict that ranks trials (searches: default 'metric').",
+    )
+    @argument(
+        "--direction",
+        default="max",
+        type=str.lower,
+        choices=["max", "min"],
+        help="Whether a larger or a smaller metric is better (default max).",
+    )
     @argument("--description", default=None, help="A line saying what this experiment tries.")
+    @argument(
+        "--grid",
+        nargs="+",
+        metavar="NAME=V1,V2",
+        help="Grid search: one trial per combination, e.g. --grid lr=0.01,0.1 layers=2,3",
+    )
+    @argument(
+        "--random",
+        nargs="+",
+        metavar="N NAME=DIST",
+        help="Random search of N trials; DIST is uniform(a,b), loguniform(a,b), "
+        "int(a,b) or choice(x,y,...), e.g. --random 20 lr=loguniform(1e-4,1e-1)",
+    )
+    @argument(
+        "--evolve",
+        nargs="+",
+        metavar="NAME=DIST",
+        help="Differential evolution over uniform(a,b) / int(a,b) ranges.",
+    )
+    @argument("--generations", type=int, default=4, help="--evolve: generations (default 4).")
+    @argument("--population", type=int, default=6, help="--evolve: population (default 6).")
     @cell_magic
     def experiment(self, line: str, cell: str) -> Any:
-        """Run the function the cell defines as a Spark task and record it.
+        """Run the function the cell defines on Spark and record it; its parameters are
+        the hyperparameters a search sets.
 
-        Example::
+        Examples::
 
             %%experiment mnist --metric accuracy
             def train():
                 ...
                 return {"accuracy": acc}
+
+            %%experiment mnist --metric accuracy --grid lr=0.001,0.01 dropout=0.1,0.5
+            def train(lr, dropout):
+                ...
         """
         # shlex, unlike IPython's parse_argstring, drops the quotes of quoted values.
         args = self.experiment.parser.parse_args(shlex.split(line))
+        plan = _plan(args)
         try:
             fn = define_cell_function(cell, self.shell.user_ns)
         except CellFunctionError as error:
-            print(f"%%experiment: {error}")
-            return None
-        result = run(
-            fn, name=args.name or fn.__name__, description=args.description, metric_key=args.metric
-        )
+            raise UsageError(str(error)) from error
+        name = args.name or fn.__name__
+        try:
+            if plan:
+                result = search(
+                    fn,
+                    **plan,
+                    direction=args.direction,
+                    metric_key=args.metric or "metric",
+                    name=name,
+                    description=args.description,
+                )
+            else:
+                result = run(fn, name=name, description=args.description, metric_key=args.metric)
+        except ExperimentError as error:
+            raise UsageError(str(error)) from error
         display(result)
         return None
