@@ -237,6 +237,8 @@ def _record(
             f"{metric_key!r}: return it, or change metric_key"
         )
     lab.recorder.finish_trial(trial_id, status, results, metric, error, duration)
+    for model in outcome.models if outcome is not None else []:
+        lab.recorder.register_model(lab.project_id, model)
     return TrialResult(
         key=spec.key,
         params=dict(spec.params),

@@ -28,7 +28,8 @@ def project(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Path]:
     else:
         with webhdfs_double(tmp_path / "namespace") as (url, _log):
             settings = Settings(
-                project_root="hdfs://namenode:8020/Projects/demo", webhdfs_url=url,
+                project_root="hdfs://namenode:8020/Projects/demo",
+                webhdfs_url=url,
                 catalog_url=f"sqlite:///{tmp_path / 'catalog.db'}",
             )
             set_lab(Lab(settings))

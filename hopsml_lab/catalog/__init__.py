@@ -10,6 +10,7 @@ from .records import (
     ExperimentStatus,
     ExperimentSummary,
     MetricSeries,
+    ModelRecord,
     TrialRecord,
     TrialStatus,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "ExperimentStatus",
     "ExperimentSummary",
     "MetricSeries",
+    "ModelRecord",
     "TrialRecord",
     "TrialStatus",
     "UnknownExperimentError",

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, select, tuple_
 
 from .db import Database
-from .orm import Experiment, ExperimentMetric, MetricPoint, Project, Trial
+from .orm import Experiment, ExperimentMetric, MetricPoint, Model, Project, Trial
 from .recorder import UnknownExperimentError
 from .records import (
     ExperimentDetail,
@@ -19,6 +19,7 @@ from .records import (
     ExperimentQuery,
     ExperimentSummary,
     MetricSeries,
+    ModelRecord,
     TrialRecord,
 )
 
@@ -128,6 +129,19 @@ class ExperimentQueries:
                 metrics=metrics,
                 trials=[_trial(t, series.get(t.id, [])) for t in trials],
             )
+
+    def list_models(self, project: str, name: str | None = None) -> list[ModelRecord]:
+        """Exported models of the project, by name then newest version first."""
+        with self.db.reading() as session:
+            query = (
+                select(Model)
+                .join(Project, Project.id == Model.project_id)
+                .where(Project.name == project)
+            )
+            if name is not None:
+                query = query.where(Model.name == name)
+            rows = session.scalars(query.order_by(Model.name, Model.version.desc()))
+            return [ModelRecord.model_validate(row, from_attributes=True) for row in rows]
 
     def last_change(self, project: str) -> tuple[float, int]:
         """When an experiment of the project last changed, and how many it has."""

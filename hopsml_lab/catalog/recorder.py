@@ -16,8 +16,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from .db import Database
-from .orm import Experiment, ExperimentMetric, MetricPoint, Param, Project, Trial
-from .records import ExperimentStatus, TrialStatus
+from .orm import Experiment, ExperimentMetric, MetricPoint, Model, Param, Project, Trial
+from .records import ExperimentStatus, ModelRecord, TrialStatus
 
 
 class UnknownExperimentError(LookupError):
@@ -183,6 +183,21 @@ class ExperimentRecorder:
             with self.db.writing() as session:
                 session.execute(_upsert_points(session.get_bind().dialect.name), rows)
         return len(rows)
+
+    def register_model(self, project_id: int, model: ModelRecord) -> None:
+        """Record an exported model version (its files are already on the store)."""
+        with self.db.writing() as session:
+            existing = session.scalars(
+                select(Model).where(
+                    Model.project_id == project_id,
+                    Model.name == model.name,
+                    Model.version == model.version,
+                )
+            ).first()
+            if existing is not None:  # exported again with overwrite=True
+                session.delete(existing)
+                session.flush()
+            session.add(Model(project_id=project_id, **model.model_dump()))
 
     def finish_experiment(self, experiment_id: str, status: ExperimentStatus) -> None:
         """Close the experiment and rank its trials by its metric."""

@@ -77,6 +77,17 @@ class ExperimentDetail(ExperimentSummary):
     trials: list[TrialRecord]
 
 
+class ModelRecord(Record):
+    name: str
+    version: int
+    path: str = Field(description="Where the model's files are on the store.")
+    metrics: dict[str, float]
+    description: str | None = None
+    experiment_id: str | None = Field(None, description="The experiment it came from.")
+    trial_key: str | None = None
+    created_at: float
+
+
 class ExperimentPage(Record):
     experiments: list[ExperimentSummary]
     total: int = Field(description="How many experiments match the filters.")

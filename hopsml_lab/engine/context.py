@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from ..store import Store
 from .reporter import Reporter
@@ -16,6 +17,7 @@ class TrialContext:
     logdir: str  # relative to the project root
     store: Store
     reporter: Reporter
+    exported_models: list[Any] = field(default_factory=list)  # reported to the driver
 
     @property
     def logdir_url(self) -> str:

@@ -36,6 +36,7 @@ class TrialOutcome:
     ok: bool
     results: dict[str, Any] = field(default_factory=dict)
     stopped_early: bool = False
+    models: list[Any] = field(default_factory=list)  # exported inside the trial
     error: str | None = None
     started_at: float = 0.0
     duration_s: float = 0.0
@@ -129,7 +130,8 @@ def run_trial(
     store.makedirs(spec.logdir)
     reporter = reporter or Reporter(None, 0, spec.key)
     out, err = _Tee(sys.stdout), _Tee(sys.stderr)
-    token = enter_trial(TrialContext(experiment_id, spec.key, spec.logdir, store, reporter))
+    context = TrialContext(experiment_id, spec.key, spec.logdir, store, reporter)
+    token = enter_trial(context)
     started = time.time()
     outcome = TrialOutcome(key=spec.key, ok=False, started_at=started)
     workdir, previous_cwd = tempfile.mkdtemp(prefix="hopsml-trial-"), os.getcwd()
@@ -152,6 +154,7 @@ def run_trial(
         with contextlib.suppress(Exception):
             reporter.close()
         outcome.duration_s = time.time() - started
+    outcome.models = list(context.exported_models)
     outcome.stdout = out.buffer_text.getvalue()
     store.write_text(f"{spec.logdir}/stdout.log", outcome.stdout)
     store.write_text(f"{spec.logdir}/stderr.log", err.buffer_text.getvalue())
