@@ -21,7 +21,7 @@ _MAX_BATCH = 50_000
 class MetricSink:
     def __init__(self, recorder: ExperimentRecorder, trial_ids: Mapping[str, int]) -> None:
         self._recorder = recorder
-        self._trial_ids = dict(trial_ids)
+        self._trial_ids = trial_ids  # may grow while trials run (adaptive searches)
         self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
         self.written = 0
         self.error: BaseException | None = None

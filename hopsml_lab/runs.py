@@ -126,21 +126,48 @@ class ExperimentRun:
 
     def run_round(self, param_sets: Sequence[dict[str, Any]]) -> list[TrialResult]:
         """Run one trial per parameter set, all queued at once; record each as it ends."""
-        lab, first = self.lab, len(self.trials)
-        specs = [
-            TrialSpec(key=f"trial_{n}", params=params, logdir=f"{self.logdir}/trial_{n}")
-            for n, params in enumerate(param_sets, start=first)
-        ]
-        trial_ids = lab.recorder.start_trials(
-            self.id, [(s.key, s.params, lab.store.url(s.logdir)) for s in specs]
-        )
-        by_key = {s.key: s for s in specs}
+        return self.run_adaptive(param_sets)
+
+    def run_adaptive(
+        self,
+        initial: Sequence[dict[str, Any]],
+        propose: Callable[[TrialResult], Sequence[dict[str, Any]]] | None = None,
+        watch: Callable[[str, list[tuple[str, int, float, float]]], None] | None = None,
+        on_start: Callable[[Callable[[str], bool]], None] | None = None,
+    ) -> list[TrialResult]:
+        """Run ``initial`` trials; as each ends, ``propose`` may add more (asynchronous
+        searches), and ``watch`` sees every metric report (early stopping)."""
+        lab = self.lab
+        by_key: dict[str, TrialSpec] = {}
+        trial_ids: dict[str, int] = {}
         recorded: dict[str, TrialResult] = {}
 
-        def record(outcome: TrialOutcome) -> None:  # as each trial ends: views see progress
-            spec = by_key[outcome.key]
-            recorded[spec.key] = _record(lab, trial_ids[spec.key], spec, outcome, self.metric_key)
+        def add(param_sets: Sequence[dict[str, Any]]) -> list[TrialSpec]:
+            first = len(self.trials) + len(by_key)
+            specs = [
+                TrialSpec(key=f"trial_{n}", params=params, logdir=f"{self.logdir}/trial_{n}")
+                for n, params in enumerate(param_sets, start=first)
+            ]
+            trial_ids.update(
+                lab.recorder.start_trials(
+                    self.id, [(s.key, s.params, lab.store.url(s.logdir)) for s in specs]
+                )
+            )
+            by_key.update((s.key, s) for s in specs)
+            return specs
 
+        def record(outcome: TrialOutcome) -> list[TrialSpec]:  # as each trial ends
+            spec = by_key[outcome.key]
+            result = _record(lab, trial_ids[spec.key], spec, outcome, self.metric_key)
+            recorded[spec.key] = result
+            return add(propose(result)) if propose is not None and not self.killed else []
+
+        def on_metrics(key: str, points: list[tuple[str, int, float, float]]) -> None:
+            sink.put(key, points)
+            if watch is not None:
+                watch(key, points)
+
+        specs = add(initial)
         sink = MetricSink(lab.recorder, trial_ids)
         try:
             lab.runner.run(
@@ -149,17 +176,18 @@ class ExperimentRun:
                 lab.store,
                 self.id,
                 on_outcome=record,
-                on_metrics=sink.put,
+                on_metrics=on_metrics,
                 metric_name=self.metric_key or "metric",
                 max_slots=self.max_slots,
+                on_start=on_start,
             )
         except TrialsCancelled:
             self.killed = True
         finally:
             sink.close()
         results = [
-            recorded.get(s.key) or _record(lab, trial_ids[s.key], s, None, self.metric_key)
-            for s in specs
+            recorded.get(key) or _record(lab, trial_ids[key], spec, None, self.metric_key)
+            for key, spec in by_key.items()
         ]
         self.trials.extend(results)
         return results

@@ -89,7 +89,7 @@ class Reporter:
                 self._connection.send((METRICS, self._batch_id, self._trial_key, points))
             while self._connection.poll():
                 message: Any = self._connection.recv()
-                if message[0] == STOP_TRIAL:
+                if message[0] == STOP_TRIAL and message[1] == self._trial_key:
                     self.stopped = True
 
     def close(self) -> None:

@@ -34,11 +34,14 @@ class SparkTrialRunner:
         specs: Sequence[TrialSpec],
         store: Store,
         experiment_id: str,
-        on_outcome: Callable[[TrialOutcome], None] | None = None,
+        on_outcome: Callable[[TrialOutcome], Sequence[TrialSpec] | None] | None = None,
         on_metrics: Callable[[str, list[tuple[str, int, float, float]]], None] | None = None,
         metric_name: str = "metric",
         max_slots: int | None = None,
+        on_start: Callable[[Callable[[str], bool]], None] | None = None,
     ) -> list[TrialOutcome]:
+        """Run the trials; ``on_outcome`` may return more trials to queue (adaptive
+        searches), and ``on_start`` receives a function that stops a trial by key."""
         pool = self.engine.slots
         batch = pool.submit(
             fn,
@@ -49,6 +52,8 @@ class SparkTrialRunner:
             metric_name=metric_name,
             on_metrics=on_metrics,
         )
+        if on_start is not None:
+            on_start(lambda key: pool.stop_trial(batch, key))
         outcomes: list[TrialOutcome] = []
         try:
             while len(outcomes) < batch.size:
@@ -58,8 +63,9 @@ class SparkTrialRunner:
                 except queue.Empty:
                     continue
                 outcomes.append(outcome)
-                if on_outcome is not None:
-                    on_outcome(outcome)
+                more = on_outcome(outcome) if on_outcome is not None else None
+                if more:
+                    pool.extend(batch, more)
         except KeyboardInterrupt as interrupt:
             pool.cancel(batch)
             raise TrialsCancelled(

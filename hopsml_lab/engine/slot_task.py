@@ -16,7 +16,8 @@ from .trial import run_trial
 
 # Messages, driver -> slot:  ("trial", batch_id, fn_bytes | None, spec, store, experiment_id)
 #                            ("stop",)
-#                            ("stop_trial",)   stop the running trial early (maybe late)
+#                            ("stop_trial", key)   stop that trial early (may come early
+#                                                  or late: it is matched by key)
 # Messages, slot -> driver:  ("ready", slot_id, pid)          once, after connecting
 #                            ("metrics", batch_id, key, [(name, step, value, time)])
 #                            ("result", batch_id, outcome)    and ready for the next
@@ -28,18 +29,21 @@ def serve_slot(address: tuple[str, int], authkey: bytes, slot_id: int) -> Iterat
     from pyspark import cloudpickle
 
     functions: dict[int, Callable[..., Any]] = {}
+    stop_early: set[str] = set()
     with Client(address, authkey=authkey) as connection:
         connection.send((READY, slot_id, os.getpid()))
         while True:
             message = connection.recv()
             if message[0] == STOP_TRIAL:
-                continue  # meant for a trial that has already ended
+                stop_early.add(message[1])  # for a trial not started yet, or one that ended
+                continue
             if message[0] == STOP:
                 break
             _, batch_id, fn_bytes, spec, store, experiment_id, metric_name = message
             if fn_bytes is not None:
                 functions = {batch_id: cloudpickle.loads(fn_bytes)}  # keep only the current
             reporter = Reporter(connection, batch_id, spec.key, metric_name)
+            reporter.stopped = spec.key in stop_early
             outcome = run_trial(functions[batch_id], spec, store, experiment_id, reporter)
             connection.send((RESULT, batch_id, outcome))
     yield slot_id

@@ -133,6 +133,13 @@ class SlotPool:
         self._ensure_slots(len(specs), max_slots)
         return batch
 
+    def extend(self, batch: Batch, specs: Sequence[TrialSpec]) -> None:
+        """Queue more trials of a running batch (adaptive searches decide as they go)."""
+        batch.size += len(specs)
+        for spec in specs:
+            self._work.put((batch, spec))
+        self._ensure_slots(self._work.qsize(), None)
+
     def cancel(self, batch: Batch) -> None:
         """Drop the batch's queued trials and kill the slots running its trials."""
         batch.cancelled = True
@@ -156,7 +163,7 @@ class SlotPool:
         if slot is None or slot.connection is None:
             return False
         with contextlib.suppress(OSError, EOFError):
-            slot.send((STOP_TRIAL,))
+            slot.send((STOP_TRIAL, key))
         return True
 
     def shutdown(self, wait: float = 10.0) -> None:
