@@ -122,7 +122,8 @@ def test_interrupting_the_kernel_kills_the_experiment_and_keeps_what_finished(la
     while len(tracker.getActiveJobsIds()) > 1 and time.time() < deadline:
         time.sleep(0.2)
     assert len(tracker.getActiveJobsIds()) <= 1
-    assert experiment.run(lambda: 2.0, name="after-interrupt").status == "finished"
+    after = experiment.run(lambda: 2.0, name="after-interrupt")
+    assert after.status == "finished", after.trials[0].error
 
 
 def _spec(key: str):

@@ -48,6 +48,7 @@ class Batch:
     on_metrics: Callable[[str, list[tuple[str, int, float, float]]], None] | None = None
     outcomes: queue.Queue[TrialOutcome] = field(default_factory=queue.Queue)
     cancelled: bool = False
+    requeued: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -59,6 +60,7 @@ class _Slot:
     batch_sent: int | None = None
     idle_since: float = field(default_factory=time.monotonic)
     send_lock: threading.Lock = field(default_factory=threading.Lock)
+    retiring: bool = False  # its Spark job is being cancelled: give it no more work
 
     def send(self, message: tuple[Any, ...]) -> None:
         assert self.connection is not None
@@ -145,9 +147,17 @@ class SlotPool:
         batch.cancelled = True
         context = self._context()
         with self._lock:
-            running = [s for s in self._slots.values() if s.current and s.current[0] is batch]
-        for slot in running:
-            context.cancelJobGroup(slot.group)
+            # PySpark's own SIGINT handler cancels every job, idle slots' too: none of
+            # them can take work any more, and new slots start for the next trials.
+            slots = list(self._slots.values())
+            for slot in slots:
+                slot.retiring = True
+        for slot in slots:
+            if slot.current and slot.current[0] is batch:
+                context.cancelJobGroup(slot.group)
+            elif slot.connection is not None:
+                with contextlib.suppress(OSError, EOFError):
+                    slot.send((STOP,))
 
     def stop_trial(self, batch: Batch, key: str) -> bool:
         """Ask a running trial to stop early; it ends at its next report."""
@@ -191,7 +201,8 @@ class SlotPool:
         limit = max_slots or context.defaultParallelism
         with self._lock:
             self._ensure_listener(context)
-            missing = min(wanted, limit) - len(self._slots)
+            alive = sum(1 for slot in self._slots.values() if not slot.retiring)
+            missing = min(wanted, limit) - alive
             new = [self._new_slot() for _ in range(max(0, missing))]
         for slot in new:
             self._start(slot, context)
@@ -233,7 +244,14 @@ class SlotPool:
             current, slot.current = slot.current, None
         if current is not None:
             batch, spec = current
-            batch.outcomes.put(lost_trial(spec, reason))
+            cancelled_under_it = "cancel" in reason.lower() and not batch.cancelled
+            if cancelled_under_it and spec.key not in batch.requeued:
+                # The slot's job was cancelled (PySpark's SIGINT handler cancels every
+                # job): not the trial's doing, so it runs again once, on another slot.
+                batch.requeued.add(spec.key)
+                self._work.put((batch, spec))
+            else:
+                batch.outcomes.put(lost_trial(spec, reason))
         if not self._closed and not self._work.empty():
             self._ensure_slots(self._work.qsize(), None)  # replace it for queued trials
 
@@ -303,7 +321,7 @@ class SlotPool:
                 batch.on_metrics(key, points)
 
     def _next_work(self, slot: _Slot) -> tuple[Batch, TrialSpec] | None:
-        while not self._closed:
+        while not self._closed and not slot.retiring:
             try:
                 batch, spec = self._work.get(timeout=_IDLE_CHECK_S)
             except queue.Empty:
