@@ -50,6 +50,10 @@ class Reporter:
         self.stopped = False
         self.last_metric: float | None = None
 
+    @property
+    def metric_name(self) -> str:
+        return self._metric_name
+
     def broadcast(self, metric: float, step: int | None = None) -> None:
         """Report the optimisation metric (maggy's name); may end the trial early."""
         self.last_metric = float(metric)

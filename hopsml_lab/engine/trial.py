@@ -144,7 +144,7 @@ def run_trial(
         outcome.ok = True
     except EarlyStopException as stop:
         outcome.ok, outcome.stopped_early = True, True
-        outcome.results = {} if stop.metric is None else {"metric": stop.metric}
+        outcome.results = {} if stop.metric is None else {reporter.metric_name: stop.metric}
     except Exception:
         outcome.error = traceback.format_exc()
     finally:

@@ -1,0 +1,85 @@
+"""maggy's ``Searchspace``: named hyperparameters of type DOUBLE, INTEGER, DISCRETE or
+CATEGORICAL.
+
+>>> sp = Searchspace(lr=("DOUBLE", [0.001, 0.1]), units=("INTEGER", [8, 64]),
+...                  act=("CATEGORICAL", ["relu", "tanh"]))
+>>> sp.names()
+{'lr': 'DOUBLE', 'units': 'INTEGER', 'act': 'CATEGORICAL'}
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Iterator
+from typing import Any
+
+TYPES = ("DOUBLE", "INTEGER", "DISCRETE", "CATEGORICAL")
+
+
+class Searchspace:
+    DOUBLE, INTEGER, DISCRETE, CATEGORICAL = TYPES
+
+    def __init__(self, **hyperparameters: tuple[str, list[Any]]) -> None:
+        self._hparams: dict[str, tuple[str, list[Any]]] = {}
+        for name, value in hyperparameters.items():
+            self.add(name, value)
+
+    def add(self, name: str, value: tuple[str, list[Any]]) -> None:
+        if name in self._hparams or name in dir(self):
+            raise ValueError(f"hyperparameter {name!r} is already in the search space")
+        if not isinstance(value, (tuple, list)) or len(value) != 2:
+            raise ValueError(f"{name}: give a (TYPE, [values]) pair, like ('DOUBLE', [0, 1])")
+        kind, values = str(value[0]).upper(), list(value[1])
+        if kind not in TYPES:
+            raise ValueError(f"{name}: type {value[0]!r} is not one of {', '.join(TYPES)}")
+        if not values:
+            raise ValueError(f"{name}: give at least one value")
+        if kind in ("DOUBLE", "INTEGER"):
+            wanted = int if kind == "INTEGER" else (int, float)
+            if len(values) != 2 or not all(
+                isinstance(v, wanted) and not isinstance(v, bool) for v in values
+            ):
+                raise ValueError(f"{name}: {kind} takes [low, high] numbers, not {values!r}")
+            if not values[0] < values[1]:
+                raise ValueError(f"{name}: low {values[0]} must be below high {values[1]}")
+        self._hparams[name] = (kind, values)
+
+    def names(self) -> dict[str, str]:
+        return {name: kind for name, (kind, _) in self._hparams.items()}
+
+    def get(self, name: str, default: Any = None) -> tuple[str, list[Any]] | Any:
+        return self._hparams.get(name, default)
+
+    def items(self) -> Iterator[tuple[str, tuple[str, list[Any]]]]:
+        return iter(self._hparams.items())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._hparams)
+
+    def __len__(self) -> int:
+        return len(self._hparams)
+
+    def __repr__(self) -> str:
+        return f"Searchspace({', '.join(f'{k}={v!r}' for k, v in self._hparams.items())})"
+
+    def sample(self, rng: random.Random) -> dict[str, Any]:
+        point: dict[str, Any] = {}
+        for name, (kind, values) in self._hparams.items():
+            if kind == "DOUBLE":
+                point[name] = rng.uniform(values[0], values[1])
+            elif kind == "INTEGER":
+                point[name] = rng.randint(values[0], values[1])
+            else:
+                point[name] = rng.choice(values)
+        return point
+
+    def grid(self) -> list[dict[str, Any]]:
+        ranges = [k for k, (kind, _) in self._hparams.items() if kind in ("DOUBLE", "INTEGER")]
+        if ranges:
+            raise ValueError(
+                f"grid search needs DISCRETE or CATEGORICAL values; {', '.join(ranges)} are ranges"
+            )
+        names = list(self._hparams)
+        values = [v for _, v in self._hparams.values()]
+        return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*values)]
