@@ -15,6 +15,7 @@ from .engine.runner import TrialsCancelled
 from .engine.trial import TrialOutcome, TrialSpec
 from .lab import Lab
 from .metric_sink import MetricSink
+from .snapshot import write_snapshot
 
 
 class ExperimentError(ValueError):
@@ -123,6 +124,7 @@ class ExperimentRun:
             direction=direction,
             notebook=os.environ.get("JPY_SESSION_NAME"),
         )
+        write_snapshot(lab.store, self.logdir)
 
     def run_round(self, param_sets: Sequence[dict[str, Any]]) -> list[TrialResult]:
         """Run one trial per parameter set, all queued at once; record each as it ends."""
