@@ -26,7 +26,7 @@ def test_example_notebook_runs(notebook: Path, tmp_path: Path, monkeypatch) -> N
     assert not [o for o in outputs if o.output_type == "error"]
     html = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
     assert "hopsml-experiment-result" in html and "finished" in html
-    assert len(list((project / "Experiments").iterdir())) == 2
+    assert len(list((project / "Experiments").iterdir())) == 3
     assert os.environ["HOPSML_PROJECT_ROOT"] == str(project)
 
 
