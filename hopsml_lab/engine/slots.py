@@ -48,7 +48,6 @@ class Batch:
     on_metrics: Callable[[str, list[tuple[str, int, float, float]]], None] | None = None
     outcomes: queue.Queue[TrialOutcome] = field(default_factory=queue.Queue)
     cancelled: bool = False
-    requeued: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -145,6 +144,7 @@ class SlotPool:
     def cancel(self, batch: Batch) -> None:
         """Drop the batch's queued trials and kill the slots running its trials."""
         batch.cancelled = True
+        self._queued()
         context = self._context()
         with self._lock:
             # PySpark's own SIGINT handler cancels every job, idle slots' too: none of
@@ -158,6 +158,18 @@ class SlotPool:
             elif slot.connection is not None:
                 with contextlib.suppress(OSError, EOFError):
                     slot.send((STOP,))
+        # Wait for the old slots' jobs to end: Spark has then handled PySpark's cancel of
+        # all jobs, which would otherwise also hit slots started for the next trials.
+        started = time.monotonic()
+        while any(s.retiring for s in list(self._slots.values())):
+            if time.monotonic() > started + 20:
+                log.warning("HopsML: trial slots are slow to stop after the interrupt")
+                break
+            time.sleep(0.05)
+        # Spark kills a cancelled task's Python worker only after its kill timeout, and
+        # with worker reuse that worker may meanwhile serve a new slot: let it pass.
+        kill_timeout = _seconds(context.getConf().get("spark.python.task.killTimeout", "2s"))
+        time.sleep(max(0.0, started + kill_timeout + 0.5 - time.monotonic()))
 
     def stop_trial(self, batch: Batch, key: str) -> bool:
         """Ask a running trial to stop early; it ends at its next report."""
@@ -244,16 +256,18 @@ class SlotPool:
             current, slot.current = slot.current, None
         if current is not None:
             batch, spec = current
-            cancelled_under_it = "cancel" in reason.lower() and not batch.cancelled
-            if cancelled_under_it and spec.key not in batch.requeued:
-                # The slot's job was cancelled (PySpark's SIGINT handler cancels every
-                # job): not the trial's doing, so it runs again once, on another slot.
-                batch.requeued.add(spec.key)
-                self._work.put((batch, spec))
-            else:
-                batch.outcomes.put(lost_trial(spec, reason))
-        if not self._closed and not self._work.empty():
-            self._ensure_slots(self._work.qsize(), None)  # replace it for queued trials
+            batch.outcomes.put(lost_trial(spec, reason))
+        waiting = self._queued()
+        if not self._closed and waiting:
+            self._ensure_slots(waiting, None)  # replace it for queued trials
+
+    def _queued(self) -> int:
+        """Trials waiting for a slot, dropping those of cancelled batches."""
+        with self._work.mutex:
+            kept = [item for item in self._work.queue if not item[0].cancelled]
+            self._work.queue.clear()
+            self._work.queue.extend(kept)
+            return len(kept)
 
     # -- serving a connected slot -------------------------------------------------------
 
@@ -271,6 +285,7 @@ class SlotPool:
             ).start()
 
     def _serve(self, connection: Connection) -> None:
+        slot: _Slot | None = None
         try:
             kind, slot_id, _pid = connection.recv()
             with self._lock:
@@ -305,7 +320,16 @@ class SlotPool:
                     slot.idle_since = time.monotonic()
                 batch.outcomes.put(outcome)
         except (EOFError, OSError):
-            pass  # the slot's worker died; its Spark job ends and _retire reports the trial
+            # The slot's worker died or was killed: report its trial now rather than when
+            # Spark gets round to ending the job, and give the slot no more work.
+            if slot is None:
+                return
+            with self._lock:
+                current, slot.current = slot.current, None
+                slot.retiring = True
+            if current is not None:
+                batch, spec = current
+                batch.outcomes.put(lost_trial(spec, "its Python worker stopped answering"))
         finally:
             connection.close()
 
@@ -352,6 +376,21 @@ class SlotPool:
             answer = True
         self._others_checked = (now, answer)
         return answer
+
+
+def _seconds(value: str) -> float:
+    """Spark's durations: '2s', '500ms', '1min' or a bare number of seconds."""
+    text = value.strip().lower()
+    for suffix, factor in (("ms", 0.001), ("min", 60.0), ("s", 1.0), ("m", 60.0)):
+        if text.endswith(suffix):
+            try:
+                return float(text[: -len(suffix)]) * factor
+            except ValueError:
+                return 2.0
+    try:
+        return float(text)
+    except ValueError:
+        return 2.0
 
 
 def _spark_reason(failure: BaseException) -> str:
