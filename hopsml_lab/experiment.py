@@ -16,6 +16,7 @@ from typing import Any
 
 from .evolution import evolve
 from .lab import get_lab
+from .progress import Progress
 from .runs import ExperimentError, ExperimentResult, ExperimentRun, run_experiment
 from .search_space import (
     Distribution,
@@ -109,6 +110,7 @@ def run(
     name: str = "no-name",
     description: str | None = None,
     metric_key: str | None = None,
+    progress: Progress | None = None,
 ) -> ExperimentResult:
     """Like :func:`launch`, returning the full :class:`ExperimentResult`."""
     param_sets = _param_sets(args_dict)
@@ -121,6 +123,7 @@ def run(
         kind="launch",
         description=description,
         metric_key=metric_key,
+        progress=progress,
     )
 
 
@@ -159,6 +162,7 @@ def search(
     metric_key: str = "metric",
     name: str = "no-name",
     description: str | None = None,
+    progress: Progress | None = None,
 ) -> ExperimentResult:
     """A grid (``grid``), random (``space``, ``samples``) or evolutionary search
     (``space``, ``evolve_generations``), returning the full :class:`ExperimentResult`."""
@@ -187,8 +191,11 @@ def search(
             description=description,
             metric_key=metric_key,
             direction=direction,
+            progress=progress,
         )
-    experiment_run = ExperimentRun(lab, train_fn, name, kind, description, metric_key, direction)
+    experiment_run = ExperimentRun(
+        lab, train_fn, name, kind, description, metric_key, direction, progress=progress
+    )
     try:
         evolve(
             space or {},

@@ -15,6 +15,7 @@ from .engine.runner import TrialsCancelled
 from .engine.trial import TrialOutcome, TrialSpec
 from .lab import Lab
 from .metric_sink import MetricSink
+from .progress import Progress
 from .snapshot import write_snapshot
 
 
@@ -101,6 +102,7 @@ class ExperimentRun:
         metric_key: str | None = None,
         direction: str = "MAX",
         max_slots: int | None = None,
+        progress: Progress | None = None,
     ) -> None:
         if not callable(fn):
             raise ExperimentError(f"the train function must be callable, not {type(fn).__name__}")
@@ -110,6 +112,7 @@ class ExperimentRun:
         self.logdir = f"Experiments/{self.id}"
         self.trials: list[TrialResult] = []
         self.killed = False
+        self.progress = progress
         self._started = time.time()
         lab.store.makedirs(self.logdir)
         lab.recorder.create_experiment(
@@ -156,16 +159,22 @@ class ExperimentRun:
                 )
             )
             by_key.update((s.key, s) for s in specs)
+            if self.progress is not None:
+                self.progress.trials_added(specs)
             return specs
 
         def record(outcome: TrialOutcome) -> list[TrialSpec]:  # as each trial ends
             spec = by_key[outcome.key]
             result = _record(lab, trial_ids[spec.key], spec, outcome, self.metric_key)
             recorded[spec.key] = result
+            if self.progress is not None:
+                self.progress.trial_finished(result)
             return add(propose(result)) if propose is not None and not self.killed else []
 
         def on_metrics(key: str, points: list[tuple[str, int, float, float]]) -> None:
             sink.put(key, points)
+            if self.progress is not None:
+                self.progress.metrics(key, points)
             if watch is not None:
                 watch(key, points)
 
@@ -182,6 +191,7 @@ class ExperimentRun:
                 metric_name=self.metric_key or "metric",
                 max_slots=self.max_slots,
                 on_start=on_start,
+                on_tick=self.progress.tick if self.progress is not None else None,
             )
         except TrialsCancelled:
             self.killed = True
@@ -204,7 +214,7 @@ class ExperimentRun:
             status = ExperimentStatus.FAILED
         self.lab.recorder.finish_experiment(self.id, status)
         best = best_of(trials, self.direction)
-        return ExperimentResult(
+        result = ExperimentResult(
             id=self.id,
             name=self.name,
             status=status.value,
@@ -214,6 +224,9 @@ class ExperimentRun:
             trials=trials,
             best=best if best else (trials[0] if len(trials) == 1 else None),
         )
+        if self.progress is not None:
+            self.progress.finished(result)
+        return result
 
 
 def best_of(trials: Sequence[TrialResult], direction: str) -> TrialResult | None:
@@ -235,11 +248,14 @@ def run_experiment(
     metric_key: str | None = None,
     direction: str = "MAX",
     max_slots: int | None = None,
+    progress: Progress | None = None,
 ) -> ExperimentResult:
     """Record an experiment, run one trial per parameter set on Spark, record outcomes."""
     if not param_sets:
         raise ExperimentError("no trials to run: give at least one set of parameters")
-    run = ExperimentRun(lab, fn, name, kind, description, metric_key, direction, max_slots)
+    run = ExperimentRun(
+        lab, fn, name, kind, description, metric_key, direction, max_slots, progress
+    )
     try:
         run.run_round(param_sets)
     except BaseException:

@@ -108,3 +108,49 @@ def test_help_documents_the_options(ip) -> None:
     doc = ip.find_cell_magic("experiment").__doc__
     for option in ("--metric", "--description", "--grid", "--random", "--evolve", "--direction"):
         assert option in doc
+
+
+def test_a_search_cell_shows_live_progress_and_parallel_coordinates(ip, lab: Lab) -> None:
+    from IPython.utils.capture import capture_output
+
+    body = (
+        "def train(lr, act):\n"
+        "    from hopsml_lab import tracking\n"
+        "    import time\n"
+        "    for step in range(20):\n"
+        "        tracking.log_metric('acc', lr * step, step)\n"
+        "        time.sleep(0.1)\n"
+        "    return {'acc': lr if act == 'relu' else lr / 2}\n"
+    )
+    with capture_output() as captured:
+        ip.run_cell_magic("experiment", "live --metric acc --grid lr=0.1,0.2 act=relu,tanh", body)
+    kinds = [out.data for out in captured.outputs]
+    widgets = [d for d in kinds if "application/vnd.jupyter.widget-view+json" in d]
+    figures = [
+        d["application/vnd.plotly.v1+json"] for d in kinds if "application/vnd.plotly.v1+json" in d
+    ]
+    assert widgets, "no progress widget"
+    types = [trace["type"] for figure in figures for trace in figure["data"]]
+    assert "scatter" in types, "no metric curves while it ran"
+    assert "parcoords" in types, "no parallel coordinates at the end"
+    parcoords = next(f for f in figures if f["data"][0]["type"] == "parcoords")["data"][0]
+    assert [d["label"] for d in parcoords["dimensions"]] == ["act", "lr", "acc"]
+
+
+def test_progress_counts() -> None:
+    from hopsml_lab.engine.trial import TrialSpec
+    from hopsml_lab.magics.progress import NotebookProgress
+    from hopsml_lab.runs import TrialResult
+
+    shown: list = []
+    progress = NotebookProgress("p", "acc", "MAX", show=lambda *a, **k: shown.append(a))
+    progress.trials_added([TrialSpec(f"t{i}", {}, "x") for i in range(3)])
+
+    def result(key: str, status: str, metric: float | None) -> TrialResult:
+        return TrialResult(key, {}, status, {}, metric, 0.1, None, "x")
+
+    progress.trial_finished(result("t0", "finished", 0.5))
+    progress.trial_finished(result("t1", "failed", None))
+    assert "2/3 done · 1 running · 1 failed · 0 stopped early · best acc 0.5" in (
+        progress.summary.value
+    )

@@ -39,9 +39,11 @@ class SparkTrialRunner:
         metric_name: str = "metric",
         max_slots: int | None = None,
         on_start: Callable[[Callable[[str], bool]], None] | None = None,
+        on_tick: Callable[[], None] | None = None,
     ) -> list[TrialOutcome]:
         """Run the trials; ``on_outcome`` may return more trials to queue (adaptive
-        searches), and ``on_start`` receives a function that stops a trial by key."""
+        searches), ``on_start`` receives a function that stops a trial by key, and
+        ``on_tick`` runs on this (the kernel's main) thread several times a second."""
         pool = self.engine.slots
         batch = pool.submit(
             fn,
@@ -57,9 +59,11 @@ class SparkTrialRunner:
         outcomes: list[TrialOutcome] = []
         try:
             while len(outcomes) < batch.size:
+                if on_tick is not None:
+                    on_tick()
                 try:
                     # A bounded wait keeps the kernel's interrupt (SIGINT) responsive.
-                    outcome = batch.outcomes.get(timeout=0.5)
+                    outcome = batch.outcomes.get(timeout=0.25)
                 except queue.Empty:
                     continue
                 outcomes.append(outcome)

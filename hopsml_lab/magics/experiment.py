@@ -14,6 +14,7 @@ from IPython.display import display
 from ..experiment import ExperimentError, run, search
 from ..search_space import SearchSpaceError, parse_grid, parse_random
 from .cell_function import CellFunctionError, define_cell_function
+from .progress import NotebookProgress
 
 
 def _plan(args: argparse.Namespace) -> dict[str, Any]:
@@ -105,6 +106,7 @@ class ExperimentMagics(Magics):
         except CellFunctionError as error:
             raise UsageError(str(error)) from error
         name = args.name or fn.__name__
+        progress = NotebookProgress(name, args.metric or "metric", args.direction)
         try:
             if plan:
                 result = search(
@@ -114,9 +116,16 @@ class ExperimentMagics(Magics):
                     metric_key=args.metric or "metric",
                     name=name,
                     description=args.description,
+                    progress=progress,
                 )
             else:
-                result = run(fn, name=name, description=args.description, metric_key=args.metric)
+                result = run(
+                    fn,
+                    name=name,
+                    description=args.description,
+                    metric_key=args.metric,
+                    progress=progress,
+                )
         except ExperimentError as error:
             raise UsageError(str(error)) from error
         display(result)
