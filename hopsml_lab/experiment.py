@@ -16,11 +16,13 @@ from typing import Any
 
 from .evolution import evolve
 from .lab import get_lab
+from .maggy.optimizers import Asha
 from .progress import Progress
 from .runs import ExperimentError, ExperimentResult, ExperimentRun, run_experiment
 from .search_space import (
     Distribution,
     SearchSpaceError,
+    SpaceSampler,
     from_boundaries,
     grid_points,
     random_points,
@@ -155,6 +157,8 @@ def search(
     space: Mapping[str, Distribution] | None = None,
     samples: int = 10,
     evolve_generations: int | None = None,
+    asha_trials: int | None = None,
+    max_budget: int = 4,
     population: int = 6,
     mutation: float = 0.5,
     crossover: float = 0.7,
@@ -164,8 +168,9 @@ def search(
     description: str | None = None,
     progress: Progress | None = None,
 ) -> ExperimentResult:
-    """A grid (``grid``), random (``space``, ``samples``) or evolutionary search
-    (``space``, ``evolve_generations``), returning the full :class:`ExperimentResult`."""
+    """A grid (``grid``), random (``space``, ``samples``), evolutionary (``space``,
+    ``evolve_generations``) or ASHA search (``space``, ``asha_trials``: the function also
+    takes ``budget``, 1 up to ``max_budget``), returning the :class:`ExperimentResult`."""
     direction = _direction(direction)
     lab = get_lab()
     try:
@@ -180,6 +185,18 @@ def search(
             raise ExperimentError("give a grid or a space to search")
     except SearchSpaceError as error:
         raise ExperimentError(str(error)) from error
+    if asha_trials is not None and space is not None:
+        return _asha(
+            train_fn,
+            space,
+            asha_trials,
+            max_budget,
+            direction,
+            metric_key,
+            name,
+            description,
+            progress,
+        )
     _check_arguments(train_fn, names)
     if points:
         return run_experiment(
@@ -210,6 +227,47 @@ def search(
     except SearchSpaceError as error:
         experiment_run.fail()
         raise ExperimentError(str(error)) from error
+    except BaseException:
+        experiment_run.fail()
+        raise
+    return experiment_run.finish()
+
+
+def _asha(
+    train_fn: Callable[..., Any],
+    space: Mapping[str, Distribution],
+    trials: int,
+    max_budget: int,
+    direction: str,
+    metric_key: str,
+    name: str,
+    description: str | None,
+    progress: Progress | None,
+) -> ExperimentResult:
+    """Asynchronous successive halving: a freed slot takes a promotion or a new trial."""
+    try:
+        takes_budget = "budget" in inspect.signature(train_fn).parameters
+    except (TypeError, ValueError):
+        takes_budget = True  # a callable whose signature cannot be read: let it try
+    if not takes_budget:
+        raise ExperimentError(
+            f"ASHA hands {train_fn.__name__}() a budget (1 up to {max_budget}): "
+            "add a `budget` parameter and train for that many epochs"
+        )
+    _check_arguments(train_fn, [*space, "budget"])
+    try:
+        optimizer = Asha(SpaceSampler(space), trials, direction, resource_max=max_budget)
+    except ValueError as error:
+        raise ExperimentError(f"{error} (max budget {max_budget})") from error
+    lab = get_lab()
+    experiment_run = ExperimentRun(
+        lab, train_fn, name, "asha", description, metric_key, direction, progress=progress
+    )
+    slots = lab.spark.session().sparkContext.defaultParallelism
+    try:
+        experiment_run.run_adaptive(
+            optimizer.initial(slots), lambda r: optimizer.on_result(r.params, r.metric)
+        )
     except BaseException:
         experiment_run.fail()
         raise

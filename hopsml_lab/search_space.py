@@ -190,3 +190,13 @@ def random_points(
             seen.add(key)
             points.append(point)
     return points
+
+
+@dataclass(frozen=True)
+class SpaceSampler:
+    """Draws whole points from a space of distributions (for ASHA)."""
+
+    space: Mapping[str, Distribution]
+
+    def sample(self, rng: random.Random) -> dict[str, Any]:
+        return {name: d.sample(rng) for name, d in self.space.items()}

@@ -79,12 +79,26 @@ def test_random_and_evolve_options(ip, lab: Lab) -> None:
     assert kinds == {"rnd": "random_search", "evo": "differential_evolution"}
 
 
+def test_asha_option_promotes_with_more_budget(ip, lab: Lab) -> None:
+    ip.run_cell_magic(
+        "experiment",
+        "asha-cell --metric acc --asha 8 x=uniform(0,1) --max-budget 4",
+        "def train(x, budget):\n    return {'acc': x * budget}\n",
+    )
+    page = lab.queries.list_experiments("demo", ExperimentQuery())
+    detail = lab.queries.get_experiment(page.experiments[0].id)
+    budgets = sorted(t.params["budget"] for t in detail.trials)
+    assert detail.kind == "asha" and budgets.count(1) == 8 and budgets[-1] == 4
+
+
 @pytest.mark.parametrize(
     ("line", "message"),
     [
+        ("x --asha 4 lr=uniform(0,1)", "add a `budget` parameter"),
         ("x --random 5 lr=uniform(1)", "'lr=uniform(1)': uniform takes two numbers"),
         ("x --random lr=uniform(0,1)", "give the number of trials first"),
         ("x --grid lr=0.1 --random 3 lr=uniform(0,1)", "choose one of"),
+        ("x --asha many lr=uniform(0,1)", "give the number of trials first"),
         ("x --grid momentum=0.9,0.99", "momentum not parameters of train"),
     ],
 )
@@ -106,7 +120,15 @@ def test_load_ext_fails_fast_on_a_bad_setting(ip, monkeypatch) -> None:
 
 def test_help_documents_the_options(ip) -> None:
     doc = ip.find_cell_magic("experiment").__doc__
-    for option in ("--metric", "--description", "--grid", "--random", "--evolve", "--direction"):
+    for option in (
+        "--metric",
+        "--description",
+        "--grid",
+        "--random",
+        "--evolve",
+        "--asha",
+        "--direction",
+    ):
         assert option in doc
 
 

@@ -4,9 +4,13 @@ halving). Each proposes trials as slots free up; nothing waits for a generation.
 from __future__ import annotations
 
 import random
-from typing import Any
+from typing import Any, Protocol
 
 from .searchspace import Searchspace
+
+
+class Sampler(Protocol):
+    def sample(self, rng: random.Random) -> dict[str, Any]: ...
 
 
 class Proposals:
@@ -39,7 +43,7 @@ class Asha:
 
     def __init__(
         self,
-        space: Searchspace,
+        space: Sampler,
         num_trials: int,
         direction: str = "max",
         reduction_factor: int = 2,

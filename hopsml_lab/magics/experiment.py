@@ -19,12 +19,26 @@ from .progress import NotebookProgress
 
 def _plan(args: argparse.Namespace) -> dict[str, Any]:
     """The search the options ask for, checked before anything runs."""
-    chosen = [flag for flag in ("grid", "random", "evolve") if getattr(args, flag)]
+    chosen = [flag for flag in ("grid", "random", "evolve", "asha") if getattr(args, flag)]
     if len(chosen) > 1:
-        raise UsageError(f"choose one of --grid, --random, --evolve (got {', '.join(chosen)})")
+        raise UsageError(
+            f"choose one of --grid, --random, --evolve, --asha (got {', '.join(chosen)})"
+        )
     try:
         if args.grid:
             return {"grid": parse_grid(args.grid)}
+        if args.asha:
+            count, *tokens = args.asha
+            if not count.isdigit() or int(count) < 1:
+                raise UsageError(
+                    f"--asha {count}: give the number of trials first, "
+                    "like --asha 16 lr=loguniform(1e-4,1e-1)"
+                )
+            return {
+                "space": parse_random(tokens),
+                "asha_trials": int(count),
+                "max_budget": args.max_budget,
+            }
         if args.random:
             count, *tokens = args.random
             if not count.isdigit() or int(count) < 1:
@@ -80,6 +94,15 @@ class ExperimentMagics(Magics):
         metavar="NAME=DIST",
         help="Differential evolution over uniform(a,b) / int(a,b) ranges.",
     )
+    @argument(
+        "--asha",
+        nargs="+",
+        metavar="N NAME=DIST",
+        help="ASHA search of N trials with early stopping by successive halving; the "
+        "function also takes `budget` (1 up to --max-budget), e.g. --asha 16 "
+        "lr=loguniform(1e-4,1e-1)",
+    )
+    @argument("--max-budget", type=int, default=4, help="--asha: the largest budget (4).")
     @argument("--generations", type=int, default=4, help="--evolve: generations (default 4).")
     @argument("--population", type=int, default=6, help="--evolve: population (default 6).")
     @cell_magic
