@@ -7,7 +7,7 @@ import argparse
 import importlib
 import time
 
-BENCHMARKS = ["experiment_overhead", "experiment_listing", "metric_logging"]
+BENCHMARKS = ["experiment_overhead", "experiment_listing", "metric_logging", "dispatch"]
 
 
 def main() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -41,5 +42,7 @@ def run_peer(name: str, task: str, **options: object) -> list[float]:
     args = [str(peer_python(name)), str(script), task]
     for key, value in options.items():
         args += [f"--{key}", str(value)]
-    result = subprocess.run(args, check=True, capture_output=True, text=True)
+    # The peer runs its own interpreter: none of our Spark settings may leak into it.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYSPARK_", "SPARK_"))}
+    result = subprocess.run(args, check=True, capture_output=True, text=True, env=env)
     return json.loads(result.stdout.strip().splitlines()[-1])["samples_ms"]
