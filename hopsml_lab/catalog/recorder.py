@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .db import Database
@@ -153,16 +153,25 @@ class ExperimentRecorder:
     ) -> None:
         now = time.time()
         with self.db.writing() as session:
-            trial = session.get(Trial, trial_id)
-            if trial is None:
+            # Two plain UPDATEs: this runs once per trial, searches run thousands.
+            experiment_id = session.execute(
+                update(Trial)
+                .where(Trial.id == trial_id)
+                .values(
+                    status=status.value,
+                    results=dict(results or {}),
+                    metric_value=metric_value,
+                    error=error,
+                    finished_at=now,
+                    duration_s=duration_s,
+                )
+                .returning(Trial.experiment_id)
+            ).scalar()
+            if experiment_id is None:
                 raise LookupError(f"no trial {trial_id} in the catalog")
-            trial.status = status.value
-            trial.results = dict(results or {})
-            trial.metric_value = metric_value
-            trial.error = error
-            trial.finished_at = now
-            trial.duration_s = duration_s
-            trial.experiment.updated_at = now
+            session.execute(
+                update(Experiment).where(Experiment.id == experiment_id).values(updated_at=now)
+            )
 
     def add_metric_points(
         self, trial_id: int, points: Iterable[tuple[str, int, float, float]]
