@@ -7,11 +7,10 @@ fewer trials since it takes about a second each.
 
 from __future__ import annotations
 
-import tempfile
 import time
-from pathlib import Path
 
 from .peers import run_peer
+from .stats import bench_lab
 
 TRIALS = 500
 PEER_TRIALS = 40
@@ -20,19 +19,9 @@ PEER_TRIALS = 40
 def run(trials: int = TRIALS, peer_trials: int = PEER_TRIALS) -> list[str]:
     from hopsml_lab import experiment
     from hopsml_lab.catalog import ExperimentQuery
-    from hopsml_lab.lab import Lab, set_lab
-    from hopsml_lab.settings import Settings
 
     per_trial = []
-    with tempfile.TemporaryDirectory() as folder:
-        lab = Lab(
-            Settings(
-                project_root=str(Path(folder) / "p"),
-                spark_master="local[2]",
-                spark_conf={"spark.ui.enabled": "false"},
-            )
-        )
-        set_lab(lab)
+    with bench_lab() as lab:
         experiment.grid_search(lambda x: x, {"x": list(range(10))})  # warm the slots
         for _ in range(3):
             started = time.perf_counter()
@@ -40,8 +29,6 @@ def run(trials: int = TRIALS, peer_trials: int = PEER_TRIALS) -> list[str]:
             per_trial.append((time.perf_counter() - started) * 1000 / trials)
         newest = lab.queries.list_experiments("demo", ExperimentQuery(limit=1))
         assert newest.experiments[0].trial_count == trials  # every trial is recorded
-        lab.spark.stop()
-        set_lab(None)
     ours = min(per_trial)
     peer_ms = run_peer("hyperopt", "spark_trials", trials=peer_trials)[0] / peer_trials
     return [

@@ -6,11 +6,8 @@ MLflow-tracked run of the same function on a SQLite tracking store (its own venv
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from .peers import run_peer
-from .stats import Timing, measure, ratio_line
+from .stats import Timing, bench_lab, measure, ratio_line
 
 CELL = "def trivial():\n    return {'accuracy': 1.0}\n"
 
@@ -18,17 +15,7 @@ CELL = "def trivial():\n    return {'accuracy': 1.0}\n"
 def run(repeat: int = 40) -> list[str]:
     from IPython.core.interactiveshell import InteractiveShell
 
-    from hopsml_lab.lab import Lab, set_lab
-    from hopsml_lab.settings import Settings
-
-    with tempfile.TemporaryDirectory() as folder:
-        settings = Settings(
-            project_root=str(Path(folder) / "project"),
-            spark_master="local[2]",
-            spark_conf={"spark.ui.enabled": "false"},
-        )
-        lab = Lab(settings)
-        set_lab(lab)
+    with bench_lab():
         shell = InteractiveShell.instance()
         shell.run_line_magic("load_ext", "hopsml_lab")
         shell.display_pub.publish = lambda *a, **k: None  # type: ignore[method-assign]
@@ -38,8 +25,6 @@ def run(repeat: int = 40) -> list[str]:
             repeat,
             warmup=3,
         )
-        lab.spark.stop()
-        set_lab(None)
     peer_samples = run_peer("mlflow", "tracked_run", repeat=repeat)
     peer = Timing("MLflow start_run + log_params + log_metrics (SQLite)", peer_samples)
     return [

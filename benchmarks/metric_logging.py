@@ -7,11 +7,10 @@ Peer: MLflow on SQLite, ``log_batch`` (1,000 a call, its limit) and ``log_metric
 
 from __future__ import annotations
 
-import tempfile
 import time
-from pathlib import Path
 
 from .peers import run_peer
+from .stats import bench_lab
 
 POINTS = 100_000
 
@@ -32,19 +31,9 @@ def _train(points: int):
 
 def run(points: int = POINTS) -> list[str]:
     from hopsml_lab import experiment
-    from hopsml_lab.lab import Lab, set_lab
-    from hopsml_lab.settings import Settings
 
     rates = []
-    with tempfile.TemporaryDirectory() as folder:
-        lab = Lab(
-            Settings(
-                project_root=str(Path(folder) / "p"),
-                spark_master="local[2]",
-                spark_conf={"spark.ui.enabled": "false"},
-            )
-        )
-        set_lab(lab)
+    with bench_lab() as lab:
         experiment.run(_train(1000), name="warm-up")
         for _ in range(3):
             result = experiment.run(_train(points), name="metrics")
@@ -52,8 +41,6 @@ def run(points: int = POINTS) -> list[str]:
             stored = lab.queries.get_experiment(result.id).trials[0].metrics[0]
             assert len(stored.steps) == points
             rates.append(points / elapsed)
-        lab.spark.stop()
-        set_lab(None)
     ours = max(rates)
     batch_ms = run_peer("mlflow", "log_batch", points=points)
     single_ms = run_peer("mlflow", "log_metric", points=2000)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import statistics
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 
 @dataclass
@@ -45,3 +49,25 @@ def ratio_line(ours: Timing, peer: Timing) -> str:
         f"  ratio (peer p95 / ours p95): {peer.p95 / ours.p95:,.1f}x "
         f"{'faster' if peer.p95 > ours.p95 else 'slower'}"
     )
+
+
+@contextmanager
+def bench_lab() -> Iterator[Any]:
+    """A throwaway project on local[2], installed as the process's Lab, then stopped."""
+    from hopsml_lab.lab import Lab, set_lab
+    from hopsml_lab.settings import Settings
+
+    with tempfile.TemporaryDirectory() as folder:
+        lab = Lab(
+            Settings(
+                project_root=str(Path(folder) / "project"),
+                spark_master="local[2]",
+                spark_conf={"spark.ui.enabled": "false"},
+            )
+        )
+        set_lab(lab)
+        try:
+            yield lab
+        finally:
+            lab.spark.stop()
+            set_lab(None)

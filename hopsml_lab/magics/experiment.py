@@ -17,6 +17,17 @@ from .cell_function import CellFunctionError, define_cell_function
 from .progress import NotebookProgress
 
 
+def _counted(flag: str, values: list[str]) -> tuple[int, dict[str, Any]]:
+    """``N NAME=DIST ...``: a number of trials, then the space."""
+    count, *tokens = values
+    if not count.isdigit() or int(count) < 1:
+        raise UsageError(
+            f"{flag} {count}: give the number of trials first, "
+            f"like {flag} 16 lr=loguniform(1e-4,1e-1)"
+        )
+    return int(count), parse_random(tokens)
+
+
 def _plan(args: argparse.Namespace) -> dict[str, Any]:
     """The search the options ask for, checked before anything runs."""
     chosen = [flag for flag in ("grid", "random", "evolve", "asha") if getattr(args, flag)]
@@ -28,25 +39,11 @@ def _plan(args: argparse.Namespace) -> dict[str, Any]:
         if args.grid:
             return {"grid": parse_grid(args.grid)}
         if args.asha:
-            count, *tokens = args.asha
-            if not count.isdigit() or int(count) < 1:
-                raise UsageError(
-                    f"--asha {count}: give the number of trials first, "
-                    "like --asha 16 lr=loguniform(1e-4,1e-1)"
-                )
-            return {
-                "space": parse_random(tokens),
-                "asha_trials": int(count),
-                "max_budget": args.max_budget,
-            }
+            count, space = _counted("--asha", args.asha)
+            return {"space": space, "asha_trials": count, "max_budget": args.max_budget}
         if args.random:
-            count, *tokens = args.random
-            if not count.isdigit() or int(count) < 1:
-                raise UsageError(
-                    f"--random {count}: give the number of trials first, "
-                    "like --random 20 lr=loguniform(1e-4,1e-1)"
-                )
-            return {"space": parse_random(tokens), "samples": int(count)}
+            count, space = _counted("--random", args.random)
+            return {"space": space, "samples": count}
         if args.evolve:
             return {
                 "space": parse_random(args.evolve),
