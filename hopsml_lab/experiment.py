@@ -213,7 +213,8 @@ def search(
     experiment_run = ExperimentRun(
         lab, train_fn, name, kind, description, metric_key, direction, progress=progress
     )
-    try:
+
+    def evolve_all() -> None:
         evolve(
             space or {},
             lambda batch: [t.metric for t in experiment_run.run_round(batch)],
@@ -224,13 +225,11 @@ def search(
             crossover,
             should_stop=lambda: experiment_run.killed,
         )
+
+    try:
+        return experiment_run.complete(evolve_all)
     except SearchSpaceError as error:
-        experiment_run.fail()
         raise ExperimentError(str(error)) from error
-    except BaseException:
-        experiment_run.fail()
-        raise
-    return experiment_run.finish()
 
 
 def _asha(
@@ -263,15 +262,12 @@ def _asha(
     experiment_run = ExperimentRun(
         lab, train_fn, name, "asha", description, metric_key, direction, progress=progress
     )
-    slots = lab.spark.session().sparkContext.defaultParallelism
-    try:
-        experiment_run.run_adaptive(
-            optimizer.initial(slots), lambda r: optimizer.on_result(r.params, r.metric)
+    return experiment_run.complete(
+        lambda: experiment_run.run_adaptive(
+            optimizer.initial(experiment_run.slot_count),
+            lambda r: optimizer.on_result(r.params, r.metric),
         )
-    except BaseException:
-        experiment_run.fail()
-        raise
-    return experiment_run.finish()
+    )
 
 
 def _boundaries(boundary_dict: Mapping[str, Sequence[Any]]) -> dict[str, Distribution]:

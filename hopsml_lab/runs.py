@@ -204,6 +204,20 @@ class ExperimentRun:
         self.trials.extend(results)
         return results
 
+    @property
+    def slot_count(self) -> int:
+        """How many trials can run at once: what an adaptive search starts with."""
+        return int(self.lab.spark.session().sparkContext.defaultParallelism)
+
+    def complete(self, body: Callable[[], object]) -> ExperimentResult:
+        """Run ``body`` (the rounds); the experiment is marked failed if it raises."""
+        try:
+            body()
+        except BaseException:
+            self.fail()
+            raise
+        return self.finish()
+
     def fail(self) -> None:
         self.lab.recorder.finish_experiment(self.id, ExperimentStatus.FAILED)
 
@@ -256,12 +270,7 @@ def run_experiment(
     run = ExperimentRun(
         lab, fn, name, kind, description, metric_key, direction, max_slots, progress
     )
-    try:
-        run.run_round(param_sets)
-    except BaseException:
-        run.fail()
-        raise
-    return run.finish()
+    return run.complete(lambda: run.run_round(param_sets))
 
 
 def _record(

@@ -99,15 +99,15 @@ def lagom(train_fn: Callable[..., Any], config: HyperparameterOptConfig) -> dict
             rule.finish(result.key)
         return optimizer.on_result(result.params, result.metric)
 
-    slots = lab.spark.session().sparkContext.defaultParallelism
-    try:
-        run.run_adaptive(
-            optimizer.initial(slots), propose, watch, on_start=lambda fn: stop.update(fn=fn)
+    result = run.complete(
+        lambda: run.run_adaptive(
+            optimizer.initial(run.slot_count),
+            propose,
+            watch,
+            on_start=lambda fn: stop.update(fn=fn),
         )
-    except BaseException:
-        run.fail()
-        raise
-    return summary(run.finish().trials, direction)
+    )
+    return summary(result.trials, direction)
 
 
 def summary(trials: list[TrialResult], direction: str) -> dict[str, Any]:
