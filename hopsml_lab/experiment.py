@@ -113,8 +113,10 @@ def run(
     description: str | None = None,
     metric_key: str | None = None,
     progress: Progress | None = None,
+    slots: int | None = None,
 ) -> ExperimentResult:
-    """Like :func:`launch`, returning the full :class:`ExperimentResult`."""
+    """Like :func:`launch`, returning the full :class:`ExperimentResult`; ``slots`` caps
+    how many of its trials run at once (default: as many as Spark has cores)."""
     param_sets = _param_sets(args_dict)
     _check_arguments(train_fn, list(param_sets[0]))
     return run_experiment(
@@ -125,6 +127,7 @@ def run(
         kind="launch",
         description=description,
         metric_key=metric_key,
+        max_slots=slots,
         progress=progress,
     )
 
@@ -167,10 +170,12 @@ def search(
     name: str = "no-name",
     description: str | None = None,
     progress: Progress | None = None,
+    slots: int | None = None,
 ) -> ExperimentResult:
     """A grid (``grid``), random (``space``, ``samples``), evolutionary (``space``,
     ``evolve_generations``) or ASHA search (``space``, ``asha_trials``: the function also
-    takes ``budget``, 1 up to ``max_budget``), returning the :class:`ExperimentResult`."""
+    takes ``budget``, 1 up to ``max_budget``), returning the :class:`ExperimentResult`.
+    ``slots`` caps how many trials run at once."""
     direction = _direction(direction)
     lab = get_lab()
     try:
@@ -196,6 +201,7 @@ def search(
             name,
             description,
             progress,
+            slots,
         )
     _check_arguments(train_fn, names)
     if points:
@@ -208,10 +214,11 @@ def search(
             description=description,
             metric_key=metric_key,
             direction=direction,
+            max_slots=slots,
             progress=progress,
         )
     experiment_run = ExperimentRun(
-        lab, train_fn, name, kind, description, metric_key, direction, progress=progress
+        lab, train_fn, name, kind, description, metric_key, direction, slots, progress
     )
 
     def evolve_all() -> None:
@@ -242,6 +249,7 @@ def _asha(
     name: str,
     description: str | None,
     progress: Progress | None,
+    slots: int | None,
 ) -> ExperimentResult:
     """Asynchronous successive halving: a freed slot takes a promotion or a new trial."""
     try:
@@ -260,7 +268,7 @@ def _asha(
         raise ExperimentError(f"{error} (max budget {max_budget})") from error
     lab = get_lab()
     experiment_run = ExperimentRun(
-        lab, train_fn, name, "asha", description, metric_key, direction, progress=progress
+        lab, train_fn, name, "asha", description, metric_key, direction, slots, progress
     )
     return experiment_run.complete(
         lambda: experiment_run.run_adaptive(

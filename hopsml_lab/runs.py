@@ -106,6 +106,12 @@ class ExperimentRun:
     ) -> None:
         if not callable(fn):
             raise ExperimentError(f"the train function must be callable, not {type(fn).__name__}")
+        if max_slots is not None and (
+            isinstance(max_slots, bool) or not isinstance(max_slots, int) or max_slots < 1
+        ):
+            raise ExperimentError(
+                f"slots={max_slots!r}: give how many trials may run at once, 1 or more"
+            )
         self.lab, self.fn, self.name = lab, fn, name
         self.metric_key, self.direction, self.max_slots = metric_key, direction, max_slots
         self.id = new_experiment_id()
@@ -207,7 +213,8 @@ class ExperimentRun:
     @property
     def slot_count(self) -> int:
         """How many trials can run at once: what an adaptive search starts with."""
-        return int(self.lab.spark.session().sparkContext.defaultParallelism)
+        cores = int(self.lab.spark.session().sparkContext.defaultParallelism)
+        return min(cores, self.max_slots) if self.max_slots else cores
 
     def complete(self, body: Callable[[], object]) -> ExperimentResult:
         """Run ``body`` (the rounds); the experiment is marked failed if it raises."""

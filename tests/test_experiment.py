@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from pathlib import Path
@@ -119,3 +120,32 @@ def test_bad_args_dict_is_rejected_before_anything_runs(
 def test_non_numeric_return_is_a_clear_failure(lab: Lab) -> None:
     result = experiment.run(lambda: "done", name="string")
     assert "return a number or a dict" in (result.trials[0].error or "")
+
+
+@pytest.mark.parametrize("slots", [0, -1, 1.5, True])
+def test_bad_slots_are_rejected_before_anything_runs(lab: Lab, slots: object) -> None:
+    with pytest.raises(experiment.ExperimentError, match="how many trials may run at once"):
+        experiment.search(lambda x: x, grid={"x": [1, 2]}, slots=slots)  # type: ignore[arg-type]
+    assert lab.queries.list_experiments("demo", ExperimentQuery()).total == 0
+
+
+def test_an_adaptive_search_starts_no_more_trials_than_its_slots(lab: Lab) -> None:
+    def train(x: float, budget: int) -> dict[str, float]:
+        import time
+
+        start = time.time()
+        time.sleep(0.05)
+        return {"metric": x * budget, "start": start, "end": time.time()}
+
+    result = experiment.search(
+        train, space=_uniform_x(), asha_trials=4, max_budget=2, slots=1, name="asha-1"
+    )
+    spans = sorted((t.results["start"], t.results["end"]) for t in result.trials)
+    assert len(spans) >= 4
+    assert all(later[0] >= earlier[1] for earlier, later in itertools.pairwise(spans))
+
+
+def _uniform_x() -> dict:
+    from hopsml_lab.search_space import parse_random
+
+    return parse_random(["x=uniform(0,1)"])

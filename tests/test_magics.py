@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from IPython.core.error import UsageError
 from IPython.testing.globalipapp import start_ipython
@@ -91,9 +93,25 @@ def test_asha_option_promotes_with_more_budget(ip, lab: Lab) -> None:
     assert detail.kind == "asha" and budgets.count(1) == 8 and budgets[-1] == 4
 
 
+def test_slots_option_caps_the_trials_running_at_once(ip, lab: Lab) -> None:
+    # Two slots are warm from earlier tests; --slots 1 must still run one trial at a time.
+    ip.run_cell_magic(
+        "experiment",
+        "one-at-a-time --slots 1 --grid n=1,2,3,4",
+        "import time\n\ndef train(n):\n    start = time.time()\n    time.sleep(0.2)\n"
+        "    return {'metric': n, 'start': start, 'end': time.time()}\n",
+    )
+    page = lab.queries.list_experiments("demo", ExperimentQuery())
+    trials = lab.queries.get_experiment(page.experiments[0].id).trials
+    spans = sorted((t.results["start"], t.results["end"]) for t in trials)
+    assert len(spans) == 4 and all(t.status == "finished" for t in trials)
+    assert all(later[0] >= earlier[1] for earlier, later in itertools.pairwise(spans))
+
+
 @pytest.mark.parametrize(
     ("line", "message"),
     [
+        ("x --slots 0 --grid lr=0.1", "--slots 0: give how many trials may run at once"),
         ("x --asha 4 lr=uniform(0,1)", "add a `budget` parameter"),
         ("x --random 5 lr=uniform(1)", "'lr=uniform(1)': uniform takes two numbers"),
         ("x --random lr=uniform(0,1)", "give the number of trials first"),
@@ -128,6 +146,7 @@ def test_help_documents_the_options(ip) -> None:
         "--evolve",
         "--asha",
         "--direction",
+        "--slots",
     ):
         assert option in doc
 

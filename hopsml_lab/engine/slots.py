@@ -16,6 +16,7 @@ import queue
 import secrets
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -48,6 +49,26 @@ class Batch:
     on_metrics: Callable[[str, list[tuple[str, int, float, float]]], None] | None = None
     outcomes: queue.Queue[TrialOutcome] = field(default_factory=queue.Queue)
     cancelled: bool = False
+    limit: int | None = None  # at most this many of its trials queued or running at once
+    _waiting: deque[TrialSpec] = field(default_factory=deque)
+    _admitted: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def admit(self, specs: Sequence[TrialSpec] = ()) -> list[TrialSpec]:
+        """Take ``specs`` in; returns those that may go to the slots now."""
+        with self._lock:
+            self._waiting.extend(specs)
+            free = len(self._waiting) if self.limit is None else self.limit - self._admitted
+            ready = [self._waiting.popleft() for _ in range(min(free, len(self._waiting)))]
+            self._admitted += len(ready)
+            return ready
+
+    def deliver(self, outcome: TrialOutcome) -> list[TrialSpec]:
+        """Hand a trial's outcome to the experiment; returns the trials that may go next."""
+        with self._lock:
+            self._admitted -= 1
+        self.outcomes.put(outcome)
+        return self.admit()
 
 
 @dataclass
@@ -128,17 +149,16 @@ class SlotPool:
             len(specs),
             metric_name,
             on_metrics,
+            limit=max_slots,
         )
-        for spec in specs:
-            self._work.put((batch, spec))
+        self._enqueue(batch, batch.admit(specs))
         self._ensure_slots(len(specs), max_slots)
         return batch
 
     def extend(self, batch: Batch, specs: Sequence[TrialSpec]) -> None:
         """Queue more trials of a running batch (adaptive searches decide as they go)."""
         batch.size += len(specs)
-        for spec in specs:
-            self._work.put((batch, spec))
+        self._enqueue(batch, batch.admit(specs))
         self._ensure_slots(self._work.qsize(), None)
 
     def cancel(self, batch: Batch) -> None:
@@ -256,10 +276,17 @@ class SlotPool:
             current, slot.current = slot.current, None
         if current is not None:
             batch, spec = current
-            batch.outcomes.put(lost_trial(spec, reason))
+            self._deliver(batch, lost_trial(spec, reason))
         waiting = self._queued()
         if not self._closed and waiting:
             self._ensure_slots(waiting, None)  # replace it for queued trials
+
+    def _enqueue(self, batch: Batch, specs: Sequence[TrialSpec]) -> None:
+        for spec in specs:
+            self._work.put((batch, spec))
+
+    def _deliver(self, batch: Batch, outcome: TrialOutcome) -> None:
+        self._enqueue(batch, batch.deliver(outcome))
 
     def _queued(self) -> int:
         """Trials waiting for a slot, dropping those of cancelled batches."""
@@ -318,7 +345,7 @@ class SlotPool:
                 with self._lock:
                     slot.current = None
                     slot.idle_since = time.monotonic()
-                batch.outcomes.put(outcome)
+                self._deliver(batch, outcome)
         except (EOFError, OSError):
             # The slot's worker died or was killed: report its trial now rather than when
             # Spark gets round to ending the job, and give the slot no more work.
@@ -329,7 +356,7 @@ class SlotPool:
                 slot.retiring = True
             if current is not None:
                 batch, spec = current
-                batch.outcomes.put(lost_trial(spec, "its Python worker stopped answering"))
+                self._deliver(batch, lost_trial(spec, "its Python worker stopped answering"))
         finally:
             connection.close()
 

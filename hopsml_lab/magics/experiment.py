@@ -99,6 +99,13 @@ class ExperimentMagics(Magics):
         "function also takes `budget` (1 up to --max-budget), e.g. --asha 16 "
         "lr=loguniform(1e-4,1e-1)",
     )
+    @argument(
+        "--slots",
+        type=int,
+        default=None,
+        metavar="N",
+        help="Run at most N trials at once (default: one per Spark core).",
+    )
     @argument("--max-budget", type=int, default=4, help="--asha: the largest budget (4).")
     @argument("--generations", type=int, default=4, help="--evolve: generations (default 4).")
     @argument("--population", type=int, default=6, help="--evolve: population (default 6).")
@@ -120,6 +127,8 @@ class ExperimentMagics(Magics):
         """
         # shlex, unlike IPython's parse_argstring, drops the quotes of quoted values.
         args = self.experiment.parser.parse_args(shlex.split(line))
+        if args.slots is not None and args.slots < 1:
+            raise UsageError(f"--slots {args.slots}: give how many trials may run at once, 1+")
         plan = _plan(args)
         try:
             fn = define_cell_function(cell, self.shell.user_ns)
@@ -137,6 +146,7 @@ class ExperimentMagics(Magics):
                     name=name,
                     description=args.description,
                     progress=progress,
+                    slots=args.slots,
                 )
             else:
                 result = run(
@@ -145,6 +155,7 @@ class ExperimentMagics(Magics):
                     description=args.description,
                     metric_key=args.metric,
                     progress=progress,
+                    slots=args.slots,
                 )
         except ExperimentError as error:
             raise UsageError(str(error)) from error
