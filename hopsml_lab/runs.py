@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import getpass
 import html
-import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -121,6 +120,7 @@ class ExperimentRun:
         self.progress = progress
         self._started = time.time()
         lab.store.makedirs(self.logdir)
+        snapshot = write_snapshot(lab.store, self.logdir)
         lab.recorder.create_experiment(
             lab.project_id,
             name=name,
@@ -131,9 +131,8 @@ class ExperimentRun:
             description=description,
             metric_key=metric_key,
             direction=direction,
-            notebook=os.environ.get("JPY_SESSION_NAME"),
+            notebook=snapshot["notebook"],
         )
-        write_snapshot(lab.store, self.logdir)
 
     def run_round(self, param_sets: Sequence[dict[str, Any]]) -> list[TrialResult]:
         """Run one trial per parameter set, all queued at once; record each as it ends."""

@@ -12,6 +12,7 @@ import os
 import platform
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -56,12 +57,46 @@ def git_state(folder: str | os.PathLike[str]) -> dict[str, Any] | None:
 
 
 def notebook_path() -> Path | None:
-    """The notebook this kernel runs, as Jupyter tells its kernels (JPY_SESSION_NAME)."""
+    """The notebook this kernel runs: ``JPY_SESSION_NAME`` as Jupyter tells its kernels,
+    else the session of this kernel on a running Jupyter server (its sessions API)."""
     name = os.environ.get("JPY_SESSION_NAME")
-    if not name:
+    if name and name.endswith(".ipynb") and os.path.isfile(name):
+        return Path(name)
+    kernel = _kernel_id()
+    return session_notebook(kernel) if kernel else None
+
+
+def _kernel_id() -> str | None:
+    """This kernel's id, from the connection file name Jupyter gives it (kernel-<id>.json)."""
+    try:
+        from ipykernel.connect import get_connection_file
+
+        stem = Path(get_connection_file()).stem
+    except Exception:  # not inside a kernel
         return None
-    path = Path(name)
-    return path if path.suffix == ".ipynb" and path.is_file() else None
+    return stem.removeprefix("kernel-") if stem.startswith("kernel-") else None
+
+
+def session_notebook(kernel_id: str, runtime_dir: str | None = None) -> Path | None:
+    """Ask each running Jupyter server on this machine which notebook ``kernel_id`` serves."""
+    from jupyter_server.serverapp import list_running_servers
+
+    for server in list_running_servers(runtime_dir):
+        request = urllib.request.Request(
+            f"{server['url'].rstrip('/')}/api/sessions",
+            headers={"Authorization": f"token {server.get('token', '')}"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=2) as response:
+                sessions = json.load(response)
+        except (OSError, ValueError):
+            continue  # a server that is stopping or asks for a password
+        for session in sessions:
+            if (session.get("kernel") or {}).get("id") == kernel_id:
+                path = Path(server["root_dir"]) / session["path"]
+                if path.suffix == ".ipynb" and path.is_file():
+                    return path
+    return None
 
 
 def write_snapshot(store: Store, logdir: str) -> dict[str, Any]:
