@@ -15,6 +15,7 @@ from hopsml_lab.settings import Settings
 from .services import postgres_server
 
 pytest_plugins = ["pytest_jupyter.jupyter_server"]
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter
 
 
 @pytest.fixture(scope="session")

@@ -11,17 +11,22 @@ from collections.abc import Callable, Iterator
 from multiprocessing.connection import Client
 from typing import Any
 
+from . import trial_env
 from .reporter import STOP_TRIAL, Reporter
 from .trial import run_trial
 
-# Messages, driver -> slot:  ("trial", batch_id, fn_bytes | None, spec, store, experiment_id)
+# Messages, driver -> slot:  ("trial", batch_id, fn_bytes | None, spec, store, experiment_id,
+#                             metric_name, env)   env: the kernel's TF_*/KERAS_* variables
 #                            ("stop",)
 #                            ("stop_trial", key)   stop that trial early (may come early
 #                                                  or late: it is matched by key)
 # Messages, slot -> driver:  ("ready", slot_id, pid)          once, after connecting
 #                            ("metrics", batch_id, key, [(name, step, value, time)])
 #                            ("result", batch_id, outcome)    and ready for the next
-TRIAL, STOP, READY, RESULT = "trial", "stop", "ready", "result"
+#                            ("respawn", batch_id, key)       this worker imported TensorFlow
+#                                                  under other settings: run the trial
+#                                                  elsewhere; the worker then exits
+TRIAL, STOP, READY, RESULT, RESPAWN = "trial", "stop", "ready", "result", "respawn"
 
 
 def serve_slot(address: tuple[str, int], authkey: bytes, slot_id: int) -> Iterator[int]:
@@ -39,7 +44,13 @@ def serve_slot(address: tuple[str, int], authkey: bytes, slot_id: int) -> Iterat
                 continue
             if message[0] == STOP:
                 break
-            _, batch_id, fn_bytes, spec, store, experiment_id, metric_name = message
+            _, batch_id, fn_bytes, spec, store, experiment_id, metric_name, env = message
+            if trial_env.stale(env):
+                connection.send((RESPAWN, batch_id, spec.key))
+                connection.close()
+                # Ending the process, not just the task: Spark would reuse this worker.
+                os._exit(0)
+            trial_env.apply(env)
             if fn_bytes is not None:
                 functions = {batch_id: cloudpickle.loads(fn_bytes)}  # keep only the current
             reporter = Reporter(connection, batch_id, spec.key, metric_name)

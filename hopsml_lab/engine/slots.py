@@ -24,8 +24,9 @@ from multiprocessing.connection import Connection, Listener
 from typing import Any
 
 from ..store import Store
+from . import trial_env
 from .reporter import METRICS, STOP_TRIAL
-from .slot_task import READY, RESULT, STOP, TRIAL, serve_slot
+from .slot_task import READY, RESPAWN, RESULT, STOP, TRIAL, serve_slot
 from .trial import TrialOutcome, TrialSpec
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ class Batch:
     on_metrics: Callable[[str, list[tuple[str, int, float, float]]], None] | None = None
     outcomes: queue.Queue[TrialOutcome] = field(default_factory=queue.Queue)
     cancelled: bool = False
+    env: dict[str, str] = field(default_factory=trial_env.capture)  # the kernel's, at submit
     limit: int | None = None  # at most this many of its trials queued or running at once
     _waiting: deque[TrialSpec] = field(default_factory=deque)
     _admitted: int = 0
@@ -339,12 +341,18 @@ class SlotPool:
                         batch.store,
                         batch.experiment_id,
                         batch.metric_name,
+                        batch.env,
                     )
                 )
                 outcome = self._follow(connection, batch)
                 with self._lock:
                     slot.current = None
                     slot.idle_since = time.monotonic()
+                    if outcome is None:  # the worker cannot run it and ends: requeue
+                        slot.retiring = True
+                if outcome is None:
+                    self._enqueue(batch, [spec])
+                    return
                 self._deliver(batch, outcome)
         except (EOFError, OSError):
             # The slot's worker died or was killed: report its trial now rather than when
@@ -361,12 +369,15 @@ class SlotPool:
             connection.close()
 
     @staticmethod
-    def _follow(connection: Connection, batch: Batch) -> TrialOutcome:
-        """Pass on the trial's metric reports until its outcome arrives."""
+    def _follow(connection: Connection, batch: Batch) -> TrialOutcome | None:
+        """Pass on the trial's metric reports until its outcome arrives (None: the slot
+        handed the trial back)."""
         while True:
             message = connection.recv()
             if message[0] == RESULT:
                 return message[2]
+            if message[0] == RESPAWN:
+                return None
             if message[0] == METRICS and batch.on_metrics is not None:
                 _, _batch_id, key, points = message
                 batch.on_metrics(key, points)
