@@ -291,7 +291,12 @@ export interface operations {
                 /** @description Only experiments whose name contains this. */
                 name?: string;
                 status?: "running" | "finished" | "failed" | "killed";
+                /** @description Only experiments this user ran. */
                 user?: string;
+                /** @description Only experiments created at or after this time (seconds since the epoch). */
+                created_after?: number;
+                /** @description Only experiments created before this time (seconds since the epoch). */
+                created_before?: number;
                 limit?: number;
                 next_token?: string;
             };

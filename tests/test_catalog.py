@@ -22,6 +22,7 @@ from hopsml_lab.catalog import (
     UnknownExperimentError,
 )
 from hopsml_lab.catalog.db import alembic_config
+from hopsml_lab.catalog.orm import Experiment
 from hopsml_lab.catalog.queries import _encode_token
 
 
@@ -176,6 +177,36 @@ def test_filters_by_name_status_and_user(db: Database) -> None:
     assert names(name="%") == {"100%_done"}  # LIKE wildcards are matched literally
     assert names(status="failed") == {"Churn-v2"}
     assert names(user="ada") == {"churn_v1", "mnist", "100%_done"}
+
+
+def test_filters_by_creation_time(db: Database) -> None:
+    recorder, queries = ExperimentRecorder(db), ExperimentQueries(db)
+    project = recorder.ensure_project("demo", "/p")
+    day = 86_400.0
+    for n, name in enumerate(("monday", "tuesday", "wednesday")):
+        experiment = _experiment(recorder, project, name, 0.5)
+        with db.writing() as session:
+            session.get(Experiment, experiment).created_at = 1_700_000_000 + n * day
+
+    def names(**query: object) -> list[str]:
+        page = queries.list_experiments("demo", ExperimentQuery.model_validate(query))
+        assert page.total == len(page.experiments)
+        return [e.name for e in page.experiments]
+
+    tuesday = 1_700_000_000 + day
+    assert names(created_after=tuesday) == ["wednesday", "tuesday"]  # inclusive
+    assert names(created_before=tuesday) == ["monday"]  # exclusive
+    assert names(created_after=tuesday, created_before=tuesday + day) == ["tuesday"]
+    assert names(created_after=tuesday, created_before=tuesday) == []
+    assert names(created_after="1700000000", user="ada", sort="name") == [
+        "monday",
+        "tuesday",
+        "wednesday",
+    ]
+    with pytest.raises(ValidationError, match=r"created_after=.* is later than created_before"):
+        ExperimentQuery(created_after=tuesday, created_before=tuesday - 1)
+    with pytest.raises(ValidationError, match="finite"):
+        ExperimentQuery.model_validate({"created_before": "inf"})
 
 
 def test_projects_do_not_see_each_other(db: Database) -> None:

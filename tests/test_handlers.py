@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -119,6 +120,8 @@ async def test_unknown_experiment_is_404_with_a_json_body(jp_fetch, recorder) ->
         ({"status": "sleeping"}, "status"),
         ({"next_token": "garbage!"}, "next_token"),
         ({"colour": "red"}, "colour"),
+        ({"created_after": "yesterday"}, "created_after"),
+        ({"created_before": "nan"}, "created_before"),
     ],
 )
 async def test_bad_query_is_400_naming_the_parameter(jp_fetch, recorder, params, mentions) -> None:
@@ -126,6 +129,37 @@ async def test_bad_query_is_400_naming_the_parameter(jp_fetch, recorder, params,
         await jp_fetch("hopsml", "api", "experiments", params=params)
     assert error.value.code == 400
     assert mentions in json.loads(error.value.response.body)["message"]
+
+
+async def test_list_filters_by_user_and_creation_time(jp_fetch, recorder) -> None:
+    _record(recorder, "old", 0.5)
+    await asyncio.sleep(0.01)
+    middle = time.time()
+    _record(recorder, "new", 0.6)
+
+    async def names(**params: str) -> list[str]:
+        response = await jp_fetch("hopsml", "api", "experiments", params=params)
+        return [e["name"] for e in json.loads(response.body)["experiments"]]
+
+    assert await names(created_after=str(middle)) == ["new"]
+    assert await names(created_before=str(middle)) == ["old"]
+    assert await names(created_after="0", created_before=str(middle + 60)) == ["new", "old"]
+    assert await names(user="ada") == ["new", "old"]
+    assert await names(user="bob") == []
+
+
+async def test_a_date_range_the_wrong_way_round_is_400_saying_so(jp_fetch, recorder) -> None:
+    with pytest.raises(HTTPClientError) as error:
+        await jp_fetch(
+            "hopsml",
+            "api",
+            "experiments",
+            params={"created_after": "1700000100", "created_before": "1700000000"},
+        )
+    assert error.value.code == 400
+    message = json.loads(error.value.response.body)["message"]
+    assert message.startswith("created_after=1700000100.0 (2023-11-14 22:15:00 UTC) is later")
+    assert "swap them" in message
 
 
 async def test_every_route_refuses_requests_without_a_token(

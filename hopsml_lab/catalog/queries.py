@@ -106,6 +106,10 @@ class ExperimentQueries:
             filters.append(Experiment.status == query.status.value)
         if query.user:
             filters.append(Experiment.user == query.user)
+        if query.created_after is not None:
+            filters.append(Experiment.created_at >= query.created_after)
+        if query.created_before is not None:
+            filters.append(Experiment.created_at < query.created_before)
         return filters
 
     def get_experiment(self, experiment_id: str) -> ExperimentDetail:

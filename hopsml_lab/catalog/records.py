@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 from enum import Enum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class ExperimentStatus(str, Enum):
@@ -94,6 +95,13 @@ class ExperimentPage(Record):
     next_token: str | None = Field(None, description="Pass as next_token for the next page.")
 
 
+def _utc(seconds: float) -> str:
+    try:
+        return f"{datetime.fromtimestamp(seconds, tz=timezone.utc):%Y-%m-%d %H:%M:%S} UTC"
+    except (OverflowError, OSError, ValueError):
+        return "out of range"
+
+
 _SORT = re.compile(r"^-?(created_at|name|metric:.+)$")
 
 
@@ -109,7 +117,17 @@ class ExperimentQuery(BaseModel):
     )
     name: str | None = Field(None, description="Only experiments whose name contains this.")
     status: ExperimentStatus | None = None
-    user: str | None = None
+    user: str | None = Field(None, description="Only experiments this user ran.")
+    created_after: float | None = Field(
+        None,
+        allow_inf_nan=False,
+        description="Only experiments created at or after this time (seconds since the epoch).",
+    )
+    created_before: float | None = Field(
+        None,
+        allow_inf_nan=False,
+        description="Only experiments created before this time (seconds since the epoch).",
+    )
     limit: int = Field(50, ge=1, le=500)
     next_token: str | None = None
 
@@ -122,3 +140,13 @@ class ExperimentQuery(BaseModel):
                 "with a leading '-' for descending"
             )
         return value
+
+    @model_validator(mode="after")
+    def _check_dates(self) -> ExperimentQuery:
+        after, before = self.created_after, self.created_before
+        if after is not None and before is not None and after > before:
+            raise ValueError(
+                f"created_after={after} ({_utc(after)}) is later than "
+                f"created_before={before} ({_utc(before)}): swap them, or leave one out"
+            )
+        return self

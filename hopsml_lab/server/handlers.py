@@ -55,10 +55,14 @@ _STATUS: dict[type[BaseException], int] = {
 
 def _message(error: BaseException) -> str:
     if isinstance(error, ValidationError):
-        return "; ".join(
-            f"{'.'.join(str(p) for p in item['loc'])}: {item['msg']}" for item in error.errors()
-        )
+        return "; ".join(_problem(item["loc"], item["msg"]) for item in error.errors())
     return str(error.args[0]) if error.args else str(error)
+
+
+def _problem(loc: tuple[int | str, ...], msg: str) -> str:
+    """One pydantic error as a line; a check across fields has no location."""
+    msg = msg.removeprefix("Value error, ")
+    return f"{'.'.join(str(p) for p in loc)}: {msg}" if loc else msg
 
 
 class ExperimentsHandler(HopsMLHandler):
