@@ -11,6 +11,7 @@ export type ExperimentPage = Schemas['ExperimentPage'];
 export type TrialRecord = Schemas['TrialRecord'];
 export type MetricSeries = Schemas['MetricSeries'];
 export type ExperimentStatus = Schemas['ExperimentStatus'];
+export type ReproduceResult = Schemas['ReproduceResult'];
 export type ListQuery = NonNullable<
   operations['listExperiments']['parameters']['query']
 >;
@@ -54,8 +55,25 @@ export class HopsMLClient {
     );
   }
 
-  private async getJson<T>(path: string): Promise<T> {
-    const response = await this.request(path, { method: 'GET' });
+  /** Write a notebook that reruns one trial from the experiment's snapshot. */
+  reproduceTrial(id: string, trial: string): Promise<ReproduceResult> {
+    const body: Schemas['ReproduceRequest'] = { trial };
+    return this.send<ReproduceResult>(
+      `${API_BASE}/experiments/${encodeURIComponent(id)}/reproduce`,
+      {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { 'Content-Type': 'application/json' }
+      }
+    );
+  }
+
+  private getJson<T>(path: string): Promise<T> {
+    return this.send<T>(path, { method: 'GET' });
+  }
+
+  private async send<T>(path: string, init: RequestInit): Promise<T> {
+    const response = await this.request(path, init);
     if (!response.ok) {
       throw await toApiError(response);
     }

@@ -38,6 +38,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/hopsml/api/experiments/{experiment_id}/reproduce": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Write a new notebook that reruns one trial: the experiment's snapshot notebook after a cell assigning the trial's parameters. */
+        post: operations["reproduceTrial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -223,6 +240,22 @@ export interface components {
             /** Values */
             values: number[];
         };
+        /** ReproduceRequest */
+        ReproduceRequest: {
+            /**
+             * Trial
+             * @description Key of the trial to reproduce, e.g. trial_3.
+             */
+            trial: string;
+        };
+        /** ReproduceResult */
+        ReproduceResult: {
+            /**
+             * Path
+             * @description The new notebook's path in the Jupyter server's contents.
+             */
+            path: string;
+        };
         /** TrialRecord */
         TrialRecord: {
             /**
@@ -366,6 +399,68 @@ export interface operations {
             };
             /** @description No experiment with that id. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reproduceTrial: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                experiment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReproduceRequest"];
+            };
+        };
+        responses: {
+            /** @description The notebook, under reproduce/. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReproduceResult"];
+                };
+            };
+            /** @description The body is not {'trial': '<trial key>'}. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: send the Jupyter token or log in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No experiment with that id, or no such trial in it. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The experiment has no snapshot notebook. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

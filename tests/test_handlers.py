@@ -8,6 +8,7 @@ import re
 import time
 from pathlib import Path
 
+import nbformat
 import pytest
 from tornado.httpclient import HTTPClientError
 
@@ -16,9 +17,11 @@ from hopsml_lab.catalog import (
     ExperimentRecorder,
     ExperimentStatus,
     TrialStatus,
+    new_experiment_id,
 )
 from hopsml_lab.server.handlers import ROUTES
 from hopsml_lab.server.openapi import DOCUMENT, render_document
+from hopsml_lab.snapshot import write_snapshot
 
 
 @pytest.fixture
@@ -187,6 +190,7 @@ async def test_openapi_document_is_served_and_committed_copy_is_current(jp_fetch
     assert set(served["paths"]) == {
         "/hopsml/api/experiments",
         "/hopsml/api/experiments/{experiment_id}",
+        "/hopsml/api/experiments/{experiment_id}/reproduce",
     }
     assert DOCUMENT.read_text() == render_document(), (
         "hopsml_lab/server/openapi.json is stale: run "
@@ -226,3 +230,158 @@ async def test_a_changed_experiment_is_announced_on_the_event_bus(
             break
         await asyncio.sleep(0.1)
     assert received and received[-1]["project"] == "demo" and received[-1]["count"] == 1
+
+
+# -- Reproduce ----------------------------------------------------------------------------
+
+SNAPSHOT_CELLS = [
+    ("markdown", "# Churn"),
+    ("code", "%load_ext hopsml_lab"),
+    ("code", "%%experiment churn --grid lr=0.01,0.1\ndef train(lr, optimizer):\n    return {}"),
+]
+
+
+@pytest.fixture
+def source_notebook(tmp_path: Path) -> Path:
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell(text)
+            if kind == "markdown"
+            else nbformat.v4.new_code_cell(
+                text, outputs=[nbformat.v4.new_output("stream", text="old output")]
+            )
+            for kind, text in SNAPSHOT_CELLS
+        ],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}},
+    )
+    path = tmp_path / "churn.ipynb"
+    path.write_text(nbformat.writes(notebook))
+    return path
+
+
+def _record_search(
+    jp_serverapp, recorder: ExperimentRecorder, monkeypatch, notebook: Path | None
+) -> str:
+    """A finished search whose snapshot the real snapshot writer made (from ``notebook``)."""
+    lab = jp_serverapp.web_app.settings["hopsml_lab"]
+    experiment = new_experiment_id()
+    logdir = f"Experiments/{experiment}"
+    if notebook is None:
+        monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    else:
+        monkeypatch.setenv("JPY_SESSION_NAME", str(notebook))
+    write_snapshot(lab.store, logdir)
+    project = recorder.ensure_project("demo", lab.store.url())
+    recorder.create_experiment(
+        project,
+        name="churn v2",
+        kind="grid_search",
+        user="ada",
+        logdir=lab.store.url(logdir),
+        experiment_id=experiment,
+        metric_key="accuracy",
+    )
+    for n, lr in enumerate((0.01, 0.1)):
+        params = {"lr": lr, "optimizer": "adam", "class": 1}
+        trial = recorder.start_trial(experiment, f"trial_{n}", params, f"{logdir}/trial_{n}")
+        recorder.finish_trial(trial, TrialStatus.FINISHED, {"accuracy": lr}, lr)
+    recorder.finish_experiment(experiment, ExperimentStatus.FINISHED)
+    return experiment
+
+
+async def _reproduce(jp_fetch, experiment: str, body: object) -> dict:
+    response = await jp_fetch(
+        "hopsml", "api", "experiments", experiment, "reproduce", method="POST", body=body
+    )
+    assert response.code == 201
+    return json.loads(response.body)
+
+
+async def _refused(jp_fetch, experiment: str, body: str) -> tuple[int, str]:
+    with pytest.raises(HTTPClientError) as error:
+        await jp_fetch(
+            "hopsml", "api", "experiments", experiment, "reproduce", method="POST", body=body
+        )
+    return error.value.code, json.loads(error.value.response.body)["message"]
+
+
+async def test_reproduce_writes_the_snapshot_notebook_after_the_trials_params(
+    jp_fetch, jp_serverapp, jp_root_dir: Path, recorder, monkeypatch, source_notebook
+) -> None:
+    experiment = _record_search(jp_serverapp, recorder, monkeypatch, source_notebook)
+    source_notebook.write_text("{}")  # changed since: the snapshot is what counts
+
+    result = await _reproduce(jp_fetch, experiment, json.dumps({"trial": "trial_1"}))
+    assert result["path"] == f"reproduce/churn_v2-{experiment}-trial_1.ipynb"
+    notebook = nbformat.read(jp_root_dir / result["path"], as_version=4)
+    nbformat.validate(notebook)
+    note, params, *rest = notebook.cells
+    assert note.cell_type == "markdown" and "trial_1 of churn v2" in note.source
+    assert experiment in note.source and "accuracy = 0.1" in note.source
+    assert params.cell_type == "code"
+    assert "lr = 0.1\noptimizer = 'adam'\n" in params.source
+    assert "class =" not in params.source  # a keyword is no variable name
+    namespace: dict = {}
+    exec(compile(params.source, "params", "exec"), namespace)
+    assert namespace["lr"] == 0.1 and namespace["optimizer"] == "adam"
+    assert namespace["trial_params"] == {"lr": 0.1, "optimizer": "adam", "class": 1}
+    assert [(c.cell_type, c.source) for c in rest] == SNAPSHOT_CELLS
+    assert all(c.outputs == [] for c in rest if c.cell_type == "code")
+    assert notebook.metadata["kernelspec"]["name"] == "python3"
+    assert notebook.metadata["hopsml"]["reproduces"] == {
+        "experiment": experiment,
+        "trial": "trial_1",
+    }
+
+
+async def test_reproduce_never_overwrites_a_notebook(
+    jp_fetch, jp_serverapp, jp_root_dir: Path, recorder, monkeypatch, source_notebook
+) -> None:
+    experiment = _record_search(jp_serverapp, recorder, monkeypatch, source_notebook)
+    body = json.dumps({"trial": "trial_0"})
+    first = (await _reproduce(jp_fetch, experiment, body))["path"]
+    (jp_root_dir / first).write_text((jp_root_dir / first).read_text() + "\n")  # edited
+    kept = (jp_root_dir / first).read_text()
+    second = (await _reproduce(jp_fetch, experiment, body))["path"]
+    assert second != first and second.startswith("reproduce/") and second.endswith(".ipynb")
+    assert (jp_root_dir / first).read_text() == kept
+    assert (jp_root_dir / second).is_file()
+
+
+async def test_reproduce_unknown_experiment_or_trial_is_404(
+    jp_fetch, jp_serverapp, recorder, monkeypatch, source_notebook
+) -> None:
+    experiment = _record_search(jp_serverapp, recorder, monkeypatch, source_notebook)
+    code, message = await _refused(jp_fetch, experiment, json.dumps({"trial": "trial_9"}))
+    assert code == 404 and "trial_9" in message and "trial_0, trial_1" in message
+    code, message = await _refused(jp_fetch, "nope", json.dumps({"trial": "trial_0"}))
+    assert code == 404 and "nope" in message
+
+
+async def test_reproduce_without_a_snapshot_notebook_is_409_saying_why(
+    jp_fetch, jp_serverapp, recorder, monkeypatch
+) -> None:
+    from_a_script = _record_search(jp_serverapp, recorder, monkeypatch, notebook=None)
+    code, message = await _refused(jp_fetch, from_a_script, json.dumps({"trial": "trial_0"}))
+    assert code == 409 and "not started from a notebook" in message
+    no_snapshot = _record(recorder, "recorded elsewhere", 0.5)
+    code, message = await _refused(jp_fetch, no_snapshot, json.dumps({"trial": "trial_0"}))
+    assert code == 409 and "has no snapshot" in message
+
+
+@pytest.mark.parametrize(
+    ("body", "mentions"),
+    [
+        ("trial_0", 'JSON like {"trial": "trial_0"}'),
+        ("{}", "trial: Field required"),
+        ('{"trial": ""}', "trial: String should have at least 1 character"),
+        ('{"trial": "trial_0", "notebook": "x"}', "notebook: Extra inputs are not permitted"),
+        ('["trial_0"]', "valid dictionary"),
+    ],
+)
+async def test_reproduce_bad_body_is_400_saying_what_to_send(
+    jp_fetch, recorder, body: str, mentions: str
+) -> None:
+    experiment = _record(recorder, "e", 0.5)
+    code, message = await _refused(jp_fetch, experiment, body)
+    assert code == 400 and mentions in message

@@ -10,7 +10,9 @@ from pydantic import BaseModel, ValidationError
 from tornado import web
 
 from ..catalog import BadQueryError, ExperimentQuery, UnknownExperimentError
+from .models import ReproduceRequest, ReproduceResult
 from .openapi import openapi_document
+from .reproduce import NoSnapshotError, UnknownTrialError, save_new_notebook
 from .service import ExperimentService
 
 API = "/hopsml/api"
@@ -29,6 +31,13 @@ class HopsMLHandler(APIHandler):
     @property
     def service(self) -> ExperimentService:
         return self.settings["hopsml_service"]
+
+    def json_body(self, example: str) -> Any:
+        """The request's JSON body; a 400 that shows ``example`` when it is not JSON."""
+        try:
+            return json.loads(self.request.body or b"null")
+        except ValueError as error:
+            raise web.HTTPError(400, f"the body must be JSON like {example}") from error
 
     def finish_model(self, model: BaseModel) -> None:
         self.set_header("Content-Type", "application/json")
@@ -49,7 +58,9 @@ class HopsMLHandler(APIHandler):
 
 _STATUS: dict[type[BaseException], int] = {
     UnknownExperimentError: 404,
+    UnknownTrialError: 404,
     BadQueryError: 400,
+    NoSnapshotError: 409,
 }
 
 
@@ -81,6 +92,16 @@ class ExperimentHandler(HopsMLHandler):
         self.finish_model(self.service.get_experiment(experiment_id))
 
 
+class ReproduceHandler(HopsMLHandler):
+    async def post(self, experiment_id: str) -> None:
+        body = self.json_body('{"trial": "trial_0"}')
+        request = ReproduceRequest.model_validate(body if body is not None else {})
+        name, notebook = self.service.reproduction(experiment_id, request.trial)
+        path = await save_new_notebook(self.contents_manager, name, notebook)
+        self.set_status(201)
+        self.finish_model(ReproduceResult(path=path))
+
+
 def _cache_buster(key: str, value: str | None) -> bool:
     """JupyterLab's ServerConnection appends ``&<milliseconds>`` to every GET."""
     return key.isdigit() and not value
@@ -95,5 +116,6 @@ class OpenAPIHandler(HopsMLHandler):
 ROUTES: list[tuple[str, type[HopsMLHandler]]] = [
     (rf"{API}/experiments", ExperimentsHandler),
     (rf"{API}/experiments/(?P<experiment_id>[^/]+)", ExperimentHandler),
+    (rf"{API}/experiments/(?P<experiment_id>[^/]+)/reproduce", ReproduceHandler),
     (rf"{API}/openapi.json", OpenAPIHandler),
 ]

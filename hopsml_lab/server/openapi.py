@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from pydantic.json_schema import models_json_schema
 
 from ..catalog import ExperimentDetail, ExperimentPage, ExperimentQuery
+from .models import ReproduceRequest, ReproduceResult
 
 DOCUMENT = Path(__file__).with_name("openapi.json")
 _REF = "#/components/schemas/{model}"
@@ -59,10 +60,17 @@ def _query_parameters() -> list[dict[str, Any]]:
 
 @cache
 def openapi_document() -> dict[str, Any]:
+    outputs = (ExperimentPage, ExperimentDetail, ReproduceResult, ErrorBody)
     _, schemas = models_json_schema(
-        [(m, "serialization") for m in (ExperimentPage, ExperimentDetail, ErrorBody)],
+        [(m, "serialization") for m in outputs] + [(ReproduceRequest, "validation")],
         ref_template=_REF,
     )
+    experiment_id = {
+        "name": "experiment_id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string"},
+    }
     forbidden = _error("Not authenticated: send the Jupyter token or log in.")
     return {
         "openapi": "3.1.0",
@@ -89,18 +97,34 @@ def openapi_document() -> dict[str, Any]:
                 "get": {
                     "operationId": "getExperiment",
                     "summary": "One experiment with its trials, params and metrics.",
-                    "parameters": [
-                        {
-                            "name": "experiment_id",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "string"},
-                        }
-                    ],
+                    "parameters": [experiment_id],
                     "responses": {
                         "200": _json("ExperimentDetail", "The experiment."),
                         "403": forbidden,
                         "404": _error("No experiment with that id."),
+                    },
+                }
+            },
+            "/hopsml/api/experiments/{experiment_id}/reproduce": {
+                "post": {
+                    "operationId": "reproduceTrial",
+                    "summary": "Write a new notebook that reruns one trial: the experiment's "
+                    "snapshot notebook after a cell assigning the trial's parameters.",
+                    "parameters": [experiment_id],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": _REF.format(model="ReproduceRequest")}
+                            }
+                        },
+                    },
+                    "responses": {
+                        "201": _json("ReproduceResult", "The notebook, under reproduce/."),
+                        "400": _error("The body is not {'trial': '<trial key>'}."),
+                        "403": forbidden,
+                        "404": _error("No experiment with that id, or no such trial in it."),
+                        "409": _error("The experiment has no snapshot notebook."),
                     },
                 }
             },

@@ -131,6 +131,38 @@ describe('HopsMLClient.getExperiment', () => {
   });
 });
 
+describe('HopsMLClient.reproduceTrial', () => {
+  let requester: FakeRequester;
+  let client: HopsMLClient;
+
+  beforeEach(() => {
+    requester = new FakeRequester();
+    client = new HopsMLClient(requester.request);
+  });
+
+  it('POSTs the trial key as JSON and returns the new notebook path', async () => {
+    requester.reply(() =>
+      jsonResponse({ path: 'reproduce/churn-e1-trial_2.ipynb' }, 201, 'Created')
+    );
+    await expect(client.reproduceTrial('e/1', 'trial_2')).resolves.toEqual({
+      path: 'reproduce/churn-e1-trial_2.ipynb'
+    });
+    const call = requester.calls[0];
+    expect(call.path).toBe('hopsml/api/experiments/e%2F1/reproduce');
+    expect(call.init?.method).toBe('POST');
+    expect(JSON.parse(String(call.init?.body))).toEqual({ trial: 'trial_2' });
+    expect(call.init?.headers).toEqual({ 'Content-Type': 'application/json' });
+  });
+
+  it('rejects with the server message when there is no snapshot (409)', async () => {
+    requester.reply(() =>
+      jsonResponse({ message: 'not started from a notebook', reason: null }, 409, 'Conflict')
+    );
+    const error = await rejection(client.reproduceTrial('e1', 'trial_0'));
+    expect(error).toMatchObject({ status: 409, message: 'not started from a notebook' });
+  });
+});
+
 describe('HopsMLClient errors', () => {
   let requester: FakeRequester;
   let client: HopsMLClient;
