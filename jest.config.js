@@ -5,12 +5,15 @@
  *
  * No transform is needed for node_modules: the "main" of the @lumino/*
  * packages is a UMD bundle that Node's require loads as it is.
+ *
+ * Pure logic runs in Node; the view specs (*.spec.tsx) ask for jsdom in a docblock
+ * (jest-env-jsdom.js).
  */
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/src'],
-  testMatch: ['<rootDir>/src/__tests__/**/*.spec.ts'],
+  testMatch: ['<rootDir>/src/__tests__/**/*.spec.{ts,tsx}'],
   moduleFileExtensions: ['ts', 'tsx', 'js', 'json'],
   transform: {
     '^.+\\.tsx?$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }]

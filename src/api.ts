@@ -33,6 +33,11 @@ export class ApiError extends Error {
 
 export const API_BASE = 'hopsml/api';
 
+/** What to show for a failed call: the server's message, or the error itself. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 export class HopsMLClient {
   constructor(private readonly request: Requester) {}
 

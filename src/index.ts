@@ -1,24 +1,36 @@
-/** HopsML Lab: the sidebar of experiments and their detail views. */
+/** HopsML Lab: the sidebar of experiments, their detail and comparison views. */
 import {
   ILayoutRestorer,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette, MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
+import {
+  ICommandPalette,
+  MainAreaWidget,
+  WidgetTracker,
+  showErrorMessage
+} from '@jupyterlab/apputils';
 import { Event } from '@jupyterlab/services';
 import { LabIcon } from '@jupyterlab/ui-components';
+import { Widget } from '@lumino/widgets';
 
 import { HopsMLClient } from './api';
+import { ComparisonModel } from './comparison';
 import { serverRequester } from './connection';
 import { ExperimentDetailModel, ExperimentListModel } from './model';
-import { ExperimentDetailWidget } from './widgets/ExperimentDetail';
-import { ExperimentListWidget } from './widgets/ExperimentList';
+import {
+  ComparisonWidget,
+  ExperimentDetailWidget,
+  ExperimentListWidget
+} from './widgets/panels';
 
 export const EXPERIMENT_CHANGED =
   'https://events.hopsml.dev/hopsml_lab/experiment-changed';
 
 export namespace CommandIDs {
   export const openExperiment = 'hopsml:open-experiment';
+  export const compare = 'hopsml:compare-experiments';
+  export const reproduce = 'hopsml:reproduce-trial';
   export const refresh = 'hopsml:refresh-experiments';
   export const showSidebar = 'hopsml:show-sidebar';
 }
@@ -34,7 +46,7 @@ export const hopsmlIcon = new LabIcon({
 
 const plugin: JupyterFrontEndPlugin<void> = {
   id: 'hopsml-lab:plugin',
-  description: 'HopsML Lab sidebar: experiment history and experiment details.',
+  description: 'HopsML Lab sidebar: experiment history, details and comparison.',
   autoStart: true,
   optional: [ICommandPalette, ILayoutRestorer],
   activate: (
@@ -47,6 +59,17 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const tracker = new WidgetTracker<MainAreaWidget<ExperimentDetailWidget>>({
       namespace: 'hopsml-experiment'
     });
+    const comparisons = new WidgetTracker<MainAreaWidget<ComparisonWidget>>({
+      namespace: 'hopsml-compare'
+    });
+    const show = <T extends Widget>(content: T): MainAreaWidget<T> => {
+      const widget = new MainAreaWidget<T>({ content });
+      widget.id = content.id;
+      widget.title.icon = hopsmlIcon;
+      app.shell.add(widget, 'main');
+      app.shell.activateById(widget.id);
+      return widget;
+    };
 
     app.commands.addCommand(CommandIDs.openExperiment, {
       label: 'Open HopsML Experiment',
@@ -58,19 +81,48 @@ const plugin: JupyterFrontEndPlugin<void> = {
           return open;
         }
         const model = new ExperimentDetailModel(client, id);
-        const content = new ExperimentDetailWidget(model);
-        const widget = new MainAreaWidget({ content });
-        widget.id = content.id;
-        widget.title.icon = hopsmlIcon;
+        const content = new ExperimentDetailWidget(model, trial =>
+          app.commands.execute(CommandIDs.reproduce, { id, trial })
+        );
+        const widget = show(content);
         content.title.changed.connect(() => {
           widget.title.label = content.title.label;
           widget.title.caption = content.title.caption;
         });
         void model.refresh();
         void tracker.add(widget);
-        app.shell.add(widget, 'main');
-        app.shell.activateById(widget.id);
         return widget;
+      }
+    });
+    app.commands.addCommand(CommandIDs.compare, {
+      label: 'Compare HopsML Experiments',
+      execute: args => {
+        const ids = Array.isArray(args.ids) ? args.ids.map(String) : [];
+        const key = [...ids].sort().join(' ');
+        const open = comparisons.find(w => [...w.content.model.ids].sort().join(' ') === key);
+        if (open) {
+          app.shell.activateById(open.id);
+          return open;
+        }
+        const model = new ComparisonModel(client, ids);
+        const widget = show(new ComparisonWidget(model));
+        void model.refresh();
+        void comparisons.add(widget);
+        return widget;
+      }
+    });
+    app.commands.addCommand(CommandIDs.reproduce, {
+      label: 'Reproduce HopsML Trial',
+      caption: "Open the experiment's snapshot notebook with the trial's parameters",
+      execute: async args => {
+        const id = String(args.id ?? '');
+        const trial = String(args.trial ?? '');
+        try {
+          const { path } = await client.reproduceTrial(id, trial);
+          return await app.commands.execute('docmanager:open', { path });
+        } catch (error) {
+          void showErrorMessage(`Cannot reproduce ${trial}`, error as Error);
+        }
       }
     });
     app.commands.addCommand(CommandIDs.refresh, {
@@ -78,8 +130,10 @@ const plugin: JupyterFrontEndPlugin<void> = {
       execute: () => list.refresh()
     });
 
-    const sidebar = new ExperimentListWidget(list, id =>
-      app.commands.execute(CommandIDs.openExperiment, { id })
+    const sidebar = new ExperimentListWidget(
+      list,
+      id => app.commands.execute(CommandIDs.openExperiment, { id }),
+      ids => app.commands.execute(CommandIDs.compare, { ids })
     );
     sidebar.id = 'hopsml-sidebar';
     sidebar.title.icon = hopsmlIcon;
@@ -95,6 +149,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
         command: CommandIDs.openExperiment,
         args: w => ({ id: w.content.model.id }),
         name: w => w.content.model.id
+      });
+      void restorer.restore(comparisons, {
+        command: CommandIDs.compare,
+        args: w => ({ ids: [...w.content.model.ids] }),
+        name: w => w.content.model.ids.join(',')
       });
     }
     if (palette) {
@@ -113,6 +172,13 @@ const plugin: JupyterFrontEndPlugin<void> = {
       tracker.forEach(w => {
         if (w.content.model.detail?.status === 'running' || !w.content.model.detail) {
           void w.content.model.refresh();
+        }
+      });
+      comparisons.forEach(w => {
+        const { model } = w.content;
+        const running = model.experiments.some(e => e.status === 'running');
+        if (running || model.experiments.length < model.ids.length) {
+          void model.refresh();
         }
       });
     });

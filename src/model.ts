@@ -5,14 +5,12 @@ import {
   ExperimentDetail,
   ExperimentSummary,
   HopsMLClient,
-  ListQuery
+  ListQuery,
+  errorMessage
 } from './api';
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** The experiment list of the sidebar: filters, sort, pages loaded so far. */
+/** The experiment list of the sidebar: filters, sort, pages loaded so far, and the
+ * experiments ticked for comparison (kept across filter changes). */
 export class ExperimentListModel {
   constructor(
     private readonly client: HopsMLClient,
@@ -39,6 +37,30 @@ export class ExperimentListModel {
   }
   get query(): Readonly<ListQuery> {
     return this._query;
+  }
+  get selected(): ReadonlySet<string> {
+    return this._selected;
+  }
+
+  /** Tick or untick an experiment for comparison. */
+  select(id: string, selected: boolean): void {
+    if (this._selected.has(id) === selected) {
+      return;
+    }
+    this._selected = new Set(this._selected);
+    if (selected) {
+      this._selected.add(id);
+    } else {
+      this._selected.delete(id);
+    }
+    this._changed.emit();
+  }
+
+  clearSelection(): void {
+    if (this._selected.size > 0) {
+      this._selected = new Set();
+      this._changed.emit();
+    }
   }
 
   /** Change filters or sort and load the first page again. */
@@ -82,7 +104,7 @@ export class ExperimentListModel {
       this._error = null;
     } catch (error) {
       if (generation === this._generation) {
-        this._error = describe(error);
+        this._error = errorMessage(error);
       }
     } finally {
       if (generation === this._generation) {
@@ -99,6 +121,7 @@ export class ExperimentListModel {
   private _error: string | null = null;
   private _generation = 0;
   private _query: ListQuery = { sort: '-created_at' };
+  private _selected: Set<string> = new Set();
   private _changed = new Signal<this, void>(this);
 }
 
@@ -129,7 +152,7 @@ export class ExperimentDetailModel {
       }
     } catch (error) {
       if (generation === this._generation) {
-        this._error = describe(error);
+        this._error = errorMessage(error);
       }
     }
     this._changed.emit();

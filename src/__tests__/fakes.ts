@@ -1,5 +1,12 @@
 /** Test doubles shared by the specs: a scripted Requester and fixtures. */
-import type { ExperimentDetail, ExperimentPage, ExperimentSummary, Requester } from '../api';
+import type {
+  ExperimentDetail,
+  ExperimentPage,
+  ExperimentSummary,
+  MetricSeries,
+  Requester,
+  TrialRecord
+} from '../api';
 
 export interface IRecordedCall {
   path: string;
@@ -114,6 +121,34 @@ export function detail(id: string, extra: Partial<ExperimentDetail> = {}): Exper
     trials: [],
     ...extra
   };
+}
+
+/** A finished trial; `metric` is its metric_value and its `accuracy` result. */
+export function trial(
+  key: string,
+  params: Record<string, unknown>,
+  metric: number | null,
+  extra: Partial<TrialRecord> = {}
+): TrialRecord {
+  return {
+    key,
+    status: 'finished',
+    params,
+    results: metric === null ? {} : { accuracy: metric },
+    metric_value: metric,
+    logdir: `/p/${key}`,
+    error: null,
+    started_at: null,
+    finished_at: null,
+    duration_s: null,
+    metrics: [],
+    ...extra
+  };
+}
+
+/** A metric series with steps 0, 1, 2, ... */
+export function series(name: string, values: number[]): MetricSeries {
+  return { name, steps: values.map((_, n) => n), values };
 }
 
 /** Let pending promise callbacks run. */

@@ -295,6 +295,67 @@ describe('ExperimentListModel', () => {
   });
 });
 
+describe('ExperimentListModel selection', () => {
+  let requester: FakeRequester;
+  let model: ExperimentListModel;
+
+  beforeEach(() => {
+    requester = new FakeRequester();
+    model = new ExperimentListModel(new HopsMLClient(requester.request), 2);
+  });
+
+  it('ticks and unticks, firing changed only when something changes', () => {
+    let fired = 0;
+    model.changed.connect(() => fired++);
+    model.select('a', true);
+    model.select('b', true);
+    model.select('a', true);
+    expect([...model.selected]).toEqual(['a', 'b']);
+    expect(fired).toBe(2);
+    model.select('a', false);
+    model.select('x', false);
+    expect([...model.selected]).toEqual(['b']);
+    expect(fired).toBe(3);
+  });
+
+  it('hands out a new set on each change, so views can compare by identity', () => {
+    model.select('a', true);
+    const before = model.selected;
+    model.select('b', true);
+    expect(model.selected).not.toBe(before);
+    expect([...before]).toEqual(['a']);
+  });
+
+  it('keeps the ticks across filter changes, until cleared', async () => {
+    requester.reply(() => jsonResponse(page(['x'])));
+    model.select('a', true);
+    await model.setQuery({ name: 'other' });
+    expect([...model.selected]).toEqual(['a']);
+    let fired = 0;
+    model.changed.connect(() => fired++);
+    model.clearSelection();
+    model.clearSelection();
+    expect(model.selected.size).toBe(0);
+    expect(fired).toBe(1);
+  });
+
+  it('sends the user and date filters with the query', async () => {
+    requester.reply(() => jsonResponse(page([])));
+    await model.setQuery({
+      user: 'ada',
+      created_after: 1_700_000_000,
+      created_before: 1_700_086_400
+    });
+    expect(requester.query(0)).toEqual({
+      sort: '-created_at',
+      user: 'ada',
+      created_after: '1700000000',
+      created_before: '1700086400',
+      limit: '2'
+    });
+  });
+});
+
 describe('ExperimentDetailModel', () => {
   let requester: FakeRequester;
   let client: HopsMLClient;

@@ -1,11 +1,18 @@
-/** Main-area view of one experiment: summary, trials with params and metrics. */
-import { ReactWidget } from '@jupyterlab/ui-components';
-import React from 'react';
+/** Main-area view of one experiment: summary, sortable trials with 'Reproduce',
+ * metric curves per trial and parallel coordinates of hyperparameters. */
+import React, { useMemo, useState } from 'react';
 
 import { ExperimentDetail, TrialRecord } from '../api';
 import { ExperimentDetailModel } from '../model';
+import { ICurveSource, parallelCoordinatesFigure } from './charts';
 import { formatDuration, formatTime, formatValue } from './format';
 import { useSignal } from './hooks';
+import { MetricCurves } from './MetricCurves';
+import { Plot } from './Plot';
+import { ITrialSort, defaultTrialSort, nextSort, sortTrials } from './trials';
+
+/** Write the reproduction notebook of a trial and open it. */
+export type Reproduce = (trial: string) => Promise<unknown>;
 
 function columns(trials: readonly TrialRecord[], pick: (t: TrialRecord) => object) {
   const names = new Set<string>();
@@ -41,32 +48,96 @@ function Summary(props: { detail: ExperimentDetail }): JSX.Element {
   );
 }
 
-function Trials(props: { trials: readonly TrialRecord[]; best: string | null }): JSX.Element {
-  const { trials } = props;
-  const params = columns(trials, t => t.params);
-  const results = columns(trials, t => t.results);
+function SortHeader(props: {
+  column: string;
+  label: string;
+  className?: string;
+  sort: ITrialSort;
+  onSort: (column: string) => void;
+}): JSX.Element {
+  const sorted = props.sort.column === props.column;
+  return (
+    <th
+      className={props.className}
+      aria-sort={sorted ? (props.sort.descending ? 'descending' : 'ascending') : 'none'}
+    >
+      {/* the arrow comes from CSS (aria-sort), so the header text stays the name */}
+      <button className="hopsml-SortHeader" onClick={() => props.onSort(props.column)}>
+        {props.label}
+      </button>
+    </th>
+  );
+}
+
+function ReproduceButton(props: {
+  trial: string;
+  onReproduce: Reproduce;
+  snapshot: boolean;
+}): JSX.Element {
+  const [busy, setBusy] = useState(false);
+  return (
+    <button
+      className="jp-Button hopsml-Reproduce"
+      disabled={busy || !props.snapshot}
+      title={
+        props.snapshot
+          ? `Open the experiment's notebook with the parameters of ${props.trial}`
+          : 'This experiment was not started from a notebook: there is no snapshot to reopen'
+      }
+      onClick={() => {
+        setBusy(true);
+        void props.onReproduce(props.trial).finally(() => setBusy(false));
+      }}
+    >
+      {busy ? 'Opening…' : 'Reproduce'}
+    </button>
+  );
+}
+
+function Trials(props: { detail: ExperimentDetail; onReproduce: Reproduce }): JSX.Element {
+  const { detail } = props;
+  const [chosen, setSort] = useState<ITrialSort | null>(null);
+  const initial = useMemo(() => defaultTrialSort(detail), [detail]);
+  const sort = chosen ?? initial;
+  const trials = useMemo(() => sortTrials(detail.trials, sort), [detail.trials, sort]);
+  const params = columns(detail.trials, t => t.params);
+  const results = columns(detail.trials, t => t.results);
+  const header = { sort, onSort: (column: string) => setSort(nextSort(sort, column)) };
   return (
     <table className="hopsml-Table hopsml-Trials">
       <thead>
         <tr>
-          <th>Trial</th>
-          <th>Status</th>
+          <SortHeader column="key" label="Trial" {...header} />
+          <SortHeader column="status" label="Status" {...header} />
           {params.map(p => (
-            <th key={`p-${p}`} className="hopsml-Param">
-              {p}
-            </th>
+            <SortHeader
+              key={`p-${p}`}
+              column={`param:${p}`}
+              label={p}
+              className="hopsml-Param"
+              {...header}
+            />
           ))}
           {results.map(r => (
-            <th key={`r-${r}`} className="hopsml-Result">
-              {r}
-            </th>
+            <SortHeader
+              key={`r-${r}`}
+              column={`result:${r}`}
+              label={r}
+              className="hopsml-Result"
+              {...header}
+            />
           ))}
-          <th>Duration</th>
+          <SortHeader column="duration" label="Duration" {...header} />
+          <th aria-label="Actions" />
         </tr>
       </thead>
       <tbody>
         {trials.map(t => (
-          <tr key={t.key} className={t.key === props.best ? 'hopsml-Best' : ''}>
+          <tr
+            key={t.key}
+            data-trial={t.key}
+            className={t.key === detail.best_trial ? 'hopsml-Best' : ''}
+          >
             <td>{t.key}</td>
             <td>
               <span className={`hopsml-Status hopsml-Status-${t.status}`}>{t.status}</span>
@@ -78,6 +149,13 @@ function Trials(props: { trials: readonly TrialRecord[]; best: string | null }):
               <td key={`r-${r}`}>{formatValue(t.results[r])}</td>
             ))}
             <td>{formatDuration(t.duration_s)}</td>
+            <td>
+              <ReproduceButton
+                trial={t.key}
+                onReproduce={props.onReproduce}
+                snapshot={detail.notebook !== null}
+              />
+            </td>
           </tr>
         ))}
       </tbody>
@@ -85,36 +163,37 @@ function Trials(props: { trials: readonly TrialRecord[]; best: string | null }):
   );
 }
 
-function Series(props: { trials: readonly TrialRecord[] }): JSX.Element | null {
-  const rows = props.trials.flatMap(t =>
-    t.metrics.map(m => ({ trial: t.key, series: m }))
+const NO_SERIES =
+  'No metric series yet: report them from the train function with ' +
+  'tracking.log_metric(name, value, step).';
+
+function Charts(props: { detail: ExperimentDetail }): JSX.Element {
+  const { detail } = props;
+  const sources = useMemo<ICurveSource[]>(
+    () => detail.trials.map(t => ({ label: t.key, series: t.metrics })),
+    [detail.trials]
   );
-  if (rows.length === 0) {
-    return null;
-  }
+  const parallel = useMemo(
+    () =>
+      detail.metric_key
+        ? parallelCoordinatesFigure(detail.trials, detail.metric_key, detail.direction)
+        : null,
+    [detail.trials, detail.metric_key, detail.direction]
+  );
   return (
     <>
-      <h3>Metric series</h3>
-      <table className="hopsml-Table">
-        <thead>
-          <tr>
-            <th>Trial</th>
-            <th>Metric</th>
-            <th>Points</th>
-            <th>Last</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map(({ trial, series }) => (
-            <tr key={`${trial}-${series.name}`}>
-              <td>{trial}</td>
-              <td>{series.name}</td>
-              <td>{series.steps.length}</td>
-              <td>{formatValue(series.values[series.values.length - 1])}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <h3>Metric curves</h3>
+      <MetricCurves
+        sources={sources}
+        preferred={detail.metric_key}
+        empty={NO_SERIES}
+      />
+      {parallel && (
+        <>
+          <h3>Hyperparameters</h3>
+          <Plot figure={parallel} label="parallel coordinates" />
+        </>
+      )}
     </>
   );
 }
@@ -134,7 +213,10 @@ function Failures(props: { trials: readonly TrialRecord[] }): JSX.Element {
   );
 }
 
-function ExperimentView(props: { model: ExperimentDetailModel }): JSX.Element {
+export function ExperimentView(props: {
+  model: ExperimentDetailModel;
+  onReproduce: Reproduce;
+}): JSX.Element {
   const { model } = props;
   useSignal(model.changed);
   const detail = model.detail;
@@ -151,32 +233,9 @@ function ExperimentView(props: { model: ExperimentDetailModel }): JSX.Element {
       {model.error && <div className="hopsml-Error">{model.error}</div>}
       <Summary detail={detail} />
       <h3>Trials</h3>
-      <Trials trials={detail.trials} best={detail.best_trial} />
-      <Series trials={detail.trials} />
+      <Trials detail={detail} onReproduce={props.onReproduce} />
+      <Charts detail={detail} />
       <Failures trials={detail.trials} />
     </div>
   );
-}
-
-export class ExperimentDetailWidget extends ReactWidget {
-  constructor(readonly model: ExperimentDetailModel) {
-    super();
-    this.addClass('hopsml-DetailPanel');
-    this.id = `hopsml-experiment-${model.id}`;
-    this.title.label = `Experiment ${model.id}`;
-    this.title.closable = true;
-    model.changed.connect(this.updateTitle, this);
-  }
-
-  render(): JSX.Element {
-    return <ExperimentView model={this.model} />;
-  }
-
-  private updateTitle(): void {
-    const detail = this.model.detail;
-    if (detail) {
-      this.title.label = `${detail.name} · ${detail.id.slice(-6)}`;
-      this.title.caption = `Experiment ${detail.name} (${detail.id})`;
-    }
-  }
 }

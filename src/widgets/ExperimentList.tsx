@@ -1,28 +1,37 @@
-/** The HopsML sidebar: experiment history with filter, sort and paging. */
-import { ReactWidget } from '@jupyterlab/ui-components';
-import React, { useState } from 'react';
+/**
+ * The HopsML sidebar: experiment history with filters, sort, and a virtual list that
+ * loads the next page as the end comes into view; ticked experiments can be compared.
+ *
+ * Virtual scrolling is @tanstack/react-virtual: a headless hook (our own <li> markup and
+ * theme CSS stay), rows measured as they render (font sizes follow the theme), a few
+ * KB, actively maintained. Only the rows in view plus OVERSCAN exist in the DOM, so
+ * 10,000 experiments scroll like 20.
+ */
+import { useVirtualizer } from '@tanstack/react-virtual';
+import React, { useCallback, useEffect, useRef } from 'react';
 
-import { ExperimentStatus, ExperimentSummary } from '../api';
+import { ExperimentSummary } from '../api';
 import { ExperimentListModel } from '../model';
+import { ExperimentFilters } from './ExperimentFilters';
 import { formatDuration, formatTime, formatValue } from './format';
 import { useSignal } from './hooks';
 
-const SORTS: { value: string; label: string }[] = [
-  { value: '-created_at', label: 'Newest first' },
-  { value: 'created_at', label: 'Oldest first' },
-  { value: 'name', label: 'Name' }
-];
-const STATUSES: ExperimentStatus[] = ['running', 'finished', 'failed', 'killed'];
+export const ROW_ESTIMATE = 58; // px; each row is measured once drawn
+export const OVERSCAN = 6;
+/** Load the next page when a row this close to the end of the loaded ones shows. */
+export const LOAD_AHEAD = 20;
 
-interface IListProps {
-  model: ExperimentListModel;
+interface IRowProps {
+  experiment: ExperimentSummary;
+  index: number;
+  start: number;
+  selected: boolean;
+  measure: (element: HTMLElement | null) => void;
   onOpen: (id: string) => void;
+  onSelect: (id: string, selected: boolean) => void;
 }
 
-function Row(props: {
-  experiment: ExperimentSummary;
-  onOpen: (id: string) => void;
-}): JSX.Element {
+const Row = React.memo(function Row(props: IRowProps): JSX.Element {
   const e = props.experiment;
   const metric =
     e.metric_value !== null
@@ -30,15 +39,25 @@ function Row(props: {
       : '';
   return (
     <li
+      ref={props.measure}
+      data-index={props.index}
       className="hopsml-ExperimentList-item"
       data-experiment-id={e.id}
       title={`${e.name} (${e.id})`}
+      style={{ transform: `translateY(${props.start}px)` }}
     >
+      <input
+        type="checkbox"
+        className="hopsml-ExperimentList-select"
+        aria-label={`Compare ${e.name} (${e.id})`}
+        checked={props.selected}
+        onChange={event => props.onSelect(e.id, event.target.checked)}
+      />
       <button className="hopsml-ExperimentList-open" onClick={() => props.onOpen(e.id)}>
         <span className="hopsml-ExperimentList-name">{e.name}</span>
         <span className={`hopsml-Status hopsml-Status-${e.status}`}>{e.status}</span>
         <span className="hopsml-ExperimentList-meta">
-          {formatTime(e.created_at)} · {e.trial_count} trial
+          {formatTime(e.created_at)} · {e.user} · {e.trial_count} trial
           {e.trial_count === 1 ? '' : 's'}
           {e.duration_s !== null ? ` · ${formatDuration(e.duration_s)}` : ''}
         </span>
@@ -46,24 +65,101 @@ function Row(props: {
       </button>
     </li>
   );
+});
+
+function Rows(props: { model: ExperimentListModel; onOpen: (id: string) => void }) {
+  const { model } = props;
+  const rows = model.experiments;
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_ESTIMATE,
+    overscan: OVERSCAN,
+    getItemKey: index => rows[index].id
+  });
+  const items = virtualizer.getVirtualItems();
+  const lastShown = items.length > 0 ? items[items.length - 1].index : -1;
+  const nearEnd = rows.length > 0 && lastShown >= rows.length - LOAD_AHEAD;
+  const { hasMore, loading, error } = model;
+
+  useEffect(() => {
+    // Not after a failed page: the "Load more" button retries on request.
+    if (nearEnd && hasMore && !loading && !error) {
+      void model.loadMore();
+    }
+  }, [model, nearEnd, hasMore, loading, error]);
+
+  const select = useCallback((id: string, on: boolean) => model.select(id, on), [model]);
+  return (
+    <div ref={scroller} className="hopsml-ExperimentList-scroller">
+      <ul
+        className="hopsml-ExperimentList-items"
+        style={{ height: virtualizer.getTotalSize() }}
+      >
+        {items.map(item => (
+          <Row
+            key={item.key}
+            experiment={rows[item.index]}
+            index={item.index}
+            start={item.start}
+            selected={model.selected.has(rows[item.index].id)}
+            measure={virtualizer.measureElement}
+            onOpen={props.onOpen}
+            onSelect={select}
+          />
+        ))}
+      </ul>
+      {hasMore && error && (
+        <button className="jp-Button hopsml-LoadMore" onClick={() => void model.loadMore()}>
+          Load more
+        </button>
+      )}
+      {hasMore && loading && (
+        <div className="hopsml-ExperimentList-more">Loading more…</div>
+      )}
+    </div>
+  );
 }
 
-function ExperimentList(props: IListProps): JSX.Element {
+function CompareBar(props: {
+  model: ExperimentListModel;
+  onCompare: (ids: string[]) => void;
+}): JSX.Element | null {
+  const { selected } = props.model;
+  if (selected.size === 0) {
+    return null;
+  }
+  return (
+    <div className="hopsml-CompareBar">
+      <span>{selected.size} selected</span>
+      <button
+        className="jp-Button jp-mod-styled jp-mod-accept hopsml-CompareButton"
+        disabled={selected.size < 2}
+        title={selected.size < 2 ? 'Tick two or more experiments' : 'Compare side by side'}
+        onClick={() => props.onCompare([...selected])}
+      >
+        Compare
+      </button>
+      <button
+        className="jp-Button jp-mod-styled hopsml-ClearSelection"
+        onClick={() => props.model.clearSelection()}
+      >
+        Clear
+      </button>
+    </div>
+  );
+}
+
+export interface IExperimentListProps {
+  model: ExperimentListModel;
+  onOpen: (id: string) => void;
+  onCompare: (ids: string[]) => void;
+}
+
+export function ExperimentList(props: IExperimentListProps): JSX.Element {
   const { model } = props;
   useSignal(model.changed);
-  const [name, setName] = useState(model.query.name ?? '');
-  const [metric, setMetric] = useState('');
-  const sort = model.query.sort ?? '-created_at';
-  const sortByMetric = sort.replace(/^-/, '').startsWith('metric:');
-
-  const applySort = (value: string) => {
-    if (value === 'metric') {
-      void model.setQuery({ sort: `-metric:${metric || 'metric'}` });
-    } else {
-      void model.setQuery({ sort: value });
-    }
-  };
-
   return (
     <div className="hopsml-ExperimentList">
       <div className="hopsml-ExperimentList-header">
@@ -76,92 +172,15 @@ function ExperimentList(props: IListProps): JSX.Element {
           ⟳
         </button>
       </div>
-      <form
-        className="hopsml-ExperimentList-filters"
-        onSubmit={event => {
-          event.preventDefault();
-          void model.setQuery({ name });
-        }}
-      >
-        <input
-          className="jp-mod-styled hopsml-Input"
-          placeholder="Filter by name"
-          aria-label="Filter experiments by name"
-          value={name}
-          onChange={event => setName(event.target.value)}
-          onBlur={() => void model.setQuery({ name })}
-        />
-        <select
-          className="jp-mod-styled"
-          aria-label="Filter by status"
-          value={model.query.status ?? ''}
-          onChange={event =>
-            void model.setQuery({
-              status: (event.target.value || undefined) as ExperimentStatus | undefined
-            })
-          }
-        >
-          <option value="">Any status</option>
-          {STATUSES.map(s => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </select>
-        <select
-          className="jp-mod-styled"
-          aria-label="Sort experiments"
-          value={sortByMetric ? 'metric' : sort}
-          onChange={event => applySort(event.target.value)}
-        >
-          {SORTS.map(s => (
-            <option key={s.value} value={s.value}>
-              {s.label}
-            </option>
-          ))}
-          <option value="metric">Best metric</option>
-        </select>
-        {sortByMetric && (
-          <input
-            className="jp-mod-styled hopsml-Input"
-            placeholder="metric name"
-            aria-label="Metric to sort by"
-            value={metric || sort.replace(/^-?metric:/, '')}
-            onChange={event => setMetric(event.target.value)}
-            onBlur={() => applySort('metric')}
-          />
-        )}
-      </form>
+      <ExperimentFilters model={model} />
       {model.error && <div className="hopsml-Error">{model.error}</div>}
       <div className="hopsml-ExperimentList-count">
-        {model.loading
+        {model.loading && model.experiments.length === 0
           ? 'Loading…'
           : `${model.total} experiment${model.total === 1 ? '' : 's'}`}
       </div>
-      <ul className="hopsml-ExperimentList-items">
-        {model.experiments.map(e => (
-          <Row key={e.id} experiment={e} onOpen={props.onOpen} />
-        ))}
-      </ul>
-      {model.hasMore && (
-        <button className="jp-Button hopsml-LoadMore" onClick={() => void model.loadMore()}>
-          Load more
-        </button>
-      )}
+      <CompareBar model={model} onCompare={props.onCompare} />
+      <Rows model={model} onOpen={props.onOpen} />
     </div>
   );
-}
-
-export class ExperimentListWidget extends ReactWidget {
-  constructor(
-    private readonly model: ExperimentListModel,
-    private readonly onOpen: (id: string) => void
-  ) {
-    super();
-    this.addClass('hopsml-Sidebar');
-  }
-
-  render(): JSX.Element {
-    return <ExperimentList model={this.model} onOpen={this.onOpen} />;
-  }
 }
