@@ -7,7 +7,13 @@ import argparse
 import importlib
 import time
 
-BENCHMARKS = ["experiment_overhead", "experiment_listing", "metric_logging", "dispatch"]
+BENCHMARKS = [
+    "experiment_overhead",
+    "experiment_listing",
+    "metric_logging",
+    "dispatch",
+    "early_stopping",
+]
 
 
 def main() -> None:

@@ -162,6 +162,7 @@ def search(
     evolve_generations: int | None = None,
     asha_trials: int | None = None,
     max_budget: int = 4,
+    reduction_factor: int = 2,
     population: int = 6,
     mutation: float = 0.5,
     crossover: float = 0.7,
@@ -174,7 +175,8 @@ def search(
 ) -> ExperimentResult:
     """A grid (``grid``), random (``space``, ``samples``), evolutionary (``space``,
     ``evolve_generations``) or ASHA search (``space``, ``asha_trials``: the function also
-    takes ``budget``, 1 up to ``max_budget``), returning the :class:`ExperimentResult`.
+    takes ``budget``, 1 up to ``max_budget``, growing ``reduction_factor`` times per
+    promotion), returning the :class:`ExperimentResult`.
     ``slots`` caps how many trials run at once."""
     direction = _direction(direction)
     lab = get_lab()
@@ -196,6 +198,7 @@ def search(
             space,
             asha_trials,
             max_budget,
+            reduction_factor,
             direction,
             metric_key,
             name,
@@ -244,6 +247,7 @@ def _asha(
     space: Mapping[str, Distribution],
     trials: int,
     max_budget: int,
+    reduction_factor: int,
     direction: str,
     metric_key: str,
     name: str,
@@ -263,9 +267,17 @@ def _asha(
         )
     _check_arguments(train_fn, [*space, "budget"])
     try:
-        optimizer = Asha(SpaceSampler(space), trials, direction, resource_max=max_budget)
+        optimizer = Asha(
+            SpaceSampler(space),
+            trials,
+            direction,
+            reduction_factor=reduction_factor,
+            resource_max=max_budget,
+        )
     except ValueError as error:
-        raise ExperimentError(f"{error} (max budget {max_budget})") from error
+        raise ExperimentError(
+            f"{error} (max budget {max_budget}, reduction factor {reduction_factor})"
+        ) from error
     lab = get_lab()
     experiment_run = ExperimentRun(
         lab, train_fn, name, "asha", description, metric_key, direction, slots, progress

@@ -297,7 +297,8 @@ def _record(
             f"the train function returned {sorted(results)} but the metric key is "
             f"{metric_key!r}: return it, or change metric_key"
         )
-    lab.recorder.finish_trial(trial_id, status, results, metric, error, duration)
+    started = (outcome.started_at or None) if outcome is not None else None
+    lab.recorder.finish_trial(trial_id, status, results, metric, error, duration, started)
     for model in outcome.models if outcome is not None else []:
         lab.recorder.register_model(lab.project_id, model)
     return TrialResult(

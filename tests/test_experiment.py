@@ -149,3 +149,19 @@ def _uniform_x() -> dict:
     from hopsml_lab.search_space import parse_random
 
     return parse_random(["x=uniform(0,1)"])
+
+
+def test_a_queued_trial_starts_when_it_runs_not_when_queued(lab: Lab) -> None:
+    def nap(n: int) -> float:
+        import time
+
+        time.sleep(0.3)
+        return float(n)
+
+    result = experiment.run(nap, {"n": [1, 2]}, name="queued", slots=1)
+    first, second = sorted(
+        lab.queries.get_experiment(result.id).trials, key=lambda t: t.started_at or 0
+    )
+    assert second.started_at >= first.finished_at - 0.05  # it waited for the one slot
+    for trial in (first, second):
+        assert trial.finished_at - trial.started_at == pytest.approx(trial.duration_s, abs=0.1)

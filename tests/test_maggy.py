@@ -113,6 +113,39 @@ def test_asha_rungs_unit() -> None:
     assert promoted == [{"x": first[1]["x"], "budget": 2}]  # the smaller loss goes up
 
 
+@pytest.mark.parametrize(
+    ("rf", "rmax", "budgets"),
+    [
+        (2, 4, [1, 2, 4]),
+        (2, 27, [1, 2, 4, 8, 16, 27]),
+        (3, 27, [1, 3, 9, 27]),
+        (3, 10, [1, 3, 9, 10]),
+    ],
+)
+def test_asha_top_rung_trains_for_the_max_budget(rf: int, rmax: int, budgets: list) -> None:
+    asha = Asha(
+        Searchspace(x=("DOUBLE", [0, 1])),
+        num_trials=rf ** len(budgets),
+        reduction_factor=rf,
+        resource_max=rmax,
+        seed=2,
+    )
+    assert asha.budgets == budgets
+    seen, queue = set(), asha.initial(2)
+    while queue:  # every trial scores its x: the best climbs every rung
+        config = queue.pop()
+        seen.add(config["budget"])
+        queue += asha.on_result(config, config["x"])
+    assert seen == set(budgets)
+
+
+def test_asha_never_starts_a_configuration_twice() -> None:
+    asha = Asha(Searchspace(act=("CATEGORICAL", ["relu", "tanh"])), num_trials=5, seed=0)
+    started = asha.initial(5)
+    assert sorted(c["act"] for c in started) == ["relu", "tanh"]  # the space ran out
+    assert asha.on_result(started[0], 0.1) == []
+
+
 def test_median_rule_unit() -> None:
     rule = MedianStoppingRule("max", es_min=1, es_interval=1)
     for key, values in (("a", [0.8, 0.9]), ("b", [0.7, 0.8])):

@@ -150,8 +150,12 @@ class ExperimentRecorder:
         metric_value: float | None = None,
         error: str | None = None,
         duration_s: float | None = None,
+        started_at: float | None = None,
     ) -> None:
+        """Record how a trial ended; ``started_at`` is when it began running (it was
+        recorded as started when it was queued)."""
         now = time.time()
+        started = {"started_at": started_at} if started_at is not None else {}
         with self.db.writing() as session:
             # Two plain UPDATEs: this runs once per trial, searches run thousands.
             experiment_id = session.execute(
@@ -164,6 +168,7 @@ class ExperimentRecorder:
                     error=error,
                     finished_at=now,
                     duration_s=duration_s,
+                    **started,
                 )
                 .returning(Trial.experiment_id)
             ).scalar()

@@ -40,7 +40,12 @@ def _plan(args: argparse.Namespace) -> dict[str, Any]:
             return {"grid": parse_grid(args.grid)}
         if args.asha:
             count, space = _counted("--asha", args.asha)
-            return {"space": space, "asha_trials": count, "max_budget": args.max_budget}
+            return {
+                "space": space,
+                "asha_trials": count,
+                "max_budget": args.max_budget,
+                "reduction_factor": args.reduction_factor,
+            }
         if args.random:
             count, space = _counted("--random", args.random)
             return {"space": space, "samples": count}
@@ -107,6 +112,13 @@ class ExperimentMagics(Magics):
         help="Run at most N trials at once (default: one per Spark core).",
     )
     @argument("--max-budget", type=int, default=4, help="--asha: the largest budget (4).")
+    @argument(
+        "--reduction-factor",
+        type=int,
+        default=2,
+        help="--asha: each promotion multiplies the budget by this and keeps 1 in this "
+        "many trials (2).",
+    )
     @argument("--generations", type=int, default=4, help="--evolve: generations (default 4).")
     @argument("--population", type=int, default=6, help="--evolve: population (default 6).")
     @cell_magic
