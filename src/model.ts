@@ -9,6 +9,11 @@ import {
   errorMessage
 } from './api';
 
+/** The most rows one request asks for (the server's limit). */
+export const MAX_PAGE = 500;
+
+type LoadMode = 'replace' | 'append' | 'head';
+
 /** The experiment list of the sidebar: filters, sort, pages loaded so far, and the
  * experiments ticked for comparison (kept across filter changes). */
 export class ExperimentListModel {
@@ -66,14 +71,16 @@ export class ExperimentListModel {
   /** Change filters or sort and load the first page again. */
   setQuery(change: Partial<ListQuery>): Promise<void> {
     this._query = { ...this._query, ...change, next_token: undefined };
-    return this.refresh();
+    return this.reload('replace');
   }
 
-  /** Reload from the first page, keeping as many rows as were shown. */
-  async refresh(): Promise<void> {
-    const generation = ++this._generation;
-    const limit = Math.min(500, Math.max(this.pageSize, this._experiments.length));
-    await this.load(generation, { ...this._query, limit }, false);
+  /**
+   * Reload from the first page, keeping as many rows as were shown. Past MAX_PAGE rows
+   * (scrolled deep into a long history) only the first page is fetched again and put in
+   * front of the rows after it, so the list neither shrinks nor jumps under the reader.
+   */
+  refresh(): Promise<void> {
+    return this.reload(this._experiments.length > MAX_PAGE ? 'head' : 'replace');
   }
 
   async loadMore(): Promise<void> {
@@ -84,11 +91,17 @@ export class ExperimentListModel {
     await this.load(
       generation,
       { ...this._query, limit: this.pageSize, next_token: this._nextToken },
-      true
+      'append'
     );
   }
 
-  private async load(generation: number, query: ListQuery, append: boolean) {
+  private async reload(mode: 'replace' | 'head'): Promise<void> {
+    const generation = ++this._generation;
+    const limit = Math.min(MAX_PAGE, Math.max(this.pageSize, this._experiments.length));
+    await this.load(generation, { ...this._query, limit }, mode);
+  }
+
+  private async load(generation: number, query: ListQuery, mode: LoadMode) {
     this._loading = true;
     this._changed.emit();
     try {
@@ -96,12 +109,15 @@ export class ExperimentListModel {
       if (generation !== this._generation) {
         return; // a newer request superseded this one
       }
-      this._experiments = append
-        ? [...this._experiments, ...page.experiments]
-        : page.experiments;
       this._total = page.total;
-      this._nextToken = page.next_token;
       this._error = null;
+      if (mode === 'append') {
+        this._experiments = [...this._experiments, ...page.experiments];
+        this._nextToken = page.next_token;
+      } else if (mode !== 'head' || !this.mergeHead(page.experiments, page.next_token)) {
+        this._experiments = page.experiments;
+        this._nextToken = page.next_token;
+      }
     } catch (error) {
       if (generation === this._generation) {
         this._error = errorMessage(error);
@@ -112,6 +128,20 @@ export class ExperimentListModel {
         this._changed.emit();
       }
     }
+  }
+
+  /** Fresh first rows, then the loaded rows after the last of them (the paging token
+   * still continues after the last loaded row). False when they do not join up. */
+  private mergeHead(head: ExperimentSummary[], nextToken: string | null): boolean {
+    const last = head[head.length - 1];
+    const at = last ? this._experiments.findIndex(e => e.id === last.id) : -1;
+    if (nextToken === null || at < 0) {
+      return false;
+    }
+    const fresh = new Set(head.map(e => e.id));
+    const rest = this._experiments.slice(at + 1).filter(e => !fresh.has(e.id));
+    this._experiments = [...head, ...rest];
+    return true;
   }
 
   private _experiments: ExperimentSummary[] = [];

@@ -1,5 +1,5 @@
 import { ApiError, HopsMLClient } from '../api';
-import { ExperimentDetailModel, ExperimentListModel } from '../model';
+import { ExperimentDetailModel, ExperimentListModel, MAX_PAGE } from '../model';
 import { FakeRequester, detail, flush, jsonResponse, page } from './fakes';
 
 function ids(model: ExperimentListModel): string[] {
@@ -292,6 +292,64 @@ describe('ExperimentListModel', () => {
     expect(requester.query(2).next_token).toBe('tok-2');
     expect(ids(model)).toEqual(['a', 'b', 'c', 'd']);
     expect(model.error).toBeNull();
+  });
+});
+
+describe('ExperimentListModel deep in a long list', () => {
+  // 600 rows loaded (two pages of 300): more than one request may ask for.
+  const old = Array.from({ length: 600 }, (_, n) => `o${n}`);
+  let requester: FakeRequester;
+  let model: ExperimentListModel;
+
+  beforeEach(async () => {
+    requester = new FakeRequester();
+    model = new ExperimentListModel(new HopsMLClient(requester.request), 300);
+    requester
+      .reply(() => jsonResponse(page(old.slice(0, 300), 'tok-2', 9000)))
+      .reply(() => jsonResponse(page(old.slice(300), 'tok-3', 9000)));
+    await model.refresh();
+    await model.loadMore();
+    expect(model.experiments).toHaveLength(600);
+  });
+
+  it('refresh puts the fresh first page before the rows after it; the token stays', async () => {
+    const head = ['n1', 'n0', ...old.slice(0, 498)];
+    const fresh = page(head, 'tok-head', 9002);
+    fresh.experiments[2] = { ...fresh.experiments[2], status: 'failed' };
+    requester.reply(() => jsonResponse(fresh));
+    await model.refresh();
+
+    expect(requester.query(2)).toEqual({ sort: '-created_at', limit: String(MAX_PAGE) });
+    expect(ids(model)).toEqual(['n1', 'n0', ...old]);
+    expect(model.experiments[2].status).toBe('failed');
+    expect(model.total).toBe(9002);
+    requester.reply(() => jsonResponse(page(['o600'], null, 9002)));
+    await model.loadMore();
+    expect(requester.query(3).next_token).toBe('tok-3'); // continues after o599
+  });
+
+  it('drops loaded rows that left the first page (filtered out or deleted)', async () => {
+    const head = [...old.slice(0, 10), ...old.slice(20, 510)];
+    requester.reply(() => jsonResponse(page(head, 't')));
+    await model.refresh();
+    expect(ids(model)).toEqual([...old.slice(0, 10), ...old.slice(20)]);
+  });
+
+  it('replaces the rows when the first page does not join the loaded ones', async () => {
+    const unseen = Array.from({ length: 500 }, (_, n) => `new${n}`);
+    requester.reply(() => jsonResponse(page(unseen, 'tok-new', 9500)));
+    await model.refresh();
+    expect(ids(model)).toEqual(unseen);
+    requester.reply(() => jsonResponse(page([], null, 9500)));
+    await model.loadMore();
+    expect(requester.query(3).next_token).toBe('tok-new');
+  });
+
+  it('a new filter starts from its own first page, whatever was loaded', async () => {
+    requester.reply(() => jsonResponse(page(['o5'], null, 1)));
+    await model.setQuery({ name: 'o5' });
+    expect(ids(model)).toEqual(['o5']);
+    expect(model.hasMore).toBe(false);
   });
 });
 
