@@ -12,12 +12,36 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .db import Database
 from .orm import Experiment, ExperimentMetric, MetricPoint, Model, Param, Project, Trial
 from .records import ExperimentStatus, ModelRecord, TrialStatus
+
+_trials, _experiments = Trial.__table__, Experiment.__table__
+_FINISH_TRIAL = (
+    update(_trials)
+    .where(_trials.c.id == bindparam("trial_id"))
+    .values(
+        status=bindparam("status"),
+        results=bindparam("results", type_=_trials.c.results.type),
+        metric_value=bindparam("metric_value"),
+        error=bindparam("error"),
+        finished_at=bindparam("finished_at"),
+        duration_s=bindparam("duration_s"),
+        # Queued trials were recorded as started; keep that when the start is unknown.
+        started_at=func.coalesce(
+            bindparam("started_at", type_=_trials.c.started_at.type), _trials.c.started_at
+        ),
+    )
+    .returning(_trials.c.experiment_id)
+)
+_TOUCH_EXPERIMENT = (
+    update(_experiments)
+    .where(_experiments.c.id == bindparam("experiment_id"))
+    .values(updated_at=bindparam("now"))
+)
 
 
 class UnknownExperimentError(LookupError):
@@ -155,28 +179,24 @@ class ExperimentRecorder:
         """Record how a trial ended; ``started_at`` is when it began running (it was
         recorded as started when it was queued)."""
         now = time.time()
-        started = {"started_at": started_at} if started_at is not None else {}
+        values = {
+            "trial_id": trial_id,
+            "status": status.value,
+            "results": dict(results or {}),
+            "metric_value": metric_value,
+            "error": error,
+            "finished_at": now,
+            "duration_s": duration_s,
+            "started_at": started_at,
+        }
         with self.db.writing() as session:
-            # Two plain UPDATEs: this runs once per trial, searches run thousands.
-            experiment_id = session.execute(
-                update(Trial)
-                .where(Trial.id == trial_id)
-                .values(
-                    status=status.value,
-                    results=dict(results or {}),
-                    metric_value=metric_value,
-                    error=error,
-                    finished_at=now,
-                    duration_s=duration_s,
-                    **started,
-                )
-                .returning(Trial.experiment_id)
-            ).scalar()
+            # Prebuilt Core statements on the session's connection: this runs once per
+            # trial and searches run thousands, so the ORM's per-call work is skipped.
+            connection = session.connection()
+            experiment_id = connection.execute(_FINISH_TRIAL, values).scalar()
             if experiment_id is None:
                 raise LookupError(f"no trial {trial_id} in the catalog")
-            session.execute(
-                update(Experiment).where(Experiment.id == experiment_id).values(updated_at=now)
-            )
+            connection.execute(_TOUCH_EXPERIMENT, {"experiment_id": experiment_id, "now": now})
 
     def add_metric_points(
         self, trial_id: int, points: Iterable[tuple[str, int, float, float]]
