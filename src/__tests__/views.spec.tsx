@@ -127,6 +127,50 @@ describe('ExperimentView', () => {
   });
 });
 
+describe('Plot and the theme', () => {
+  afterEach(() => {
+    delete document.body.dataset.jpThemeName;
+    document.head.querySelectorAll('style').forEach(style => style.remove());
+  });
+
+  it("draws in the theme's colours, and again when the theme changes", async () => {
+    // '*', not 'body': jsdom does not inherit custom properties as browsers do.
+    const css = document.createElement('style');
+    css.textContent =
+      '* { --jp-layout-color1: white; --jp-ui-font-color1: black; ' +
+      '--jp-brand-color1: blue; --jp-warn-color1: orange; }';
+    document.head.appendChild(css);
+    document.body.dataset.jpThemeName = 'JupyterLab Light';
+    const model = new ExperimentDetailModel(
+      new HopsMLClient(new FakeRequester().reply(() => jsonResponse(search)).request),
+      search.id
+    );
+    await model.refresh();
+    plotly.react.mockClear();
+    render(<ExperimentView model={model} onReproduce={() => Promise.resolve()} />);
+    await settle();
+    const layout = () =>
+      plotly.react.mock.calls[plotly.react.mock.calls.length - 1][2] as {
+        paper_bgcolor?: string;
+        colorway?: string[];
+        font?: { color?: string };
+      };
+    expect(layout().paper_bgcolor).toBe('white');
+    expect(layout().font?.color).toBe('black');
+    expect(layout().colorway).toEqual(['blue', 'orange']);
+
+    const before = plotly.react.mock.calls.length;
+    css.textContent = '* { --jp-layout-color1: black; --jp-ui-font-color1: white; }';
+    await act(async () => {
+      document.body.dataset.jpThemeName = 'JupyterLab Dark';
+    });
+    await settle();
+    expect(plotly.react.mock.calls.length).toBeGreaterThan(before);
+    expect(layout().paper_bgcolor).toBe('black');
+    expect(layout()).not.toHaveProperty('colorway');
+  });
+});
+
 describe('ComparisonView', () => {
   it('shows the experiments side by side with their best params and curves', async () => {
     const other = detail('20261125-111111-123456', {

@@ -5,6 +5,7 @@
 import React, { useEffect, useRef, useState } from 'react';
 
 import { IFigure, readTheme, themedLayout } from './charts';
+import { useThemeName } from './hooks';
 
 type PlotlyApi = (typeof import('plotly.js-dist-min'))['default'];
 
@@ -22,6 +23,7 @@ export function Plot(props: { figure: IFigure; label: string }): JSX.Element {
   const { figure } = props;
   const ref = useRef<HTMLDivElement>(null);
   const [error, setError] = useState<string | null>(null);
+  const theme = useThemeName(); // drawn again in the colours of a new theme
 
   useEffect(() => {
     let current = true;
@@ -40,7 +42,7 @@ export function Plot(props: { figure: IFigure; label: string }): JSX.Element {
     return () => {
       current = false;
     };
-  }, [figure]);
+  }, [figure, theme]);
 
   // The main area resizes panels without a window resize event: follow the element.
   useEffect(() => {

@@ -1,5 +1,5 @@
 import { ISignal } from '@lumino/signaling';
-import { useEffect, useReducer } from 'react';
+import { useEffect, useReducer, useState } from 'react';
 
 /** Redraw the component whenever the signal fires. */
 export function useSignal<T>(signal: ISignal<T, void>): void {
@@ -11,4 +11,20 @@ export function useSignal<T>(signal: ISignal<T, void>): void {
       signal.disconnect(slot);
     };
   }, [signal]);
+}
+
+/** JupyterLab's theme name, redrawing when the user switches theme (JupyterLab marks
+ * the body with data-jp-theme-name once the new theme's CSS is in place). */
+export function useThemeName(): string {
+  const read = () => document.body.dataset.jpThemeName ?? '';
+  const [name, setName] = useState(read);
+  useEffect(() => {
+    const observer = new MutationObserver(() => setName(read()));
+    observer.observe(document.body, {
+      attributes: true,
+      attributeFilter: ['data-jp-theme-name']
+    });
+    return () => observer.disconnect();
+  }, []);
+  return name;
 }
