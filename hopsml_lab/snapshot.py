@@ -24,11 +24,17 @@ _environment: tuple[tuple[int, ...], list[str]] | None = None
 def environment() -> list[str]:
     """``pip freeze``-style lines of the installed distributions.
 
-    Cached until a folder on sys.path changes (as ``%pip install`` does), since reading
+    Cached until a package folder on sys.path changes (as ``%pip install`` does), since reading
     every distribution's metadata costs tens of milliseconds.
     """
     global _environment
-    stamp = tuple(os.stat(p).st_mtime_ns for p in sys.path if p and os.path.isdir(p))
+    # Only the folders packages install into: a notebook folder's mtime moves with every
+    # autosave, and temporary folders with every trial.
+    stamp = tuple(
+        os.stat(p).st_mtime_ns
+        for p in sys.path
+        if os.path.basename(p) in ("site-packages", "dist-packages") and os.path.isdir(p)
+    )
     if _environment is None or _environment[0] != stamp:
         lines = sorted(
             {f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions()},

@@ -44,6 +44,19 @@ def test_no_repo_no_git(tmp_path: Path) -> None:
     assert git_state(tmp_path) is None
 
 
-def test_environment_is_cached_until_packages_change() -> None:
+def test_environment_is_cached_until_packages_change(tmp_path: Path, monkeypatch) -> None:
     first = environment()
     assert first == environment() and any(line.startswith("SQLAlchemy==") for line in first)
+
+    def install(folder: Path, name: str) -> None:  # what pip leaves behind
+        info = folder / f"{name}-1.0.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
+
+    packages = tmp_path / "site-packages"
+    packages.mkdir()
+    install(packages, "first_new_package")
+    monkeypatch.syspath_prepend(str(packages))
+    assert "first_new_package==1.0" in environment()
+    install(packages, "second_new_package")  # %pip install into a folder already on the path
+    assert "second_new_package==1.0" in environment()

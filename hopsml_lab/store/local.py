@@ -29,7 +29,9 @@ class LocalStore(Store):
         return full
 
     def url(self, path: str = "") -> str:
-        return str(self._full(path))
+        # Names a location without touching it: reading or writing there checks symlinks.
+        relative = clean_path(path)
+        return os.path.join(self.root, relative) if relative else self.root
 
     def write_bytes(self, path: str, data: bytes) -> None:
         target = self._full(path)
