@@ -348,6 +348,16 @@ async def test_reproduce_never_overwrites_a_notebook(
     assert (jp_root_dir / second).is_file()
 
 
+async def test_reproduce_requests_at_once_get_a_notebook_each(
+    jp_fetch, jp_serverapp, jp_root_dir: Path, recorder, monkeypatch, source_notebook
+) -> None:
+    experiment = _record_search(jp_serverapp, recorder, monkeypatch, source_notebook)
+    body = json.dumps({"trial": "trial_1"})
+    results = await asyncio.gather(*(_reproduce(jp_fetch, experiment, body) for _ in range(4)))
+    paths = {r["path"] for r in results}
+    assert len(paths) == 4 and all((jp_root_dir / p).is_file() for p in paths)
+
+
 async def test_reproduce_unknown_experiment_or_trial_is_404(
     jp_fetch, jp_serverapp, recorder, monkeypatch, source_notebook
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -97,7 +98,8 @@ class ReproduceHandler(HopsMLHandler):
         body = self.json_body('{"trial": "trial_0"}')
         request = ReproduceRequest.model_validate(body if body is not None else {})
         name, notebook = self.service.reproduction(experiment_id, request.trial)
-        path = await save_new_notebook(self.contents_manager, name, notebook)
+        lock = self.settings.setdefault("hopsml_reproduce_lock", asyncio.Lock())
+        path = await save_new_notebook(self.contents_manager, name, notebook, lock)
         self.set_status(201)
         self.finish_model(ReproduceResult(path=path))
 

@@ -8,6 +8,7 @@ the trial's parameters, followed by the snapshot's cells (without their outputs)
 
 from __future__ import annotations
 
+import asyncio
 import json
 import keyword
 import re
@@ -132,13 +133,19 @@ def file_name(experiment: ExperimentDetail, trial: TrialRecord) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", stem).strip("._") + ".ipynb"
 
 
-async def save_new_notebook(contents: Any, name: str, notebook: NotebookNode) -> str:
-    """Save under FOLDER with a name no file has yet; returns its contents path."""
-    if not await ensure_async(contents.dir_exists(FOLDER)):
-        await ensure_async(contents.save({"type": "directory"}, FOLDER))
-    unique = await ensure_async(contents.increment_filename(name, FOLDER, insert="-"))
-    path = f"{FOLDER}/{unique}"
-    await ensure_async(
-        contents.save({"type": "notebook", "format": "json", "content": notebook}, path)
-    )
+async def save_new_notebook(
+    contents: Any, name: str, notebook: NotebookNode, lock: asyncio.Lock
+) -> str:
+    """Save under FOLDER with a name no file has yet; returns its contents path.
+
+    ``lock`` (one per server) keeps two requests from picking the same free name.
+    """
+    async with lock:
+        if not await ensure_async(contents.dir_exists(FOLDER)):
+            await ensure_async(contents.save({"type": "directory"}, FOLDER))
+        unique = await ensure_async(contents.increment_filename(name, FOLDER, insert="-"))
+        path = f"{FOLDER}/{unique}"
+        await ensure_async(
+            contents.save({"type": "notebook", "format": "json", "content": notebook}, path)
+        )
     return path
