@@ -51,6 +51,13 @@ test.describe('HopsML Lab searches', () => {
   }) => {
     const problems: string[] = [];
     page.on('pageerror', error => problems.push(`pageerror: ${error.message}`));
+    // Our plotly.js chunk (the notebook's figures come from jupyterlab-plotly's own).
+    const plotlyChunks: string[] = [];
+    page.on('request', request => {
+      if (/hopsml-lab\/static\/.*plotly/.test(request.url())) {
+        plotlyChunks.push(request.url());
+      }
+    });
     const sidebar = page.locator(`#${SIDEBAR_ID}`);
     const item = (name: string) =>
       sidebar.locator('li.hopsml-ExperimentList-item').filter({
@@ -102,6 +109,7 @@ test.describe('HopsML Lab searches', () => {
     });
 
     await test.step('tick both and compare them side by side', async () => {
+      expect(plotlyChunks, 'the sidebar alone does not load plotly.js').toEqual([]);
       await item('ui-search').locator('input.hopsml-ExperimentList-select').check();
       await item('ui-search-b').locator('input.hopsml-ExperimentList-select').check();
       await sidebar.getByRole('button', { name: 'Compare' }).click();
@@ -120,6 +128,7 @@ test.describe('HopsML Lab searches', () => {
         new RegExp(`^ui-search-b · ${ids[1].slice(-6)} · trial_1$`)
       ]);
       await page.screenshot({ path: picture('compare') });
+      expect(plotlyChunks).toHaveLength(1); // loaded once, on the first chart
     });
 
     await test.step('the detail of a search: curves per trial and parallel coordinates', async () => {
