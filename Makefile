@@ -22,7 +22,7 @@ $(VENV)/.installed: pyproject.toml package.json package-lock.json $(CONSTRAINTS)
 	bash scripts/ensure-system-deps.sh build
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade "pip>=24"
-	$(BIN)/pip install -q -c $(CONSTRAINTS) hatchling editables hatch-nodejs-version hatch-jupyter-builder \
+	$(BIN)/pip install -q -c $(CONSTRAINTS) setuptools wheel hatchling editables hatch-nodejs-version hatch-jupyter-builder \
 		jupyterlab
 	npm ci --no-audit --no-fund
 	$(BIN)/pip install -q -c $(CONSTRAINTS) --no-build-isolation -e ".[test]"

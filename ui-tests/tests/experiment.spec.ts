@@ -8,11 +8,7 @@ import * as path from 'path';
 
 const SIDEBAR_ID = 'hopsml-sidebar';
 const EXPERIMENT = 'ui-smoke';
-// The README's picture: refreshed only on request (UPDATE_SCREENSHOT=1), so a
-// test run leaves the working tree clean.
-const SCREENSHOT = process.env.UPDATE_SCREENSHOT
-  ? path.resolve(__dirname, '../../docs/sidebar.png')
-  : path.resolve(__dirname, '../test-results/sidebar.png');
+const SCREENSHOT = path.resolve(__dirname, '../test-results/sidebar.png');
 
 const EXPERIMENT_CELL = [
   `%%experiment ${EXPERIMENT} --metric accuracy`,
@@ -109,7 +105,7 @@ test.describe('HopsML Lab', () => {
         await expect(rows.first()).toContainText('finished');
       });
 
-      await test.step('screenshot: sidebar and detail (docs/sidebar.png)', async () => {
+      await test.step('screenshot: sidebar and detail', async () => {
         fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
         await page.mouse.move(0, 0);
         await page.screenshot({ path: SCREENSHOT });
