@@ -21,7 +21,10 @@ def test_launch_runs_the_function_as_a_spark_task(lab: Lab, project_root: Path) 
     def train(lr: float = 0.1) -> dict[str, object]:
         import os
 
+        import sys
+
         print("training with", lr)
+        print("a warning", file=sys.stderr)
         return {"accuracy": 0.5 + lr, "pid": os.getpid(), "plot": "curve.png"}
 
     logdir, results = experiment.launch(train, name="first", description="smoke")
@@ -31,6 +34,7 @@ def test_launch_runs_the_function_as_a_spark_task(lab: Lab, project_root: Path) 
     assert folder.parent == project_root / "Experiments"
     trial = folder / "trial_0"
     assert "training with 0.1" in (trial / "stdout.log").read_text()
+    assert (trial / "stderr.log").read_text() == "a warning\n"
     assert json.loads((trial / "trial.json").read_text())["results"]["accuracy"] == 0.6
 
     page = lab.queries.list_experiments("demo", ExperimentQuery())
