@@ -13,6 +13,7 @@ BENCHMARKS = [
     "metric_logging",
     "dispatch",
     "early_stopping",
+    "tensorboard_first_data",
 ]
 
 

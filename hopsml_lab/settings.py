@@ -26,6 +26,9 @@ ENV_PROJECT_NAME = "HOPSML_PROJECT_NAME"
 ENV_HDFS_USER = "HOPSML_HDFS_USER"
 ENV_WEBHDFS_URL = "HOPSML_WEBHDFS_URL"
 ENV_SLOT_IDLE_TIMEOUT = "HOPSML_SLOT_IDLE_TIMEOUT"
+ENV_TENSORBOARD_IDLE_TIMEOUT = "HOPSML_TENSORBOARD_IDLE_TIMEOUT"
+# Set by the server extension for the kernels it starts: where it proxies TensorBoards.
+TENSORBOARD_PROXY_ENV = "HOPSML_TENSORBOARD_PROXY"
 
 _SPARK_MASTER = re.compile(
     r"^(local(\[(\*|\d+)(,\d+)?\])?|local-cluster\[\d+,\d+,\d+\]|spark://[^\s]+"
@@ -59,6 +62,7 @@ class Settings:
     hdfs_user: str | None = None
     webhdfs_url: str | None = None
     slot_idle_timeout: float = 60.0  # seconds an idle trial slot keeps its Spark cores
+    tensorboard_idle_timeout: float = 900.0  # seconds before an unused TensorBoard stops
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -81,6 +85,10 @@ class Settings:
         if env.get(ENV_SLOT_IDLE_TIMEOUT):
             values["slot_idle_timeout"] = _seconds(
                 env[ENV_SLOT_IDLE_TIMEOUT], ENV_SLOT_IDLE_TIMEOUT
+            )
+        if env.get(ENV_TENSORBOARD_IDLE_TIMEOUT):
+            values["tensorboard_idle_timeout"] = _seconds(
+                env[ENV_TENSORBOARD_IDLE_TIMEOUT], ENV_TENSORBOARD_IDLE_TIMEOUT
             )
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values).validated()

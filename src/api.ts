@@ -12,6 +12,8 @@ export type TrialRecord = Schemas['TrialRecord'];
 export type MetricSeries = Schemas['MetricSeries'];
 export type ExperimentStatus = Schemas['ExperimentStatus'];
 export type ReproduceResult = Schemas['ReproduceResult'];
+export type TensorBoardRecord = Schemas['TensorBoardRecord'];
+export type TensorBoardList = Schemas['TensorBoardList'];
 export type ListQuery = NonNullable<
   operations['listExperiments']['parameters']['query']
 >;
@@ -73,16 +75,45 @@ export class HopsMLClient {
     );
   }
 
+  /**
+   * TensorBoard for these experiments, started unless one runs for that set already.
+   * Answers once it serves, at `url` (a path under the server, base URL included).
+   */
+  startTensorBoard(experimentIds: string[]): Promise<TensorBoardRecord> {
+    const body: Schemas['TensorBoardRequest'] = { experiments: experimentIds };
+    return this.send<TensorBoardRecord>(`${API_BASE}/tensorboards`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'Content-Type': 'application/json' }
+    });
+  }
+
+  listTensorBoards(): Promise<TensorBoardList> {
+    return this.getJson<TensorBoardList>(`${API_BASE}/tensorboards`);
+  }
+
+  async stopTensorBoard(id: string): Promise<void> {
+    // 204: no body to parse
+    await this.call(`${API_BASE}/tensorboards/${encodeURIComponent(id)}`, {
+      method: 'DELETE'
+    });
+  }
+
   private getJson<T>(path: string): Promise<T> {
     return this.send<T>(path, { method: 'GET' });
   }
 
   private async send<T>(path: string, init: RequestInit): Promise<T> {
+    const response = await this.call(path, init);
+    return (await response.json()) as T;
+  }
+
+  private async call(path: string, init: RequestInit): Promise<Response> {
     const response = await this.request(path, init);
     if (!response.ok) {
       throw await toApiError(response);
     }
-    return (await response.json()) as T;
+    return response;
   }
 }
 

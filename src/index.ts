@@ -1,4 +1,5 @@
-/** HopsML Lab: the sidebar of experiments, their detail and comparison views. */
+/** HopsML Lab: the sidebar of experiments, their detail and comparison views, and
+ * TensorBoard for one or more experiments (from the views or a `%tensorboard` output). */
 import {
   ILayoutRestorer,
   JupyterFrontEnd,
@@ -10,6 +11,7 @@ import {
   WidgetTracker,
   showErrorMessage
 } from '@jupyterlab/apputils';
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { Event } from '@jupyterlab/services';
 import { LabIcon } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
@@ -18,11 +20,14 @@ import { HopsMLClient } from './api';
 import { ComparisonModel } from './comparison';
 import { serverRequester } from './connection';
 import { ExperimentDetailModel, ExperimentListModel } from './model';
+import { OpenTensorBoard, TensorBoardModel, tensorBoardKey } from './tensorboards';
 import {
   ComparisonWidget,
   ExperimentDetailWidget,
   ExperimentListWidget
 } from './widgets/panels';
+import { tensorBoardRendererFactory } from './widgets/TensorBoardOutput';
+import { TensorBoardPanel, stopButton } from './widgets/TensorBoardPanel';
 
 export const EXPERIMENT_CHANGED =
   'https://events.hopsml.dev/hopsml_lab/experiment-changed';
@@ -33,6 +38,8 @@ export namespace CommandIDs {
   export const reproduce = 'hopsml:reproduce-trial';
   export const refresh = 'hopsml:refresh-experiments';
   export const showSidebar = 'hopsml:show-sidebar';
+  /** args: {ids: string[], label?: string} (the tab's name for one experiment) */
+  export const openTensorBoard = 'hopsml:open-tensorboard';
 }
 
 export const hopsmlIcon = new LabIcon({
@@ -46,13 +53,14 @@ export const hopsmlIcon = new LabIcon({
 
 const plugin: JupyterFrontEndPlugin<void> = {
   id: 'hopsml-lab:plugin',
-  description: 'HopsML Lab sidebar: experiment history, details and comparison.',
+  description: 'HopsML Lab sidebar: experiment history, details, comparison, TensorBoard.',
   autoStart: true,
-  optional: [ICommandPalette, ILayoutRestorer],
+  optional: [ICommandPalette, ILayoutRestorer, IRenderMimeRegistry],
   activate: (
     app: JupyterFrontEnd,
     palette: ICommandPalette | null,
-    restorer: ILayoutRestorer | null
+    restorer: ILayoutRestorer | null,
+    rendermime: IRenderMimeRegistry | null
   ) => {
     const client = new HopsMLClient(serverRequester(app.serviceManager.serverSettings));
     const list = new ExperimentListModel(client);
@@ -62,6 +70,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const comparisons = new WidgetTracker<MainAreaWidget<ComparisonWidget>>({
       namespace: 'hopsml-compare'
     });
+    const tensorboards = new WidgetTracker<MainAreaWidget<TensorBoardPanel>>({
+      namespace: 'hopsml-tensorboard'
+    });
+    const openTensorBoard: OpenTensorBoard = (ids, label) =>
+      void app.commands.execute(CommandIDs.openTensorBoard, { ids, label });
     const show = <T extends Widget>(content: T): MainAreaWidget<T> => {
       const widget = new MainAreaWidget<T>({ content });
       widget.id = content.id;
@@ -81,8 +94,10 @@ const plugin: JupyterFrontEndPlugin<void> = {
           return open;
         }
         const model = new ExperimentDetailModel(client, id);
-        const content = new ExperimentDetailWidget(model, trial =>
-          app.commands.execute(CommandIDs.reproduce, { id, trial })
+        const content = new ExperimentDetailWidget(
+          model,
+          trial => app.commands.execute(CommandIDs.reproduce, { id, trial }),
+          openTensorBoard
         );
         const widget = show(content);
         content.title.changed.connect(() => {
@@ -125,6 +140,33 @@ const plugin: JupyterFrontEndPlugin<void> = {
         }
       }
     });
+    app.commands.addCommand(CommandIDs.openTensorBoard, {
+      label: 'Open TensorBoard',
+      caption: 'TensorBoard of HopsML experiments, each trial a run',
+      execute: args => {
+        const ids = Array.isArray(args.ids) ? args.ids.map(String) : [];
+        if (ids.length === 0) {
+          throw new Error(`${CommandIDs.openTensorBoard} needs {ids: [experiment ids]}`);
+        }
+        const key = tensorBoardKey(ids);
+        const open = tensorboards.find(w => w.content.model.key === key);
+        if (open) {
+          const { state } = open.content.model;
+          if (state === 'failed' || state === 'stopped') {
+            void open.content.model.start(); // asked for again: try again
+          }
+          app.shell.activateById(open.id);
+          return open;
+        }
+        const label = typeof args.label === 'string' ? args.label : undefined;
+        const model = new TensorBoardModel(client, ids);
+        const widget = show(new TensorBoardPanel(model, label));
+        widget.toolbar.addItem('stop', stopButton(model));
+        void model.start();
+        void tensorboards.add(widget);
+        return widget;
+      }
+    });
     app.commands.addCommand(CommandIDs.refresh, {
       label: 'Refresh HopsML Experiments',
       execute: () => list.refresh()
@@ -133,7 +175,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const sidebar = new ExperimentListWidget(
       list,
       id => app.commands.execute(CommandIDs.openExperiment, { id }),
-      ids => app.commands.execute(CommandIDs.compare, { ids })
+      ids => app.commands.execute(CommandIDs.compare, { ids }),
+      openTensorBoard
     );
     sidebar.id = 'hopsml-sidebar';
     sidebar.title.icon = hopsmlIcon;
@@ -155,7 +198,14 @@ const plugin: JupyterFrontEndPlugin<void> = {
         args: w => ({ ids: [...w.content.model.ids] }),
         name: w => w.content.model.ids.join(',')
       });
+      void restorer.restore(tensorboards, {
+        command: CommandIDs.openTensorBoard,
+        args: w => ({ ids: [...w.content.model.ids], label: w.content.label }),
+        name: w => w.content.model.key
+      });
     }
+    // Each notebook copies this registry as it opens, after every plugin has activated.
+    rendermime?.addFactory(tensorBoardRendererFactory(openTensorBoard));
     if (palette) {
       for (const command of [CommandIDs.refresh, CommandIDs.showSidebar]) {
         palette.addItem({ command, category: 'HopsML Lab' });

@@ -55,6 +55,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/hopsml/api/tensorboards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The TensorBoards this server runs. */
+        get: operations["listTensorBoards"];
+        put?: never;
+        /** A TensorBoard for a set of experiments, started if none runs for that set yet; answers once it serves. */
+        post: operations["startTensorBoard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hopsml/api/tensorboards/{tensorboard_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Stop one TensorBoard. */
+        delete: operations["stopTensorBoard"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -255,6 +290,49 @@ export interface components {
              * @description The new notebook's path in the Jupyter server's contents.
              */
             path: string;
+        };
+        /** TensorBoardList */
+        TensorBoardList: {
+            /** Tensorboards */
+            tensorboards: components["schemas"]["TensorBoardRecord"][];
+        };
+        /** TensorBoardRecord */
+        TensorBoardRecord: {
+            /** Experiments */
+            experiments: string[];
+            /**
+             * Id
+             * @description The same id for the same set of experiments.
+             */
+            id: string;
+            /**
+             * Last Activity
+             * @description The last request through the proxy.
+             */
+            last_activity: number;
+            /**
+             * Pid
+             * @description The TensorBoard process, bound to 127.0.0.1 only.
+             */
+            pid: number;
+            /**
+             * Started At
+             * @description Seconds since the epoch (UTC).
+             */
+            started_at: number;
+            /**
+             * Url
+             * @description Where the server proxies it, ending in '/'.
+             */
+            url: string;
+        };
+        /** TensorBoardRequest */
+        TensorBoardRequest: {
+            /**
+             * Experiments
+             * @description Ids of the experiments to show together; each trial is a run named by its hyperparameters.
+             */
+            experiments: string[];
         };
         /** TrialRecord */
         TrialRecord: {
@@ -461,6 +539,142 @@ export interface operations {
             };
             /** @description The experiment has no snapshot notebook. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listTensorBoards: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Running TensorBoards. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TensorBoardList"];
+                };
+            };
+            /** @description Not authenticated: send the Jupyter token or log in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    startTensorBoard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TensorBoardRequest"];
+            };
+        };
+        responses: {
+            /** @description One was running for that set. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TensorBoardRecord"];
+                };
+            };
+            /** @description Started. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TensorBoardRecord"];
+                };
+            };
+            /** @description The body is not {'experiments': ['<id>', ...]}. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: send the Jupyter token or log in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No experiment with one of those ids. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description TensorBoard did not start; the message says why. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    stopTensorBoard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tensorboard_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Stopped. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated: send the Jupyter token or log in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No TensorBoard with that id. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,6 +30,16 @@ def spark_engine() -> Iterator[SparkEngine]:
     engine.session()
     yield engine
     engine.stop()
+
+
+@pytest.fixture(scope="session")
+def ip() -> Any:
+    """One real IPython shell with ``%load_ext hopsml_lab``, for the magics' tests."""
+    from IPython.testing.globalipapp import get_ipython, start_ipython
+
+    shell = start_ipython() or get_ipython()
+    shell.run_line_magic("load_ext", "hopsml_lab")
+    return shell
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""Real services the tests start: a throwaway PostgreSQL server, a WebHDFS double."""
+"""Real services the tests start: a throwaway PostgreSQL server, a Jupyter server."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -79,3 +80,38 @@ def wait_for_port(port: int, timeout: float = 30.0) -> None:
                 return
         time.sleep(0.05)
     raise TimeoutError(f"nothing listens on 127.0.0.1:{port}")
+
+
+@contextmanager
+def jupyter_server(
+    root: Path, runtime: Path, env: dict[str, str], token: str
+) -> Iterator[tuple[subprocess.Popen, str]]:
+    """A real ``jupyter server`` on 127.0.0.1 (with the extensions installed here)."""
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jupyter_server",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            f"--ServerApp.root_dir={root}",
+            f"--IdentityProvider.token={token}",
+            "--ServerApp.open_browser=False",
+            "--allow-root",
+        ],
+        env={**env, "JUPYTER_RUNTIME_DIR": str(runtime)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not list(runtime.glob("jpserver-*.json")):
+            assert server.poll() is None, "jupyter server exited at start"
+            assert time.monotonic() < deadline, "jupyter server did not start"
+            time.sleep(0.1)
+        yield server, f"http://127.0.0.1:{port}"
+    finally:
+        if server.poll() is None:
+            server.terminate()
+            server.wait(timeout=30)

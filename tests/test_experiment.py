@@ -20,7 +20,6 @@ def test_launch_runs_the_function_as_a_spark_task(lab: Lab, project_root: Path) 
 
     def train(lr: float = 0.1) -> dict[str, object]:
         import os
-
         import sys
 
         print("training with", lr)

@@ -21,6 +21,7 @@ from hopsml_lab.catalog import (
 )
 from hopsml_lab.server.handlers import ROUTES
 from hopsml_lab.server.openapi import DOCUMENT, render_document
+from hopsml_lab.server.tensorboard_handlers import ROUTES as TENSORBOARD_ROUTES
 from hopsml_lab.snapshot import write_snapshot
 
 
@@ -169,9 +170,11 @@ async def test_every_route_refuses_requests_without_a_token(
     http_server_client, jp_base_url, recorder
 ) -> None:
     experiment = _record(recorder, "secret", 0.5)
-    assert ROUTES
-    for pattern, _handler in ROUTES:
-        path = re.sub(r"\(\?P<[^>]+>[^)]+\)", experiment, pattern)
+    values = {"experiment_id": experiment, "tensorboard_id": "0123abcd", "proxied_path": "data"}
+    routes = [*ROUTES, *TENSORBOARD_ROUTES]
+    assert len(routes) == 8
+    for pattern, _handler in routes:
+        path = re.sub(r"\(\?P<([^>]+)>[^)]+\)", lambda m: values[m.group(1)], pattern)
         url = jp_base_url.rstrip("/") + path
         for method in ("GET", "POST", "PUT", "DELETE"):
             response = await http_server_client.fetch(
@@ -191,6 +194,8 @@ async def test_openapi_document_is_served_and_committed_copy_is_current(jp_fetch
         "/hopsml/api/experiments",
         "/hopsml/api/experiments/{experiment_id}",
         "/hopsml/api/experiments/{experiment_id}/reproduce",
+        "/hopsml/api/tensorboards",
+        "/hopsml/api/tensorboards/{tensorboard_id}",
     }
     assert DOCUMENT.read_text() == render_document(), (
         "hopsml_lab/server/openapi.json is stale: run "

@@ -6,17 +6,9 @@ import itertools
 
 import pytest
 from IPython.core.error import UsageError
-from IPython.testing.globalipapp import start_ipython
 
 from hopsml_lab.catalog import ExperimentQuery
 from hopsml_lab.lab import Lab
-
-
-@pytest.fixture(scope="module")
-def ip():
-    shell = start_ipython()
-    shell.run_line_magic("load_ext", "hopsml_lab")
-    return shell
 
 
 def test_experiment_cell_runs_and_records(ip, lab: Lab, capsys) -> None:

@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +13,7 @@ from pathlib import Path
 import pytest
 from jupyter_client import BlockingKernelClient
 
-from .services import free_port
+from .services import jupyter_server as start_jupyter_server
 
 TOKEN = "session-test-token"
 
@@ -26,40 +23,10 @@ def jupyter_server(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
     root, runtime = tmp_path / "notebooks", tmp_path / "runtime"
     (root / "sub").mkdir(parents=True)
     runtime.mkdir()
-    env = {
-        **os.environ,
-        "JUPYTER_RUNTIME_DIR": str(runtime),
-        "HOPSML_PROJECT_ROOT": str(tmp_path / "project"),
-    }
+    env = {**os.environ, "HOPSML_PROJECT_ROOT": str(tmp_path / "project")}
     env.pop("JPY_SESSION_NAME", None)
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "jupyter_server",
-            "--ip=127.0.0.1",
-            f"--port={port}",
-            f"--ServerApp.root_dir={root}",
-            f"--IdentityProvider.token={TOKEN}",
-            "--ServerApp.open_browser=False",
-            "--allow-root",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while not list(runtime.glob("jpserver-*.json")):
-            assert server.poll() is None, "jupyter server exited at start"
-            assert time.monotonic() < deadline, "jupyter server did not start"
-            time.sleep(0.1)
+    with start_jupyter_server(root, runtime, env, TOKEN) as (_server, url):
         yield url, root, runtime
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def _api(url: str, path: str, body: dict | None = None) -> dict:

@@ -50,6 +50,7 @@ def test_overrides_win_over_environment(tmp_path: Path) -> None:
         ({"HOPSML_PROJECT_NAME": "../etc"}, "HOPSML_PROJECT_NAME"),
         ({"HOPSML_SLOT_IDLE_TIMEOUT": "soon"}, "HOPSML_SLOT_IDLE_TIMEOUT"),
         ({"HOPSML_SLOT_IDLE_TIMEOUT": "0"}, "HOPSML_SLOT_IDLE_TIMEOUT"),
+        ({"HOPSML_TENSORBOARD_IDLE_TIMEOUT": "-5"}, "HOPSML_TENSORBOARD_IDLE_TIMEOUT"),
     ],
 )
 def test_a_bad_value_fails_naming_the_setting(env: dict[str, str], named: str) -> None:

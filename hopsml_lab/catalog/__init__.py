@@ -11,6 +11,7 @@ from .records import (
     ExperimentSummary,
     MetricSeries,
     ModelRecord,
+    TrialLogdir,
     TrialRecord,
     TrialStatus,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "ExperimentSummary",
     "MetricSeries",
     "ModelRecord",
+    "TrialLogdir",
     "TrialRecord",
     "TrialStatus",
     "UnknownExperimentError",

@@ -6,6 +6,7 @@ import base64
 import binascii
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, select, tuple_
@@ -20,6 +21,7 @@ from .records import (
     ExperimentSummary,
     MetricSeries,
     ModelRecord,
+    TrialLogdir,
     TrialRecord,
 )
 
@@ -133,6 +135,52 @@ class ExperimentQueries:
                 metrics=metrics,
                 trials=[_trial(t, series.get(t.id, [])) for t in trials],
             )
+
+    def resolve(self, project: str, reference: str | None = None) -> tuple[str, str]:
+        """(id, name) of an experiment named by id, or the newest with that exact name;
+        with no reference, the newest experiment of the project."""
+        with self.db.reading() as session:
+            query = (
+                select(Experiment.id, Experiment.name)
+                .join(Project, Project.id == Experiment.project_id)
+                .where(Project.name == project)
+            )
+            if reference is not None:
+                by_id = session.execute(query.where(Experiment.id == reference)).first()
+                if by_id is not None:
+                    return by_id[0], by_id[1]
+                query = query.where(Experiment.name == reference)
+            newest = session.execute(
+                query.order_by(Experiment.created_at.desc(), Experiment.id.desc()).limit(1)
+            ).first()
+        if newest is None:
+            raise UnknownExperimentError(
+                f"no experiment {reference!r} in project {project!r} (give an id or a name)"
+                if reference is not None
+                else f"project {project!r} has no experiments yet: run one first"
+            )
+        return newest[0], newest[1]
+
+    def trial_logdirs(self, experiment_ids: Sequence[str]) -> list[TrialLogdir]:
+        """The trials of these experiments (in that order, then by trial), without their
+        metric series; an unknown id raises UnknownExperimentError."""
+        with self.db.reading() as session:
+            names = dict(
+                session.execute(
+                    select(Experiment.id, Experiment.name).where(Experiment.id.in_(experiment_ids))
+                ).all()
+            )
+            missing = [e for e in experiment_ids if e not in names]
+            if missing:
+                raise UnknownExperimentError(f"no experiment {missing[0]!r}")
+            rows = session.execute(
+                select(Trial.experiment_id, Trial.key, Trial.params, Trial.logdir)
+                .where(Trial.experiment_id.in_(experiment_ids))
+                .order_by(Trial.id)
+            ).all()
+        order = {e: n for n, e in enumerate(experiment_ids)}
+        rows = sorted(rows, key=lambda row: order[row[0]])
+        return [TrialLogdir(e, names[e], key, params, logdir) for e, key, params, logdir in rows]
 
     def list_models(self, project: str, name: str | None = None) -> list[ModelRecord]:
         """Exported models of the project, by name then newest version first."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import Enum
 from typing import Any
@@ -22,6 +24,17 @@ class TrialStatus(str, Enum):
     FINISHED = "finished"
     FAILED = "failed"
     STOPPED = "stopped"
+
+
+@dataclass(frozen=True)
+class TrialLogdir:
+    """Where one trial keeps its files (and TensorBoard events), with what names it."""
+
+    experiment_id: str
+    experiment_name: str
+    key: str
+    params: Mapping[str, Any]
+    logdir: str
 
 
 class Record(BaseModel):

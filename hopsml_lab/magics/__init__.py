@@ -7,5 +7,7 @@ from typing import Any
 
 def load_magics(ipython: Any) -> None:
     from .experiment import ExperimentMagics
+    from .tensorboard import TensorBoardMagics
 
     ipython.register_magics(ExperimentMagics)
+    ipython.register_magics(TensorBoardMagics)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 from jupyter_server.extension.application import ExtensionApp
+from jupyter_server.utils import url_path_join
 from tornado.ioloop import PeriodicCallback
 from traitlets import Float, Type, Unicode
 
 from ..lab import Lab
-from ..settings import Settings, SettingsError
+from ..settings import TENSORBOARD_PROXY_ENV, Settings, SettingsError
+from ..tensorboards import TensorBoardManager
+from . import tensorboard_handlers
 from .handlers import ROUTES
 from .service import ExperimentService
 
@@ -59,7 +63,21 @@ class HopsMLExtension(ExtensionApp):
         self.lab = Lab(settings)
         self.lab.project_id  # noqa: B018 - create the project row and migrate the catalog
         self.service = self.service_class(self.lab)
-        self.settings.update({"hopsml_service": self.service, "hopsml_lab": self.lab})
+        self.tensorboards = TensorBoardManager(
+            self.lab, idle_timeout=settings.tensorboard_idle_timeout
+        )
+        self.settings.update(
+            {
+                "hopsml_service": self.service,
+                "hopsml_lab": self.lab,
+                "hopsml_tensorboards": self.tensorboards,
+            }
+        )
+        # Kernels this server starts inherit it: %tensorboard then opens the sidebar's
+        # panel through this server instead of starting a TensorBoard of its own.
+        os.environ[TENSORBOARD_PROXY_ENV] = url_path_join(
+            self.serverapp.base_url, tensorboard_handlers.PROXY
+        )
         self.serverapp.event_logger.register_event_schema(EVENT_SCHEMA)
         self.log.info(
             "HopsML Lab: project %s at %s, catalog %s",
@@ -70,17 +88,22 @@ class HopsMLExtension(ExtensionApp):
 
     def initialize_handlers(self) -> None:
         self.handlers.extend(ROUTES)
+        self.handlers.extend(tensorboard_handlers.ROUTES)
 
     async def _start_jupyter_server_extension(self, serverapp: Any) -> None:
         self._last_change = self.service.last_change()
         self._watcher = PeriodicCallback(self._check_changes, self.change_check_interval * 1000)
         self._watcher.start()
+        interval = min(self.tensorboards.idle_timeout / 4, 30.0)
+        self._idle_tensorboards = PeriodicCallback(self.tensorboards.stop_idle, interval * 1000)
+        self._idle_tensorboards.start()
 
     def _check_changes(self) -> None:
         change = self.service.last_change()
         if change == self._last_change:
             return
         self._last_change = change
+        self.tensorboards.refresh()  # trials a running search added since
         data: dict[str, Any] = {
             "project": self.lab.settings.project_name,
             "updated_at": change[0],
@@ -89,7 +112,9 @@ class HopsMLExtension(ExtensionApp):
         self.serverapp.event_logger.emit(schema_id=EXPERIMENT_CHANGED, data=data)
 
     async def stop_extension(self) -> None:
-        watcher = getattr(self, "_watcher", None)
-        if watcher is not None:
-            watcher.stop()
+        for name in ("_watcher", "_idle_tensorboards"):
+            callback = getattr(self, name, None)
+            if callback is not None:
+                callback.stop()
+        self.tensorboards.stop_all()
         self.lab.db.dispose()

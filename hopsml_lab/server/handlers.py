@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 from tornado import web
 
 from ..catalog import BadQueryError, ExperimentQuery, UnknownExperimentError
+from ..tensorboards import BadTensorBoardRequest, TensorBoardError, UnknownTensorBoardError
 from .models import ReproduceRequest, ReproduceResult
 from .openapi import openapi_document
 from .reproduce import NoSnapshotError, UnknownTrialError, save_new_notebook
@@ -62,6 +63,9 @@ _STATUS: dict[type[BaseException], int] = {
     UnknownTrialError: 404,
     BadQueryError: 400,
     NoSnapshotError: 409,
+    UnknownTensorBoardError: 404,
+    BadTensorBoardRequest: 400,
+    TensorBoardError: 500,
 }
 
 

@@ -15,7 +15,13 @@ from pydantic import BaseModel, Field
 from pydantic.json_schema import models_json_schema
 
 from ..catalog import ExperimentDetail, ExperimentPage, ExperimentQuery
-from .models import ReproduceRequest, ReproduceResult
+from .models import (
+    ReproduceRequest,
+    ReproduceResult,
+    TensorBoardList,
+    TensorBoardRecord,
+    TensorBoardRequest,
+)
 
 DOCUMENT = Path(__file__).with_name("openapi.json")
 _REF = "#/components/schemas/{model}"
@@ -31,6 +37,13 @@ def _json(ref: str, description: str) -> dict[str, Any]:
     return {
         "description": description,
         "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}},
+    }
+
+
+def _body(ref: str) -> dict[str, Any]:
+    return {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": _REF.format(model=ref)}}},
     }
 
 
@@ -60,9 +73,17 @@ def _query_parameters() -> list[dict[str, Any]]:
 
 @cache
 def openapi_document() -> dict[str, Any]:
-    outputs = (ExperimentPage, ExperimentDetail, ReproduceResult, ErrorBody)
+    outputs = (
+        ExperimentPage,
+        ExperimentDetail,
+        ReproduceResult,
+        TensorBoardRecord,
+        TensorBoardList,
+        ErrorBody,
+    )
+    inputs = (ReproduceRequest, TensorBoardRequest)
     _, schemas = models_json_schema(
-        [(m, "serialization") for m in outputs] + [(ReproduceRequest, "validation")],
+        [(m, "serialization") for m in outputs] + [(m, "validation") for m in inputs],
         ref_template=_REF,
     )
     experiment_id = {
@@ -111,20 +132,56 @@ def openapi_document() -> dict[str, Any]:
                     "summary": "Write a new notebook that reruns one trial: the experiment's "
                     "snapshot notebook after a cell assigning the trial's parameters.",
                     "parameters": [experiment_id],
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {"$ref": _REF.format(model="ReproduceRequest")}
-                            }
-                        },
-                    },
+                    "requestBody": _body("ReproduceRequest"),
                     "responses": {
                         "201": _json("ReproduceResult", "The notebook, under reproduce/."),
                         "400": _error("The body is not {'trial': '<trial key>'}."),
                         "403": forbidden,
                         "404": _error("No experiment with that id, or no such trial in it."),
                         "409": _error("The experiment has no snapshot notebook."),
+                    },
+                }
+            },
+            "/hopsml/api/tensorboards": {
+                "get": {
+                    "operationId": "listTensorBoards",
+                    "summary": "The TensorBoards this server runs.",
+                    "responses": {
+                        "200": _json("TensorBoardList", "Running TensorBoards."),
+                        "403": forbidden,
+                    },
+                },
+                "post": {
+                    "operationId": "startTensorBoard",
+                    "summary": "A TensorBoard for a set of experiments, started if none runs "
+                    "for that set yet; answers once it serves.",
+                    "requestBody": _body("TensorBoardRequest"),
+                    "responses": {
+                        "200": _json("TensorBoardRecord", "One was running for that set."),
+                        "201": _json("TensorBoardRecord", "Started."),
+                        "400": _error("The body is not {'experiments': ['<id>', ...]}."),
+                        "403": forbidden,
+                        "404": _error("No experiment with one of those ids."),
+                        "500": _error("TensorBoard did not start; the message says why."),
+                    },
+                },
+            },
+            "/hopsml/api/tensorboards/{tensorboard_id}": {
+                "delete": {
+                    "operationId": "stopTensorBoard",
+                    "summary": "Stop one TensorBoard.",
+                    "parameters": [
+                        {
+                            "name": "tensorboard_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": {
+                        "204": {"description": "Stopped."},
+                        "403": forbidden,
+                        "404": _error("No TensorBoard with that id."),
                     },
                 }
             },

@@ -4,6 +4,7 @@ import React from 'react';
 
 import { HopsMLClient } from '../api';
 import { ExperimentListModel } from '../model';
+import { OpenTensorBoard } from '../tensorboards';
 import { ExperimentList, LOAD_AHEAD, OVERSCAN } from '../widgets/ExperimentList';
 import { FakeRequester, jsonResponse, page } from './fakes';
 
@@ -40,10 +41,16 @@ function ids(from: number, count: number): string[] {
 
 async function shown(
   model: ExperimentListModel,
-  onCompare: (ids: string[]) => void = () => undefined
+  onCompare: (ids: string[]) => void = () => undefined,
+  onTensorBoard: OpenTensorBoard = () => undefined
 ) {
   const view = render(
-    <ExperimentList model={model} onOpen={() => undefined} onCompare={onCompare} />
+    <ExperimentList
+      model={model}
+      onOpen={() => undefined}
+      onCompare={onCompare}
+      onTensorBoard={onTensorBoard}
+    />
   );
   await act(async () => undefined); // the virtualizer measures after mount
   const rows = () => [...view.container.querySelectorAll('li.hopsml-ExperimentList-item')];
@@ -156,6 +163,23 @@ describe('ExperimentList selection and filters', () => {
     fireEvent.click(view.getByText('Clear'));
     expect(model.selected.size).toBe(0);
     expect(view.container.querySelector('.hopsml-CompareBar')).toBeNull();
+  });
+
+  it('opens one TensorBoard for the ticked experiments, from one on', async () => {
+    const onTensorBoard = jest.fn();
+    const { view } = await shown(model, undefined, onTensorBoard);
+    fireEvent.click(view.getByLabelText('Compare experiment b (b)'));
+    const button = () =>
+      view.container.querySelector(
+        '.hopsml-CompareBar .hopsml-TensorBoardButton'
+      ) as HTMLButtonElement;
+    expect(button().disabled).toBe(false);
+    fireEvent.click(button());
+    expect(onTensorBoard).toHaveBeenLastCalledWith(['b'], 'experiment b');
+
+    fireEvent.click(view.getByLabelText('Compare experiment a (a)'));
+    fireEvent.click(button());
+    expect(onTensorBoard).toHaveBeenLastCalledWith(['b', 'a'], undefined);
   });
 
   it('filters by user and by a range of days', async () => {

@@ -1,5 +1,5 @@
 import { API_BASE, ApiError, HopsMLClient } from '../api';
-import { FakeRequester, detail, jsonResponse, page } from './fakes';
+import { FakeRequester, detail, jsonResponse, page, tensorBoard } from './fakes';
 
 /** Run `promise`, expect it to reject, and return what it rejected with. */
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
@@ -160,6 +160,65 @@ describe('HopsMLClient.reproduceTrial', () => {
     );
     const error = await rejection(client.reproduceTrial('e1', 'trial_0'));
     expect(error).toMatchObject({ status: 409, message: 'not started from a notebook' });
+  });
+});
+
+describe('HopsMLClient TensorBoards', () => {
+  let requester: FakeRequester;
+  let client: HopsMLClient;
+
+  beforeEach(() => {
+    requester = new FakeRequester();
+    client = new HopsMLClient(requester.request);
+  });
+
+  it('POSTs the experiment ids and returns the started TensorBoard', async () => {
+    const record = tensorBoard('3f2a9c1d0e4b', ['e1', 'e2']);
+    requester.reply(() => jsonResponse(record, 201, 'Created'));
+    await expect(client.startTensorBoard(['e1', 'e2'])).resolves.toEqual(record);
+    const call = requester.calls[0];
+    expect(call.path).toBe('hopsml/api/tensorboards');
+    expect(call.init?.method).toBe('POST');
+    expect(JSON.parse(String(call.init?.body))).toEqual({ experiments: ['e1', 'e2'] });
+    expect(call.init?.headers).toEqual({ 'Content-Type': 'application/json' });
+  });
+
+  it('returns the running TensorBoard when one serves that set already (200)', async () => {
+    const record = tensorBoard('3f2a9c1d0e4b', ['e1']);
+    requester.reply(() => jsonResponse(record));
+    await expect(client.startTensorBoard(['e1'])).resolves.toEqual(record);
+  });
+
+  it('rejects with the server message when TensorBoard cannot start', async () => {
+    requester.reply(() =>
+      jsonResponse({ message: 'No experiment "nope".', reason: 'not_found' }, 404, 'Not Found')
+    );
+    const error = await rejection(client.startTensorBoard(['nope']));
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 404, message: 'No experiment "nope".' });
+  });
+
+  it('lists the running TensorBoards with GET', async () => {
+    const body = { tensorboards: [tensorBoard('a1', ['e1']), tensorBoard('b2', ['e2'])] };
+    requester.reply(() => jsonResponse(body));
+    await expect(client.listTensorBoards()).resolves.toEqual(body);
+    expect(requester.calls[0].path).toBe('hopsml/api/tensorboards');
+    expect(requester.calls[0].init).toEqual({ method: 'GET' });
+  });
+
+  it('stops one with DELETE, reading no body from the 204', async () => {
+    requester.reply(() => new Response(null, { status: 204, statusText: 'No Content' }));
+    await expect(client.stopTensorBoard('a/1')).resolves.toBeUndefined();
+    expect(requester.calls[0].path).toBe('hopsml/api/tensorboards/a%2F1');
+    expect(requester.calls[0].init).toEqual({ method: 'DELETE' });
+  });
+
+  it('rejects stopping an unknown TensorBoard with the 404', async () => {
+    requester.reply(() =>
+      jsonResponse({ message: 'No TensorBoard x', reason: 'not_found' }, 404, 'Not Found')
+    );
+    const error = await rejection(client.stopTensorBoard('x'));
+    expect(error).toMatchObject({ status: 404, reason: 'not_found' });
   });
 });
 

@@ -5,6 +5,7 @@ import type {
   ExperimentSummary,
   MetricSeries,
   Requester,
+  TensorBoardRecord,
   TrialRecord
 } from '../api';
 
@@ -149,6 +150,23 @@ export function trial(
 /** A metric series with steps 0, 1, 2, ... */
 export function series(name: string, values: number[]): MetricSeries {
   return { name, steps: values.map((_, n) => n), values };
+}
+
+/** A running TensorBoard for these experiments, as the server answers. */
+export function tensorBoard(
+  id: string,
+  experiments: string[],
+  extra: Partial<TensorBoardRecord> = {}
+): TensorBoardRecord {
+  return {
+    id,
+    url: `/hopsml/tensorboard/${id}/`,
+    experiments,
+    pid: 4242,
+    started_at: 1_700_000_000,
+    last_activity: 1_700_000_000,
+    ...extra
+  };
 }
 
 /** Let pending promise callbacks run. */

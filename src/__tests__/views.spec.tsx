@@ -66,14 +66,27 @@ describe('ExperimentView', () => {
     await model.refresh();
   });
 
-  function shown(onReproduce = jest.fn(() => Promise.resolve())) {
-    const view = render(<ExperimentView model={model} onReproduce={onReproduce} />);
+  function shown(onReproduce = jest.fn(() => Promise.resolve()), onTensorBoard = jest.fn()) {
+    const view = render(
+      <ExperimentView model={model} onReproduce={onReproduce} onTensorBoard={onTensorBoard} />
+    );
     const rowKeys = () =>
       [...view.container.querySelectorAll('table.hopsml-Trials tbody tr')].map(r =>
         r.getAttribute('data-trial')
       );
     return { view, rowKeys, onReproduce };
   }
+
+  it("opens the experiment's TensorBoard, named after it", () => {
+    const onTensorBoard = jest.fn();
+    const { view } = shown(undefined, onTensorBoard);
+    const button = view.container.querySelector(
+      '.hopsml-ExperimentDetail .hopsml-TensorBoardButton'
+    ) as HTMLButtonElement;
+    expect(button.textContent).toBe('TensorBoard');
+    fireEvent.click(button);
+    expect(onTensorBoard).toHaveBeenCalledWith([search.id], 'churn');
+  });
 
   it('lists the trials best first, and sorts by a clicked column', () => {
     const { view, rowKeys } = shown();
@@ -147,7 +160,13 @@ describe('Plot and the theme', () => {
     );
     await model.refresh();
     plotly.react.mockClear();
-    render(<ExperimentView model={model} onReproduce={() => Promise.resolve()} />);
+    render(
+      <ExperimentView
+        model={model}
+        onReproduce={() => Promise.resolve()}
+        onTensorBoard={() => undefined}
+      />
+    );
     await settle();
     const layout = () =>
       plotly.react.mock.calls[plotly.react.mock.calls.length - 1][2] as {

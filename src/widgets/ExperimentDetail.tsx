@@ -1,9 +1,10 @@
-/** Main-area view of one experiment: summary, sortable trials with 'Reproduce',
- * metric curves per trial and parallel coordinates of hyperparameters. */
+/** Main-area view of one experiment: summary, 'TensorBoard', sortable trials with
+ * 'Reproduce', metric curves per trial and parallel coordinates of hyperparameters. */
 import React, { useMemo, useState } from 'react';
 
 import { ExperimentDetail, TrialRecord } from '../api';
 import { ExperimentDetailModel } from '../model';
+import { OpenTensorBoard } from '../tensorboards';
 import { ICurveSource, parallelCoordinatesFigure } from './charts';
 import { formatDuration, formatTime, formatValue } from './format';
 import { useSignal } from './hooks';
@@ -213,9 +214,28 @@ function Failures(props: { trials: readonly TrialRecord[] }): JSX.Element {
   );
 }
 
+function Actions(props: {
+  detail: ExperimentDetail;
+  onTensorBoard: OpenTensorBoard;
+}): JSX.Element {
+  const { detail } = props;
+  return (
+    <div className="hopsml-Actions">
+      <button
+        className="jp-Button jp-mod-styled hopsml-TensorBoardButton"
+        title="Open TensorBoard with every trial of this experiment"
+        onClick={() => props.onTensorBoard([detail.id], detail.name)}
+      >
+        TensorBoard
+      </button>
+    </div>
+  );
+}
+
 export function ExperimentView(props: {
   model: ExperimentDetailModel;
   onReproduce: Reproduce;
+  onTensorBoard: OpenTensorBoard;
 }): JSX.Element {
   const { model } = props;
   useSignal(model.changed);
@@ -231,6 +251,7 @@ export function ExperimentView(props: {
       <h1>{detail.name}</h1>
       {detail.description && <p>{detail.description}</p>}
       {model.error && <div className="hopsml-Error">{model.error}</div>}
+      <Actions detail={detail} onTensorBoard={props.onTensorBoard} />
       <Summary detail={detail} />
       <h3>Trials</h3>
       <Trials detail={detail} onReproduce={props.onReproduce} />

@@ -1,6 +1,7 @@
 /**
  * The HopsML sidebar: experiment history with filters, sort, and a virtual list that
- * loads the next page as the end comes into view; ticked experiments can be compared.
+ * loads the next page as the end comes into view; ticked experiments can be compared
+ * or shown together in one TensorBoard.
  *
  * Virtual scrolling is @tanstack/react-virtual: a headless hook (our own <li> markup and
  * theme CSS stay), rows measured as they render (font sizes follow the theme), a few
@@ -12,6 +13,7 @@ import React, { useCallback, useEffect, useRef } from 'react';
 
 import { ExperimentSummary } from '../api';
 import { ExperimentListModel } from '../model';
+import { OpenTensorBoard } from '../tensorboards';
 import { ExperimentFilters } from './ExperimentFilters';
 import { formatDuration, formatTime, formatValue } from './format';
 import { useSignal } from './hooks';
@@ -125,11 +127,18 @@ function Rows(props: { model: ExperimentListModel; onOpen: (id: string) => void 
 function CompareBar(props: {
   model: ExperimentListModel;
   onCompare: (ids: string[]) => void;
+  onTensorBoard: OpenTensorBoard;
 }): JSX.Element | null {
-  const { selected } = props.model;
+  const { selected, experiments } = props.model;
   if (selected.size === 0) {
     return null;
   }
+  const tensorBoard = () => {
+    const ids = [...selected];
+    // one experiment: its name for the tab (ticked ones may be filtered out of view)
+    const only = ids.length === 1 ? experiments.find(e => e.id === ids[0]) : undefined;
+    props.onTensorBoard(ids, only?.name);
+  };
   return (
     <div className="hopsml-CompareBar">
       <span>{selected.size} selected</span>
@@ -140,6 +149,13 @@ function CompareBar(props: {
         onClick={() => props.onCompare([...selected])}
       >
         Compare
+      </button>
+      <button
+        className="jp-Button jp-mod-styled hopsml-TensorBoardButton"
+        title="One TensorBoard for the ticked experiments"
+        onClick={tensorBoard}
+      >
+        TensorBoard
       </button>
       <button
         className="jp-Button jp-mod-styled hopsml-ClearSelection"
@@ -155,6 +171,7 @@ export interface IExperimentListProps {
   model: ExperimentListModel;
   onOpen: (id: string) => void;
   onCompare: (ids: string[]) => void;
+  onTensorBoard: OpenTensorBoard;
 }
 
 export function ExperimentList(props: IExperimentListProps): JSX.Element {
@@ -179,7 +196,11 @@ export function ExperimentList(props: IExperimentListProps): JSX.Element {
           ? 'Loading…'
           : `${model.total} experiment${model.total === 1 ? '' : 's'}`}
       </div>
-      <CompareBar model={model} onCompare={props.onCompare} />
+      <CompareBar
+        model={model}
+        onCompare={props.onCompare}
+        onTensorBoard={props.onTensorBoard}
+      />
       <Rows model={model} onOpen={props.onOpen} />
     </div>
   );

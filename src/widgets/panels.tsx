@@ -5,6 +5,7 @@ import React from 'react';
 
 import { ComparisonModel } from '../comparison';
 import { ExperimentDetailModel, ExperimentListModel } from '../model';
+import { OpenTensorBoard } from '../tensorboards';
 import { ComparisonView } from './Compare';
 import { ExperimentView, Reproduce } from './ExperimentDetail';
 import { ExperimentList } from './ExperimentList';
@@ -14,7 +15,8 @@ export class ExperimentListWidget extends ReactWidget {
   constructor(
     private readonly model: ExperimentListModel,
     private readonly onOpen: (id: string) => void,
-    private readonly onCompare: (ids: string[]) => void
+    private readonly onCompare: (ids: string[]) => void,
+    private readonly onTensorBoard: OpenTensorBoard
   ) {
     super();
     this.addClass('hopsml-Sidebar');
@@ -22,7 +24,12 @@ export class ExperimentListWidget extends ReactWidget {
 
   render(): JSX.Element {
     return (
-      <ExperimentList model={this.model} onOpen={this.onOpen} onCompare={this.onCompare} />
+      <ExperimentList
+        model={this.model}
+        onOpen={this.onOpen}
+        onCompare={this.onCompare}
+        onTensorBoard={this.onTensorBoard}
+      />
     );
   }
 }
@@ -31,7 +38,8 @@ export class ExperimentListWidget extends ReactWidget {
 export class ExperimentDetailWidget extends ReactWidget {
   constructor(
     readonly model: ExperimentDetailModel,
-    private readonly onReproduce: Reproduce
+    private readonly onReproduce: Reproduce,
+    private readonly onTensorBoard: OpenTensorBoard
   ) {
     super();
     this.addClass('hopsml-DetailPanel');
@@ -42,7 +50,13 @@ export class ExperimentDetailWidget extends ReactWidget {
   }
 
   render(): JSX.Element {
-    return <ExperimentView model={this.model} onReproduce={this.onReproduce} />;
+    return (
+      <ExperimentView
+        model={this.model}
+        onReproduce={this.onReproduce}
+        onTensorBoard={this.onTensorBoard}
+      />
+    );
   }
 
   private updateTitle(): void {

@@ -3,8 +3,10 @@
  * the sidebar, and two searches are compared side by side; a trial is reproduced.
  * One test, one kernel: Spark starts once (it is most of the time).
  */
-import { IJupyterLabPageFixture, expect, test } from '@jupyterlab/galata';
+import { expect, test } from '@jupyterlab/galata';
 import * as path from 'path';
+
+import { fillNotebook, runAllCells } from './notebook';
 
 const SIDEBAR_ID = 'hopsml-sidebar';
 /** Pictures of the views, to look at after a run (not compared). */
@@ -28,22 +30,6 @@ const CELLS = [
   SEARCH('ui-search', '1,2,3', 0.5),
   SEARCH('ui-search-b', '4,5', 0)
 ];
-
-/** Put the cells into the open notebook in one go (typing them fights auto-indent). */
-async function fillNotebook(page: IJupyterLabPageFixture, sources: string[]): Promise<void> {
-  await page.evaluate(cells => {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const notebook = (window as any).jupyterapp.shell.currentWidget.content;
-    const shared = notebook.model.sharedModel;
-    shared.transact(() => {
-      shared.deleteCellRange(0, shared.cells.length);
-      shared.insertCells(
-        0,
-        cells.map((source: string) => ({ cell_type: 'code', source }))
-      );
-    });
-  }, sources);
-}
 
 test.describe('HopsML Lab searches', () => {
   test.use({ viewport: { width: 1280, height: 800 } });
@@ -72,10 +58,7 @@ test.describe('HopsML Lab searches', () => {
       await page.notebook.createNew();
       await fillNotebook(page, CELLS);
       await page.notebook.save(); // the experiment's snapshot copies the saved notebook
-      await page.evaluate(() => {
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        void (window as any).jupyterapp.commands.execute('notebook:run-all-cells');
-      });
+      await runAllCells(page);
     });
 
     await test.step('the search cell shows trial counts while it runs', async () => {

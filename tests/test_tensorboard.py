@@ -1,0 +1,233 @@
+"""TensorBoard for experiments: real TensorBoard processes started through the REST
+API of a real Jupyter server, read through its authenticated proxy."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from IPython.core.error import UsageError
+from tornado.httpclient import HTTPClientError
+
+from hopsml_lab import experiment
+from hopsml_lab import tensorboard as tensorboard_api
+from hopsml_lab.lab import Lab
+from hopsml_lab.magics import tensorboard as magic_module
+from hopsml_lab.magics.tensorboard import MIME_TYPE
+from hopsml_lab.settings import TENSORBOARD_PROXY_ENV, Settings
+from hopsml_lab.tensorboards import TensorBoardManager
+
+from .services import jupyter_server
+
+
+def _train(lr: float) -> float:
+    """Logs known scalars to its TensorBoard folder, as a user's trial does."""
+    import tensorflow as tf
+
+    from hopsml_lab import tensorboard
+
+    with tf.summary.create_file_writer(tensorboard.logdir()).as_default():
+        for step in range(3):
+            tf.summary.scalar("loss", lr * (3 - step), step=step)
+    return lr
+
+
+@pytest.fixture
+def jp_server_config(project_root: Path) -> dict:
+    return {
+        "ServerApp": {"jpserver_extensions": {"hopsml_lab": True}},
+        "HopsMLExtension": {"project_root": str(project_root), "project_name": "demo"},
+    }
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie is dead too: it only waits for its parent to reap it.
+    stat = Path(f"/proc/{pid}/stat")
+    return not (stat.exists() and stat.read_text().split()[2] == "Z")
+
+
+async def _json(jp_fetch, *path: str, **kwargs) -> tuple[int, object]:
+    response = await jp_fetch(*path, **kwargs)
+    return response.code, json.loads(response.body) if response.body else None
+
+
+async def _until(jp_fetch, path: list[str], params: dict, ready, timeout: float = 30.0):
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            _, body = await _json(jp_fetch, *path, params=params)
+            if ready(body):
+                return body
+        except HTTPClientError as error:
+            if error.code != 400:  # TensorBoard: no data for that run yet
+                raise
+        assert time.monotonic() < deadline, f"no data at {path} {params}"
+        await asyncio.sleep(0.2)
+
+
+async def test_tensorboard_through_the_proxy_shows_the_trials_scalars(
+    jp_fetch, http_server_client, jp_base_url, lab: Lab
+) -> None:
+    experiment.grid_search(_train, {"lr": [0.1, 0.2]}, name="tb-grid")
+    experiment_id = lab.queries.resolve("demo", "tb-grid")[0]
+
+    started = time.perf_counter()
+    code, board = await _json(
+        jp_fetch,
+        "hopsml",
+        "api",
+        "tensorboards",
+        method="POST",
+        body=json.dumps({"experiments": [experiment_id]}),
+    )
+    assert code == 201
+    # Under the server's base URL (pytest-jupyter serves under one that needs quoting).
+    assert board["url"] == f"{jp_base_url.rstrip('/')}/hopsml/tensorboard/{board['id']}/"
+    assert board["experiments"] == [experiment_id]
+    proxied = ["hopsml", "tensorboard", board["id"], "data"]
+
+    runs = await _until(jp_fetch, [*proxied, "runs"], {}, lambda body: len(body) == 2)
+    assert sorted(runs) == ["lr=0.1", "lr=0.2"]  # each trial, named by its params
+    scalars = await _until(
+        jp_fetch,
+        [*proxied, "plugin", "scalars", "scalars"],
+        {"run": "lr=0.2", "tag": "loss"},
+        lambda body: len(body) == 3,
+    )
+    assert time.perf_counter() - started < 30
+    assert [step for _, step, _ in scalars] == [0, 1, 2]
+    assert [value for _, _, value in scalars] == pytest.approx([0.6, 0.4, 0.2], rel=1e-6)
+
+    # The same set again: the same TensorBoard, answered at once.
+    code, again = await _json(
+        jp_fetch,
+        "hopsml",
+        "api",
+        "tensorboards",
+        method="POST",
+        body=json.dumps({"experiments": [experiment_id, experiment_id]}),
+    )
+    assert code == 200 and again["id"] == board["id"] and again["pid"] == board["pid"]
+    _, listed = await _json(jp_fetch, "hopsml", "api", "tensorboards")
+    assert [b["id"] for b in listed["tensorboards"]] == [board["id"]]
+
+    # Without the token: 403 from the proxy, never TensorBoard's data or a login page.
+    url = f"{jp_base_url.rstrip('/')}/hopsml/tensorboard/{board['id']}/data/runs"
+    anonymous = await http_server_client.fetch(url, raise_error=False, follow_redirects=False)
+    assert anonymous.code == 403 and b"lr=0.1" not in anonymous.body
+
+    code, _ = await _json(jp_fetch, "hopsml", "api", "tensorboards", board["id"], method="DELETE")
+    assert code == 204
+    assert not _pid_alive(board["pid"])
+    with pytest.raises(HTTPClientError) as gone:
+        await jp_fetch(*proxied, "runs")
+    assert gone.value.code == 404
+
+
+async def test_bad_requests_say_what_to_send(jp_fetch, lab: Lab) -> None:
+    cases = [
+        (b"not json", 400, "JSON like"),
+        (json.dumps({"experiments": []}), 400, "experiments"),
+        (json.dumps({"experiments": ["no-such-experiment"]}), 404, "no-such-experiment"),
+    ]
+    for body, status, message in cases:
+        with pytest.raises(HTTPClientError) as error:
+            await jp_fetch("hopsml", "api", "tensorboards", method="POST", body=body)
+        assert error.value.code == status
+        assert message in json.loads(error.value.response.body)["message"]
+    with pytest.raises(HTTPClientError) as error:
+        await jp_fetch("hopsml", "api", "tensorboards", "0123abcd", method="DELETE")
+    assert error.value.code == 404
+
+
+def test_idle_tensorboards_stop_and_new_trials_appear(lab: Lab) -> None:
+    experiment.launch(lambda: 1.0, name="idle")
+    experiment_id = lab.queries.resolve("demo", "idle")[0]
+    manager = TensorBoardManager(lab, idle_timeout=60)
+    try:
+        board, started = manager.ensure([experiment_id])
+        board.wait_ready()
+        assert started and board.runs_folder is not None
+        assert [p.name for p in board.runs_folder.iterdir()] == ["trial_0"]
+
+        # A trial recorded later (a search still running) becomes a run by itself.
+        lab.recorder.start_trial(experiment_id, "trial_1", {"lr": 0.5}, str(lab.store.url("x")))
+        manager.refresh()
+        assert sorted(p.name for p in board.runs_folder.iterdir()) == ["lr=0.5", "trial_0"]
+        with urllib.request.urlopen(f"{board.process.base_url}data/environment") as response:
+            assert response.status == 200  # bound on 127.0.0.1
+
+        assert manager.stop_idle(now=time.time() + 30) == []
+        assert manager.stop_idle(now=time.time() + 61) == [board.id]
+        assert not _pid_alive(board.process.pid)
+        assert manager.boards() == []
+    finally:
+        manager.stop_all()
+
+
+def test_no_tensorboard_outlives_a_killed_server(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    settings = Settings(project_root=str(project))
+    recorder = Lab(settings).recorder
+    experiment_id = recorder.create_experiment(
+        recorder.ensure_project("demo", str(project)),
+        name="orphans",
+        kind="launch",
+        user="ada",
+        logdir=str(project / "Experiments" / "e"),
+    )
+    recorder.start_trial(experiment_id, "trial_0", {}, str(project / "Experiments" / "e" / "t"))
+    root, runtime = tmp_path / "notebooks", tmp_path / "runtime"
+    root.mkdir()
+    runtime.mkdir()
+    env = {**os.environ, "HOPSML_PROJECT_ROOT": str(project)}
+    with jupyter_server(root, runtime, env, "orphan-token") as (server, url):
+        request = urllib.request.Request(
+            f"{url}/hopsml/api/tensorboards",
+            data=json.dumps({"experiments": [experiment_id]}).encode(),
+            method="POST",
+            headers={"Authorization": "token orphan-token"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            pid = json.load(response)["pid"]
+        assert _pid_alive(pid)
+        server.kill()  # SIGKILL: no shutdown hook runs
+        server.wait(timeout=30)
+        deadline = time.monotonic() + 10
+        while _pid_alive(pid):
+            assert time.monotonic() < deadline, f"TensorBoard {pid} outlived its server"
+            time.sleep(0.1)
+
+
+def test_magic_prints_a_link_without_the_server_extension(ip, lab: Lab, monkeypatch) -> None:
+    experiment.launch(lambda: 1.0, name="linked")
+    monkeypatch.delenv(TENSORBOARD_PROXY_ENV, raising=False)
+    shell = ip
+    shown: list[dict] = []
+    monkeypatch.setattr(magic_module, "display", lambda bundle, raw: shown.append(bundle))
+    try:
+        shell.run_line_magic("tensorboard", "linked")
+        url = shown[-1]["text/plain"].rsplit(" ", 1)[1]
+        assert url.startswith("http://127.0.0.1:")
+        with urllib.request.urlopen(f"{url}data/runs", timeout=10) as response:
+            assert response.status == 200
+
+        # Under JupyterLab with the extension: a bundle the sidebar's panel opens.
+        monkeypatch.setenv(TENSORBOARD_PROXY_ENV, "/hopsml/tensorboard")
+        shell.run_line_magic("tensorboard", "")  # the newest experiment
+        bundle = shown[-1][MIME_TYPE]
+        assert bundle["experiments"] == [lab.queries.resolve("demo", "linked")[0]]
+        assert bundle["names"] == ["linked"]
+        with pytest.raises(UsageError, match="no experiment 'nope'"):
+            shell.run_line_magic("tensorboard", "nope")
+    finally:
+        tensorboard_api._stop_all()
