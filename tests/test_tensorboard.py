@@ -7,6 +7,8 @@ import asyncio
 import json
 import os
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from hopsml_lab.settings import TENSORBOARD_PROXY_ENV, Settings
 from hopsml_lab.tensorboards import TensorBoardManager
 
 from .services import jupyter_server
+from .webhdfs_double import webhdfs_double
 
 
 def _train(lr: float) -> float:
@@ -231,3 +234,46 @@ def test_magic_prints_a_link_without_the_server_extension(ip, lab: Lab, monkeypa
             shell.run_line_magic("tensorboard", "nope")
     finally:
         tensorboard_api._stop_all()
+
+
+def test_an_hdfs_project_is_read_through_webhdfs(tmp_path: Path) -> None:
+    """TensorBoard reads the experiment's folder over WebHDFS (fsspec): against the
+    WebHDFS protocol double, since no namenode can run here."""
+    import tensorflow as tf
+
+    with webhdfs_double(tmp_path / "namespace") as (url, requests):
+        settings = Settings(
+            project_root="hdfs://namenode:8020/Projects/demo",
+            webhdfs_url=url,
+            catalog_url=f"sqlite:///{tmp_path / 'catalog.db'}",
+        )
+        lab = Lab(settings)
+        recorder = lab.recorder
+        experiment_id = recorder.create_experiment(
+            lab.project_id, name="on-hdfs", kind="launch", user="ada", logdir="x"
+        )
+        trial_folder = f"Experiments/{experiment_id}/trial_0"
+        recorder.start_trial(experiment_id, "trial_0", {}, lab.store.url(trial_folder))
+        local = tmp_path / "namespace" / "Projects" / "demo" / trial_folder
+        with tf.summary.create_file_writer(str(local)).as_default():
+            for step in range(3):
+                tf.summary.scalar("acc", 0.5 + step / 10, step=step)
+        manager = TensorBoardManager(lab)
+        try:
+            board, _ = manager.ensure([experiment_id])
+            board.wait_ready()
+            scalars = f"{board.process.base_url}data/plugin/scalars/scalars?"
+            query = urllib.parse.urlencode({"run": "on-hdfs/trial_0", "tag": "acc"})
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    with urllib.request.urlopen(scalars + query, timeout=5) as response:
+                        values = [value for _, _, value in json.load(response)]
+                        break
+                except urllib.error.HTTPError:
+                    assert time.monotonic() < deadline, "no scalars read over WebHDFS"
+                    time.sleep(0.2)
+            assert values == pytest.approx([0.5, 0.6, 0.7])
+            assert any(op == "OPEN" for _, op, _ in requests)  # read from the "namenode"
+        finally:
+            manager.stop_all()

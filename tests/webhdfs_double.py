@@ -85,7 +85,7 @@ class _Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def do_GET(self) -> None:
-        prefix, op, _query, local = self._parse()
+        prefix, op, query, local = self._parse()
         if not local.exists():
             self._not_found(local)
         elif op == "GETFILESTATUS":
@@ -100,7 +100,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
         elif op == "OPEN":
-            data = local.read_bytes()
+            offset = int(query.get("offset") or 0)
+            length = query.get("length")
+            data = local.read_bytes()[offset : None if length is None else offset + int(length)]
             self.send_response(200)
             self.send_header("Content-Type", "application/octet-stream")
             self.send_header("Content-Length", str(len(data)))

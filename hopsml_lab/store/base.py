@@ -61,6 +61,10 @@ class Store(ABC):
     def url(self, path: str = "") -> str:
         """The address other tools (TensorFlow, TensorBoard, Spark) use for ``path``."""
 
+    def reader_url(self, path: str = "") -> str:
+        """The address fsspec readers (TensorBoard without TensorFlow) use for ``path``."""
+        return self.url(path)
+
     @abstractmethod
     def write_bytes(self, path: str, data: bytes) -> None: ...
 

@@ -50,6 +50,12 @@ class HdfsStore(Store):
         relative = clean_path(path)
         return f"{self.root}/{relative}" if relative else self.root
 
+    def reader_url(self, path: str = "") -> str:
+        """``webhdfs://gateway/path``: how fsspec (and TensorBoard through it) reads it."""
+        gateway = urlparse(self._gateway)
+        user = f"{self._user}@" if self._user else ""
+        return f"webhdfs://{user}{gateway.netloc}{self._full(path)}"
+
     def _status(self, path: str) -> dict[str, Any] | None:
         from hdfs.util import HdfsError
 

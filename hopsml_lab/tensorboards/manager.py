@@ -90,7 +90,10 @@ class TensorBoardManager:
             if self.lab.settings.is_remote_store:
                 store = self.lab.store
                 spec = logdir_spec(
-                    [(name, store.url(f"Experiments/{e}")) for e, name in _names(trials, ids)]
+                    [
+                        (name, store.reader_url(f"Experiments/{e}"))
+                        for e, name in _names(trials, ids)
+                    ]
                 )
                 args = ["--logdir_spec", spec]
             else:
@@ -101,7 +104,7 @@ class TensorBoardManager:
             process = TensorBoardProcess(
                 args,
                 folder / "tensorboard.log",
-                without_tf=runs_folder is not None,
+                without_tf=True,  # local files and fsspec's webhdfs:// need no TensorFlow
                 reload_interval=self.reload_interval,
             )
             board = TensorBoard(key, ids, process, runs_folder)

@@ -3,8 +3,8 @@
 On a local store the runs are a folder of symbolic links, ``<experiment>/<params>``
 pointing at the trials' folders; TensorBoard rescans it on every reload, so trials
 added while a search runs appear by themselves. On HDFS, where links cannot point,
-each experiment's folder is one ``--logdir_spec`` entry and runs are named
-``<experiment>/<trial>``.
+each experiment's folder is one ``--logdir_spec`` entry (read through fsspec's
+``webhdfs://``) and runs are named ``<experiment>/<trial>``.
 """
 
 from __future__ import annotations
