@@ -14,6 +14,7 @@ import inspect
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from .engine.resources import ResourceError, TrialResources
 from .evolution import evolve
 from .lab import get_lab
 from .maggy.optimizers import Asha
@@ -114,9 +115,12 @@ def run(
     metric_key: str | None = None,
     progress: Progress | None = None,
     slots: int | None = None,
+    gpus: int = 0,
 ) -> ExperimentResult:
     """Like :func:`launch`, returning the full :class:`ExperimentResult`; ``slots`` caps
-    how many of its trials run at once (default: as many as Spark has cores)."""
+    how many of its trials run at once (default: as many as Spark has cores), and each
+    trial gets ``gpus`` GPUs of its own (Spark's task GPU amount; it sees only those)."""
+    resources = _resources(slots, gpus)
     param_sets = _param_sets(args_dict)
     _check_arguments(train_fn, list(param_sets[0]))
     return run_experiment(
@@ -127,9 +131,16 @@ def run(
         kind="launch",
         description=description,
         metric_key=metric_key,
-        max_slots=slots,
+        resources=resources,
         progress=progress,
     )
+
+
+def _resources(slots: int | None, gpus: int) -> TrialResources:
+    try:
+        return TrialResources(slots=slots, gpus=gpus)
+    except ResourceError as error:
+        raise ExperimentError(str(error)) from error
 
 
 def launch(
@@ -172,12 +183,14 @@ def search(
     description: str | None = None,
     progress: Progress | None = None,
     slots: int | None = None,
+    gpus: int = 0,
 ) -> ExperimentResult:
     """A grid (``grid``), random (``space``, ``samples``), evolutionary (``space``,
     ``evolve_generations``) or ASHA search (``space``, ``asha_trials``: the function also
     takes ``budget``, 1 up to ``max_budget``, growing ``reduction_factor`` times per
     promotion), returning the :class:`ExperimentResult`.
-    ``slots`` caps how many trials run at once."""
+    ``slots`` caps how many trials run at once; each gets ``gpus`` GPUs of its own."""
+    resources = _resources(slots, gpus)
     direction = _direction(direction)
     lab = get_lab()
     try:
@@ -204,7 +217,7 @@ def search(
             name,
             description,
             progress,
-            slots,
+            resources,
         )
     _check_arguments(train_fn, names)
     if points:
@@ -217,11 +230,11 @@ def search(
             description=description,
             metric_key=metric_key,
             direction=direction,
-            max_slots=slots,
+            resources=resources,
             progress=progress,
         )
     experiment_run = ExperimentRun(
-        lab, train_fn, name, kind, description, metric_key, direction, slots, progress
+        lab, train_fn, name, kind, description, metric_key, direction, resources, progress
     )
 
     def evolve_all() -> None:
@@ -253,7 +266,7 @@ def _asha(
     name: str,
     description: str | None,
     progress: Progress | None,
-    slots: int | None,
+    resources: TrialResources,
 ) -> ExperimentResult:
     """Asynchronous successive halving: a freed slot takes a promotion or a new trial."""
     try:
@@ -280,7 +293,7 @@ def _asha(
         ) from error
     lab = get_lab()
     experiment_run = ExperimentRun(
-        lab, train_fn, name, "asha", description, metric_key, direction, slots, progress
+        lab, train_fn, name, "asha", description, metric_key, direction, resources, progress
     )
     return experiment_run.complete(
         lambda: experiment_run.run_adaptive(

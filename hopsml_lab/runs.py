@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .catalog import ExperimentStatus, TrialStatus, new_experiment_id
+from .engine.resources import TrialResources
 from .engine.runner import TrialsCancelled
 from .engine.trial import TrialOutcome, TrialSpec
 from .lab import Lab
@@ -100,19 +101,21 @@ class ExperimentRun:
         description: str | None = None,
         metric_key: str | None = None,
         direction: str = "MAX",
-        max_slots: int | None = None,
+        resources: TrialResources | None = None,
         progress: Progress | None = None,
     ) -> None:
         if not callable(fn):
             raise ExperimentError(f"the train function must be callable, not {type(fn).__name__}")
-        if max_slots is not None and (
-            isinstance(max_slots, bool) or not isinstance(max_slots, int) or max_slots < 1
-        ):
+        self.resources = resources or TrialResources()
+        if self.resources.gpus and lab.settings.spark_master.startswith("local"):
             raise ExperimentError(
-                f"slots={max_slots!r}: give how many trials may run at once, 1 or more"
+                f"gpus={self.resources.gpus}: Spark in local mode cannot give tasks GPUs; "
+                "run on a cluster with GPU scheduling (HOPSML_SPARK_MASTER=spark://..., "
+                "yarn or k8s://..., and spark.executor.resource.gpu.amount in "
+                "HOPSML_SPARK_CONF), or use gpus=0: local trials see this machine's GPUs"
             )
         self.lab, self.fn, self.name = lab, fn, name
-        self.metric_key, self.direction, self.max_slots = metric_key, direction, max_slots
+        self.metric_key, self.direction = metric_key, direction
         self.id = new_experiment_id()
         self.logdir = f"Experiments/{self.id}"
         self.trials: list[TrialResult] = []
@@ -194,7 +197,7 @@ class ExperimentRun:
                 on_outcome=record,
                 on_metrics=on_metrics,
                 metric_name=self.metric_key or "metric",
-                max_slots=self.max_slots,
+                resources=self.resources,
                 on_start=on_start,
                 on_tick=self.progress.tick if self.progress is not None else None,
             )
@@ -213,7 +216,8 @@ class ExperimentRun:
     def slot_count(self) -> int:
         """How many trials can run at once: what an adaptive search starts with."""
         cores = int(self.lab.spark.session().sparkContext.defaultParallelism)
-        return min(cores, self.max_slots) if self.max_slots else cores
+        slots = self.resources.slots
+        return min(cores, slots) if slots else cores
 
     def complete(self, body: Callable[[], object]) -> ExperimentResult:
         """Run ``body`` (the rounds); the experiment is marked failed if it raises."""
@@ -267,14 +271,14 @@ def run_experiment(
     description: str | None = None,
     metric_key: str | None = None,
     direction: str = "MAX",
-    max_slots: int | None = None,
+    resources: TrialResources | None = None,
     progress: Progress | None = None,
 ) -> ExperimentResult:
     """Record an experiment, run one trial per parameter set on Spark, record outcomes."""
     if not param_sets:
         raise ExperimentError("no trials to run: give at least one set of parameters")
     run = ExperimentRun(
-        lab, fn, name, kind, description, metric_key, direction, max_slots, progress
+        lab, fn, name, kind, description, metric_key, direction, resources, progress
     )
     return run.complete(lambda: run.run_round(param_sets))
 

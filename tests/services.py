@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import json
 import os
 import shutil
 import socket
@@ -106,12 +107,22 @@ def jupyter_server(
     )
     try:
         deadline = time.monotonic() + 60
-        while not list(runtime.glob("jpserver-*.json")):
+        # The server's own word for its port: it moves on when the one asked for is taken.
+        while (info := _server_info(runtime)) is None:
             assert server.poll() is None, "jupyter server exited at start"
             assert time.monotonic() < deadline, "jupyter server did not start"
             time.sleep(0.1)
-        yield server, f"http://127.0.0.1:{port}"
+        yield server, f"http://127.0.0.1:{info['port']}"
     finally:
         if server.poll() is None:
             server.terminate()
             server.wait(timeout=30)
+
+
+def _server_info(runtime: Path) -> dict | None:
+    for path in runtime.glob("jpserver-*.json"):
+        try:
+            return json.loads(path.read_text())
+        except ValueError:  # being written
+            return None
+    return None

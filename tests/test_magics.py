@@ -110,6 +110,8 @@ def test_slots_option_caps_the_trials_running_at_once(ip, lab: Lab) -> None:
         ("x --grid lr=0.1 --random 3 lr=uniform(0,1)", "choose one of"),
         ("x --asha many lr=uniform(0,1)", "give the number of trials first"),
         ("x --grid momentum=0.9,0.99", "momentum not parameters of train"),
+        ("x --gpus-per-trial -1 --grid lr=0.1", "--gpus-per-trial -1: give 0 or more GPUs"),
+        ("x --gpus-per-trial 1 --grid lr=0.1", "local mode cannot give tasks GPUs"),
     ],
 )
 def test_a_malformed_search_is_rejected_before_anything_runs(ip, lab: Lab, line, message):

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..store import Store
+from .resources import TrialResources
 from .slots import DispatchError
 from .spark import SparkEngine
 from .trial import TrialOutcome, TrialSpec
@@ -37,7 +38,7 @@ class SparkTrialRunner:
         on_outcome: Callable[[TrialOutcome], Sequence[TrialSpec] | None] | None = None,
         on_metrics: Callable[[str, list[tuple[str, int, float, float]]], None] | None = None,
         metric_name: str = "metric",
-        max_slots: int | None = None,
+        resources: TrialResources | None = None,
         on_start: Callable[[Callable[[str], bool]], None] | None = None,
         on_tick: Callable[[], None] | None = None,
     ) -> list[TrialOutcome]:
@@ -50,7 +51,7 @@ class SparkTrialRunner:
             specs,
             store,
             experiment_id,
-            max_slots,
+            resources,
             metric_name=metric_name,
             on_metrics=on_metrics,
         )

@@ -13,6 +13,7 @@ from typing import Any
 
 from . import trial_env
 from .reporter import STOP_TRIAL, Reporter
+from .resources import slot_gpus, visible_devices
 from .trial import run_trial
 
 # Messages, driver -> slot:  ("trial", batch_id, fn_bytes | None, spec, store, experiment_id,
@@ -29,12 +30,16 @@ from .trial import run_trial
 TRIAL, STOP, READY, RESULT, RESPAWN = "trial", "stop", "ready", "result", "respawn"
 
 
-def serve_slot(address: tuple[str, int], authkey: bytes, slot_id: int) -> Iterator[int]:
-    """Run trials until the driver says stop; yields the slot id when done."""
+def serve_slot(
+    address: tuple[str, int], authkey: bytes, slot_id: int, gpus: int = 0
+) -> Iterator[int]:
+    """Run trials until the driver says stop; yields the slot id when done. A slot that
+    asked Spark for ``gpus`` GPUs shows its trials only those."""
     from pyspark import cloudpickle
 
     functions: dict[int, Callable[..., Any]] = {}
     stop_early: set[str] = set()
+    devices = visible_devices(slot_gpus() if gpus else [])
     with Client(address, authkey=authkey) as connection:
         connection.send((READY, slot_id, os.getpid()))
         while True:
@@ -45,6 +50,7 @@ def serve_slot(address: tuple[str, int], authkey: bytes, slot_id: int) -> Iterat
             if message[0] == STOP:
                 break
             _, batch_id, fn_bytes, spec, store, experiment_id, metric_name, env = message
+            env = {**env, **devices}
             if trial_env.stale(env):
                 connection.send((RESPAWN, batch_id, spec.key))
                 connection.close()

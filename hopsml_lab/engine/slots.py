@@ -26,6 +26,7 @@ from typing import Any
 from ..store import Store
 from . import trial_env
 from .reporter import METRICS, STOP_TRIAL
+from .resources import TrialResources, task_resource_profile
 from .slot_task import READY, RESPAWN, RESULT, STOP, TRIAL, serve_slot
 from .trial import TrialOutcome, TrialSpec
 
@@ -52,6 +53,7 @@ class Batch:
     cancelled: bool = False
     env: dict[str, str] = field(default_factory=trial_env.capture)  # the kernel's, at submit
     limit: int | None = None  # at most this many of its trials queued or running at once
+    gpus: int = 0  # each trial's GPUs: only slots holding that many take its trials
     _waiting: deque[TrialSpec] = field(default_factory=deque)
     _admitted: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -77,6 +79,7 @@ class Batch:
 class _Slot:
     id: int
     group: str
+    gpus: int = 0
     connection: Connection | None = None
     current: tuple[Batch, TrialSpec] | None = None
     batch_sent: int | None = None
@@ -109,7 +112,8 @@ class SlotPool:
         self.idle_timeout = idle_timeout
         self._host = host
         self._lock = threading.Lock()
-        self._work: queue.Queue[tuple[Batch, TrialSpec]] = queue.Queue()
+        # One queue per GPU amount: a slot takes trials that need exactly its GPUs.
+        self._work: dict[int, queue.Queue[tuple[Batch, TrialSpec]]] = {0: queue.Queue()}
         self._slots: dict[int, _Slot] = {}
         self._ids = itertools.count()
         self._batch_ids = itertools.count()
@@ -117,6 +121,7 @@ class SlotPool:
         self._authkey = secrets.token_bytes(32)
         self._closed = False
         self._others_checked = (0.0, False)
+        self._grown_at = 0.0
 
     # -- public -----------------------------------------------------------------------
 
@@ -130,7 +135,7 @@ class SlotPool:
         specs: Sequence[TrialSpec],
         store: Store,
         experiment_id: str,
-        max_slots: int | None = None,
+        resources: TrialResources | None = None,
         metric_name: str = "metric",
         on_metrics: Callable[[str, list[tuple[str, int, float, float]]], None] | None = None,
     ) -> Batch:
@@ -151,17 +156,18 @@ class SlotPool:
             len(specs),
             metric_name,
             on_metrics,
-            limit=max_slots,
+            limit=resources.slots if resources else None,
+            gpus=resources.gpus if resources else 0,
         )
         self._enqueue(batch, batch.admit(specs))
-        self._ensure_slots(len(specs), max_slots)
+        self._ensure_slots(len(specs), batch.limit, batch.gpus)
         return batch
 
     def extend(self, batch: Batch, specs: Sequence[TrialSpec]) -> None:
         """Queue more trials of a running batch (adaptive searches decide as they go)."""
         batch.size += len(specs)
         self._enqueue(batch, batch.admit(specs))
-        self._ensure_slots(self._work.qsize(), None)
+        self._ensure_slots(self._queue(batch.gpus).qsize(), None, batch.gpus)
 
     def cancel(self, batch: Batch) -> None:
         """Drop the batch's queued trials and kill the slots running its trials."""
@@ -230,20 +236,23 @@ class SlotPool:
 
     # -- slots ------------------------------------------------------------------------
 
-    def _ensure_slots(self, wanted: int, max_slots: int | None) -> None:
+    def _ensure_slots(self, wanted: int, max_slots: int | None, gpus: int = 0) -> None:
+        """Start slots holding ``gpus`` GPUs each until ``wanted`` trials can run at once
+        (at most ``max_slots``, or Spark's cores; Spark queues slots GPUs cannot hold)."""
         context = self._context()
         limit = max_slots or context.defaultParallelism
         with self._lock:
             self._ensure_listener(context)
-            alive = sum(1 for slot in self._slots.values() if not slot.retiring)
+            alive = sum(1 for s in self._slots.values() if not s.retiring and s.gpus == gpus)
             missing = min(wanted, limit) - alive
-            new = [self._new_slot() for _ in range(max(0, missing))]
+            new = [self._new_slot(gpus) for _ in range(max(0, missing))]
         for slot in new:
             self._start(slot, context)
 
-    def _new_slot(self) -> _Slot:
+    def _new_slot(self, gpus: int) -> _Slot:
         slot_id = next(self._ids)
-        slot = _Slot(id=slot_id, group=f"hopsml-slot-{slot_id}-{secrets.token_hex(3)}")
+        group = f"hopsml-slot-{slot_id}-{secrets.token_hex(3)}"
+        slot = _Slot(id=slot_id, group=group, gpus=gpus)
         self._slots[slot_id] = slot
         return slot
 
@@ -258,13 +267,16 @@ class SlotPool:
         from pyspark import InheritableThread
 
         assert self._listener is not None
-        task = partial(serve_slot, self._listener.address, self._authkey, slot.id)
+        task = partial(serve_slot, self._listener.address, self._authkey, slot.id, slot.gpus)
 
         def run_job() -> None:
             error = "the slot's Spark job finished"
             try:
                 context.setJobGroup(slot.group, f"HopsML trial slot {slot.id}", True)
-                context.parallelize([slot.id], 1).mapPartitions(lambda _: task()).collect()
+                rdd = context.parallelize([slot.id], 1)
+                if slot.gpus:
+                    rdd = rdd.withResources(task_resource_profile(slot.gpus))
+                rdd.mapPartitions(lambda _: task()).collect()
             except Exception as failure:  # the task died: killed worker, cancelled job
                 error = _spark_reason(failure)
             finally:
@@ -279,24 +291,48 @@ class SlotPool:
         if current is not None:
             batch, spec = current
             self._deliver(batch, lost_trial(spec, reason))
-        waiting = self._queued()
+        waiting = self._queued(slot.gpus)
         if not self._closed and waiting:
-            self._ensure_slots(waiting, None)  # replace it for queued trials
+            self._ensure_slots(waiting, None, slot.gpus)  # replace it for queued trials
 
     def _enqueue(self, batch: Batch, specs: Sequence[TrialSpec]) -> None:
         for spec in specs:
-            self._work.put((batch, spec))
+            self._queue(batch.gpus).put((batch, spec))
+
+    def _queue(self, gpus: int) -> queue.Queue[tuple[Batch, TrialSpec]]:
+        work = self._work.get(gpus)
+        return work if work is not None else self._work.setdefault(gpus, queue.Queue())
 
     def _deliver(self, batch: Batch, outcome: TrialOutcome) -> None:
         self._enqueue(batch, batch.deliver(outcome))
+        self._grow(batch)
 
-    def _queued(self) -> int:
-        """Trials waiting for a slot, dropping those of cancelled batches."""
-        with self._work.mutex:
-            kept = [item for item in self._work.queue if not item[0].cancelled]
-            self._work.queue.clear()
-            self._work.queue.extend(kept)
-            return len(kept)
+    def _grow(self, batch: Batch) -> None:
+        """Executors that joined since the batch started (a cluster still starting,
+        dynamic allocation) get slots too: checked at most once a second."""
+        now = time.monotonic()
+        if self._closed or now - self._grown_at < 1.0:
+            return
+        self._grown_at = now
+        waiting = self._queue(batch.gpus).qsize()
+        if waiting:
+            with self._lock:
+                alive = sum(
+                    1 for s in self._slots.values() if not s.retiring and s.gpus == batch.gpus
+                )
+            self._ensure_slots(waiting + alive, batch.limit, batch.gpus)
+
+    def _queued(self, gpus: int | None = None) -> int:
+        """Trials waiting for a slot (with ``gpus`` GPUs, or any), dropping those of
+        cancelled batches."""
+        waiting = 0
+        for amount, work in list(self._work.items()):
+            with work.mutex:
+                kept = [item for item in work.queue if not item[0].cancelled]
+                work.queue.clear()
+                work.queue.extend(kept)
+            waiting += len(kept) if gpus is None or gpus == amount else 0
+        return waiting
 
     # -- serving a connected slot -------------------------------------------------------
 
@@ -385,7 +421,7 @@ class SlotPool:
     def _next_work(self, slot: _Slot) -> tuple[Batch, TrialSpec] | None:
         while not self._closed and not slot.retiring:
             try:
-                batch, spec = self._work.get(timeout=_IDLE_CHECK_S)
+                batch, spec = self._queue(slot.gpus).get(timeout=_IDLE_CHECK_S)
             except queue.Empty:
                 idle = time.monotonic() - slot.idle_since
                 if idle > self.idle_timeout or self._other_jobs_waiting():

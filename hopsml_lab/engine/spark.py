@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..settings import Settings
@@ -12,6 +13,17 @@ from .slots import SlotPool
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
+
+# nvidia-smi based; Spark runs it where executors (and standalone workers) start.
+GPU_DISCOVERY_SCRIPT = Path(__file__).with_name("scripts") / "gpu_discovery.sh"
+
+
+def with_gpu_discovery(conf: dict[str, str]) -> dict[str, str]:
+    """Point executors that ask for GPUs at our discovery script, unless one is given."""
+    key = "spark.executor.resource.gpu.discoveryScript"
+    if conf.get("spark.executor.resource.gpu.amount") and key not in conf:
+        return {**conf, key: str(GPU_DISCOVERY_SCRIPT)}
+    return conf
 
 
 class SparkEngine:
@@ -67,7 +79,7 @@ class SparkEngine:
         if local:
             defaults["spark.driver.host"] = "127.0.0.1"
             defaults["spark.driver.bindAddress"] = "127.0.0.1"
-        for key, value in {**defaults, **self.settings.spark_conf}.items():
+        for key, value in with_gpu_discovery({**defaults, **self.settings.spark_conf}).items():
             builder = builder.config(key, value)
         return builder.getOrCreate()
 

@@ -15,9 +15,9 @@ from collections.abc import Mapping
 SHIPPED_PREFIXES = ("TF_", "KERAS_")
 # Per-process by nature: each distributed worker gets its own.
 NOT_SHIPPED = frozenset({"TF_CONFIG"})
-# Read once, when TensorFlow or Keras is imported: a worker that imported them under
-# other values cannot switch and must be replaced.
-IMPORT_TIME = ("TF_USE_LEGACY_KERAS", "KERAS_BACKEND")
+# Read once, when TensorFlow or Keras is imported (CUDA's devices when it starts): a
+# worker that imported them under other values cannot switch and must be replaced.
+IMPORT_TIME = ("TF_USE_LEGACY_KERAS", "KERAS_BACKEND", "CUDA_VISIBLE_DEVICES")
 _FRAMEWORKS = ("tensorflow", "keras", "tf_keras")
 
 

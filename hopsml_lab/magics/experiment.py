@@ -111,6 +111,14 @@ class ExperimentMagics(Magics):
         metavar="N",
         help="Run at most N trials at once (default: one per Spark core).",
     )
+    @argument(
+        "--gpus-per-trial",
+        type=int,
+        default=0,
+        metavar="N",
+        help="Give each trial N GPUs of its own (Spark's task GPU amount; the trial sees "
+        "only those, through CUDA_VISIBLE_DEVICES). Trials wait for free GPUs.",
+    )
     @argument("--max-budget", type=int, default=4, help="--asha: the largest budget (4).")
     @argument(
         "--reduction-factor",
@@ -141,6 +149,8 @@ class ExperimentMagics(Magics):
         args = self.experiment.parser.parse_args(shlex.split(line))
         if args.slots is not None and args.slots < 1:
             raise UsageError(f"--slots {args.slots}: give how many trials may run at once, 1+")
+        if args.gpus_per_trial < 0:
+            raise UsageError(f"--gpus-per-trial {args.gpus_per_trial}: give 0 or more GPUs")
         plan = _plan(args)
         try:
             fn = define_cell_function(cell, self.shell.user_ns)
@@ -159,6 +169,7 @@ class ExperimentMagics(Magics):
                     description=args.description,
                     progress=progress,
                     slots=args.slots,
+                    gpus=args.gpus_per_trial,
                 )
             else:
                 result = run(
@@ -168,6 +179,7 @@ class ExperimentMagics(Magics):
                     metric_key=args.metric,
                     progress=progress,
                     slots=args.slots,
+                    gpus=args.gpus_per_trial,
                 )
         except ExperimentError as error:
             raise UsageError(str(error)) from error
