@@ -14,6 +14,7 @@ import inspect
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from .distributed import collective_all_reduce, mirrored, parameter_server
 from .engine.resources import ResourceError, TrialResources
 from .evolution import evolve
 from .lab import get_lab
@@ -33,9 +34,12 @@ __all__ = [
     "Direction",
     "ExperimentError",
     "ExperimentResult",
+    "collective_all_reduce",
     "differential_evolution",
     "grid_search",
     "launch",
+    "mirrored",
+    "parameter_server",
     "random_search",
     "run",
     "search",

@@ -173,7 +173,7 @@ class ExperimentRun:
 
         def record(outcome: TrialOutcome) -> list[TrialSpec]:  # as each trial ends
             spec = by_key[outcome.key]
-            result = _record(lab, trial_ids[spec.key], spec, outcome, self.metric_key)
+            result = record_trial(lab, trial_ids[spec.key], spec, outcome, self.metric_key)
             recorded[spec.key] = result
             if self.progress is not None:
                 self.progress.trial_finished(result)
@@ -206,7 +206,7 @@ class ExperimentRun:
         finally:
             sink.close()
         results = [
-            recorded.get(key) or _record(lab, trial_ids[key], spec, None, self.metric_key)
+            recorded.get(key) or record_trial(lab, trial_ids[key], spec, None, self.metric_key)
             for key, spec in by_key.items()
         ]
         self.trials.extend(results)
@@ -283,7 +283,7 @@ def run_experiment(
     return run.complete(lambda: run.run_round(param_sets))
 
 
-def _record(
+def record_trial(
     lab: Lab, trial_id: int, spec: TrialSpec, outcome: TrialOutcome | None, metric_key: str | None
 ) -> TrialResult:
     if outcome is None:

@@ -1,0 +1,118 @@
+"""Distributed training with the names of Hopsworks' ``hops.experiment``: one training
+spread over several Spark tasks that form one TensorFlow cluster."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .engine.distributed import Cluster, DistributedFailure, run_distributed
+from .engine.trial import TrialOutcome
+from .lab import Lab, get_lab
+from .runs import ExperimentError, ExperimentRun, record_trial
+
+
+def mirrored(
+    train_fn: Callable[[], Any],
+    name: str = "no-name",
+    local_logdir: bool = False,
+    description: str | None = None,
+    evaluator: bool = False,
+    metric_key: str | None = None,
+    workers: int | None = None,
+) -> tuple[str, dict[str, Any]]:
+    """Run ``train_fn`` on ``workers`` Spark tasks at once (default: one per executor,
+    or per core in local mode) with ``TF_CONFIG`` set, for
+    ``tf.distribute.MultiWorkerMirroredStrategy``. Returns ``(logdir, return_dict)`` of
+    the chief (worker 0); with ``evaluator`` the last task is TensorFlow's evaluator.
+
+    >>> def train():                                                    # doctest: +SKIP
+    ...     strategy = tf.distribute.MultiWorkerMirroredStrategy()
+    ...     with strategy.scope():
+    ...         model = build_model()
+    ...     model.fit(dataset, epochs=2)
+    ...     return {"accuracy": ...}
+    >>> logdir, result = experiment.mirrored(train, name="mnist")      # doctest: +SKIP
+    """
+    del local_logdir  # every worker writes to the store; kept for hops compatibility
+    return _distributed("mirrored", train_fn, name, description, evaluator, metric_key, workers)
+
+
+def collective_all_reduce(
+    train_fn: Callable[[], Any],
+    name: str = "no-name",
+    local_logdir: bool = False,
+    description: str | None = None,
+    evaluator: bool = False,
+    metric_key: str | None = None,
+    workers: int | None = None,
+) -> tuple[str, dict[str, Any]]:
+    """hops' older name for the same multi-worker all-reduce training as :func:`mirrored`."""
+    del local_logdir
+    return _distributed(
+        "collective_all_reduce", train_fn, name, description, evaluator, metric_key, workers
+    )
+
+
+def parameter_server(
+    train_fn: Callable[[], Any],
+    name: str = "no-name",
+    local_logdir: bool = False,
+    description: str | None = None,
+    evaluator: bool = False,
+    metric_key: str | None = None,
+) -> tuple[str, dict[str, Any]]:
+    """Not available: TensorFlow 2's ParameterServerStrategy runs the training loop on
+    one coordinator that drives servers, not the same function on every task."""
+    raise ExperimentError(
+        "parameter_server is not supported with TensorFlow 2 here: use "
+        "experiment.mirrored (MultiWorkerMirroredStrategy), which trains the same "
+        "function on every worker"
+    )
+
+
+def _distributed(
+    kind: str,
+    train_fn: Callable[[], Any],
+    name: str,
+    description: str | None,
+    evaluator: bool,
+    metric_key: str | None,
+    workers: int | None,
+) -> tuple[str, dict[str, Any]]:
+    lab = get_lab()
+    count = workers if workers is not None else _default_workers(lab)
+    least = 3 if evaluator else 2
+    if isinstance(count, bool) or not isinstance(count, int) or count < least:
+        raise ExperimentError(
+            f"workers={count!r}: distributed training needs at least {least} workers"
+            + (" (two training, one evaluating)" if evaluator else "")
+            + "; give workers=, or start Spark with more executors"
+        )
+    run = ExperimentRun(lab, train_fn, name, kind, description, metric_key)
+    cluster = Cluster(count, evaluator)
+    spec = Cluster.spec(0, f"{run.logdir}/trial_0")
+    trial_id = lab.recorder.start_trials(run.id, [(spec.key, {}, lab.store.url(spec.logdir))])
+    failure: list[str] = []
+
+    def train() -> None:
+        context = lab.spark.session().sparkContext
+        try:
+            chief = run_distributed(context, train_fn, cluster, lab.store, run.id, spec.logdir)[0]
+        except DistributedFailure as error:
+            failure.append(str(error))
+            chief = TrialOutcome(key=spec.key, ok=False, error=str(error))
+        run.trials.append(record_trial(lab, trial_id[spec.key], spec, chief, metric_key))
+
+    result = run.complete(train)
+    if failure:
+        raise ExperimentError(f"distributed training {result.id} failed: {failure[0]}")
+    return result.logdir, dict(result.trials[0].results)
+
+
+def _default_workers(lab: Lab) -> int:
+    context = lab.spark.session().sparkContext
+    if lab.settings.spark_master.startswith("local"):
+        return int(context.defaultParallelism)
+    executors = context._jsc.sc().getExecutorIds().size()  # the driver is not one
+    return max(int(executors), 2)
