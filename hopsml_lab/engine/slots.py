@@ -13,6 +13,7 @@ import contextlib
 import itertools
 import logging
 import queue
+import re
 import secrets
 import threading
 import time
@@ -32,6 +33,7 @@ from .trial import TrialOutcome, TrialSpec
 
 log = logging.getLogger(__name__)
 _IDLE_CHECK_S = 0.25
+_START_ATTEMPTS = 3
 
 
 class DispatchError(RuntimeError):
@@ -122,6 +124,7 @@ class SlotPool:
         self._closed = False
         self._others_checked = (0.0, False)
         self._grown_at = 0.0
+        self._start_failures = 0  # slots in a row whose Spark job failed before connecting
 
     # -- public -----------------------------------------------------------------------
 
@@ -270,7 +273,7 @@ class SlotPool:
         task = partial(serve_slot, self._listener.address, self._authkey, slot.id, slot.gpus)
 
         def run_job() -> None:
-            error = "the slot's Spark job finished"
+            error, failed = "the slot's Spark job finished", False
             try:
                 context.setJobGroup(slot.group, f"HopsML trial slot {slot.id}", True)
                 rdd = context.parallelize([slot.id], 1)
@@ -278,22 +281,43 @@ class SlotPool:
                     rdd = rdd.withResources(task_resource_profile(slot.gpus))
                 rdd.mapPartitions(lambda _: task()).collect()
             except Exception as failure:  # the task died: killed worker, cancelled job
-                error = _spark_reason(failure)
+                error, failed = _spark_reason(failure), True
             finally:
-                self._retire(slot, error)
+                self._retire(slot, error, failed)
 
         InheritableThread(target=run_job, name=f"hopsml-slot-{slot.id}", daemon=True).start()
 
-    def _retire(self, slot: _Slot, reason: str) -> None:
+    def _retire(self, slot: _Slot, reason: str, failed: bool = False) -> None:
         with self._lock:
             self._slots.pop(slot.id, None)
             current, slot.current = slot.current, None
+            # Slots that fail before they ever connect (executors that cannot import
+            # hopsml_lab, a missing interpreter) would be restarted forever: after a few
+            # in a row, the waiting trials fail with Spark's reason instead.
+            cannot_start = failed and slot.connection is None and not self._closed
+            self._start_failures = self._start_failures + 1 if cannot_start else 0
+            give_up = self._start_failures >= _START_ATTEMPTS
         if current is not None:
             batch, spec = current
             self._deliver(batch, lost_trial(spec, reason))
+        if give_up:
+            self._fail_waiting(slot.gpus, f"trial slots could not start on Spark: {reason}")
+            return
         waiting = self._queued(slot.gpus)
         if not self._closed and waiting:
             self._ensure_slots(waiting, None, slot.gpus)  # replace it for queued trials
+
+    def _fail_waiting(self, gpus: int, reason: str) -> None:
+        """Fail every trial waiting for a slot with ``gpus`` GPUs (and those its batches
+        then admit), without starting slots."""
+        work = self._queue(gpus)
+        while True:
+            try:
+                batch, spec = work.get_nowait()
+            except queue.Empty:
+                return
+            failed = TrialOutcome(key=spec.key, ok=False, error=reason, started_at=time.time())
+            self._enqueue(batch, batch.deliver(failed))
 
     def _enqueue(self, batch: Batch, specs: Sequence[TrialSpec]) -> None:
         for spec in specs:
@@ -473,4 +497,8 @@ def _spark_reason(failure: BaseException) -> str:
         if marker in text:
             line = next(ln for ln in text.splitlines() if marker in ln)
             return line.strip()[:500]
+    # A Python error on the executor: its last line says what (e.g. a missing module).
+    python_error = re.findall(r"^(\w+(?:Error|Exception): .+)$", text, re.M)
+    if python_error:
+        return python_error[-1].strip()[:500]
     return text.strip().splitlines()[0][:500] if text.strip() else type(failure).__name__
