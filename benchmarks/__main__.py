@@ -14,6 +14,7 @@ BENCHMARKS = [
     "dispatch",
     "early_stopping",
     "tensorboard_first_data",
+    "cluster",
 ]
 
 

@@ -81,6 +81,12 @@ def _distributed(
     workers: int | None,
 ) -> tuple[str, dict[str, Any]]:
     lab = get_lab()
+    if lab.spark.is_connect:
+        raise ExperimentError(
+            "distributed training runs a barrier stage from the kernel's own SparkContext, "
+            "which Spark Connect (sc://) does not give the client: use a spark://, yarn or "
+            "k8s:// master for it"
+        )
     count = workers if workers is not None else _default_workers(lab)
     least = 3 if evaluator else 2
     if isinstance(count, bool) or not isinstance(count, int) or count < least:

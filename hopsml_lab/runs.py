@@ -215,7 +215,7 @@ class ExperimentRun:
     @property
     def slot_count(self) -> int:
         """How many trials can run at once: what an adaptive search starts with."""
-        cores = int(self.lab.spark.session().sparkContext.defaultParallelism)
+        cores = self.lab.spark.parallelism()
         slots = self.resources.slots
         return min(cores, slots) if slots else cores
 

@@ -27,6 +27,7 @@ ENV_HDFS_USER = "HOPSML_HDFS_USER"
 ENV_WEBHDFS_URL = "HOPSML_WEBHDFS_URL"
 ENV_SLOT_IDLE_TIMEOUT = "HOPSML_SLOT_IDLE_TIMEOUT"
 ENV_TENSORBOARD_IDLE_TIMEOUT = "HOPSML_TENSORBOARD_IDLE_TIMEOUT"
+ENV_DRIVER_HOST = "HOPSML_DRIVER_HOST"
 # Set by the server extension for the kernels it starts: where it proxies TensorBoards.
 TENSORBOARD_PROXY_ENV = "HOPSML_TENSORBOARD_PROXY"
 
@@ -63,6 +64,7 @@ class Settings:
     webhdfs_url: str | None = None
     slot_idle_timeout: float = 60.0  # seconds an idle trial slot keeps its Spark cores
     tensorboard_idle_timeout: float = 900.0  # seconds before an unused TensorBoard stops
+    driver_host: str | None = None  # the kernel's address for executors (Spark Connect)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -86,6 +88,8 @@ class Settings:
             values["slot_idle_timeout"] = _seconds(
                 env[ENV_SLOT_IDLE_TIMEOUT], ENV_SLOT_IDLE_TIMEOUT
             )
+        if env.get(ENV_DRIVER_HOST):
+            values["driver_host"] = env[ENV_DRIVER_HOST]
         if env.get(ENV_TENSORBOARD_IDLE_TIMEOUT):
             values["tensorboard_idle_timeout"] = _seconds(
                 env[ENV_TENSORBOARD_IDLE_TIMEOUT], ENV_TENSORBOARD_IDLE_TIMEOUT

@@ -78,11 +78,13 @@ def standalone_cluster(
     for n in range(workers):
         # Distinct addresses per worker stand for distinct hosts' GPUs.
         addresses = [str(n * gpus_per_worker + g) for g in range(gpus_per_worker)]
-        script = _fake_discovery(folder / f"gpus-{n}.sh", addresses)
-        options = (
-            f"-Dspark.worker.resource.gpu.amount={gpus_per_worker} "
-            f"-Dspark.worker.resource.gpu.discoveryScript={script}"
-        )
+        options = ""
+        if gpus_per_worker:
+            script = _fake_discovery(folder / f"gpus-{n}.sh", addresses)
+            options = (
+                f"-Dspark.worker.resource.gpu.amount={gpus_per_worker} "
+                f"-Dspark.worker.resource.gpu.discoveryScript={script}"
+            )
         start(
             f"worker-{n}",
             [

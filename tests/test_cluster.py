@@ -20,10 +20,9 @@ from hopsml_lab.engine.spark import GPU_DISCOVERY_SCRIPT, with_gpu_discovery
 from hopsml_lab.lab import Lab
 from hopsml_lab.runs import ExperimentError
 
+from .cluster_jobs import run_job
 from .services import free_port
 from .spark_cluster import Cluster, standalone_cluster
-
-HERE = Path(__file__).parent
 
 
 @pytest.fixture(scope="module")
@@ -47,24 +46,13 @@ def _job(
         **{k: v for k, v in conf.items() if k.startswith("spark.")},
     }
     env = {
-        # Not this process's PYSPARK_PYTHON: the job's executors run the job's interpreter.
-        **{k: v for k, v in os.environ.items() if not k.startswith("PYSPARK_")},
         "HOPSML_SPARK_MASTER": cluster.master_url,
         "HOPSML_PROJECT_ROOT": str(project),
         "HOPSML_SPARK_CONF": ",".join(f"{k}={v}" for k, v in settings.items()),
         "SPARK_LOCAL_IP": "127.0.0.1",
+        **{k: v for k, v in conf.items() if not k.startswith("spark.")},  # variables
     }
-    env.update({k: v for k, v in conf.items() if not k.startswith("spark.")})  # variables
-    done = subprocess.run(
-        [python, "-m", f"tests.cluster_jobs.{job}", *args],
-        cwd=HERE.parent,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_job(job, env, *args, python=python)
 
 
 def _search(cluster: Cluster, project: Path, trials: int, gpus: int) -> list[dict]:

@@ -74,7 +74,7 @@ def test_idle_slots_free_their_cores_for_other_spark_jobs(lab: Lab) -> None:
 
 
 def test_idle_slots_end_after_the_idle_timeout(spark_engine: SparkEngine, lab: Lab) -> None:
-    pool = SlotPool(lambda: spark_engine.session().sparkContext, idle_timeout=0.5)
+    pool = SlotPool(spark_engine.slot_backend(), idle_timeout=0.5)
     batch = pool.submit(lambda: {"ok": 1}, [_spec("t0")], lab.store, "exp")
     assert batch.outcomes.get(timeout=60).ok
     deadline = time.time() + 10

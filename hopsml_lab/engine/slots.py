@@ -13,7 +13,6 @@ import contextlib
 import itertools
 import logging
 import queue
-import re
 import secrets
 import threading
 import time
@@ -26,8 +25,9 @@ from typing import Any
 
 from ..store import Store
 from . import trial_env
+from .backends import SlotBackend
 from .reporter import METRICS, STOP_TRIAL
-from .resources import TrialResources, task_resource_profile
+from .resources import TrialResources
 from .slot_task import READY, RESPAWN, RESULT, STOP, TRIAL, serve_slot
 from .trial import TrialOutcome, TrialSpec
 
@@ -108,9 +108,9 @@ class SlotPool:
     """Hands trials to slots. ``spark_context`` gives the live SparkContext."""
 
     def __init__(
-        self, spark_context: Callable[[], Any], idle_timeout: float = 60.0, host: str | None = None
+        self, backend: SlotBackend, idle_timeout: float = 60.0, host: str | None = None
     ) -> None:
-        self._context = spark_context
+        self._backend = backend
         self.idle_timeout = idle_timeout
         self._host = host
         self._lock = threading.Lock()
@@ -176,7 +176,6 @@ class SlotPool:
         """Drop the batch's queued trials and kill the slots running its trials."""
         batch.cancelled = True
         self._queued()
-        context = self._context()
         with self._lock:
             # PySpark's own SIGINT handler cancels every job, idle slots' too: none of
             # them can take work any more, and new slots start for the next trials.
@@ -185,7 +184,7 @@ class SlotPool:
                 slot.retiring = True
         for slot in slots:
             if slot.current and slot.current[0] is batch:
-                context.cancelJobGroup(slot.group)
+                self._backend.cancel(slot.group)
             elif slot.connection is not None:
                 with contextlib.suppress(OSError, EOFError):
                     slot.send((STOP,))
@@ -199,7 +198,7 @@ class SlotPool:
             time.sleep(0.05)
         # Spark kills a cancelled task's Python worker only after its kill timeout, and
         # with worker reuse that worker may meanwhile serve a new slot: let it pass.
-        kill_timeout = _seconds(context.getConf().get("spark.python.task.killTimeout", "2s"))
+        kill_timeout = self._backend.kill_timeout()
         time.sleep(max(0.0, started + kill_timeout + 0.5 - time.monotonic()))
 
     def stop_trial(self, batch: Batch, key: str) -> bool:
@@ -230,7 +229,7 @@ class SlotPool:
                     slot.send((STOP,))
             else:
                 with contextlib.suppress(Exception):
-                    self._context().cancelJobGroup(slot.group)
+                    self._backend.cancel(slot.group)
         deadline = time.monotonic() + wait
         while self._slots and time.monotonic() < deadline:
             time.sleep(0.02)
@@ -242,15 +241,14 @@ class SlotPool:
     def _ensure_slots(self, wanted: int, max_slots: int | None, gpus: int = 0) -> None:
         """Start slots holding ``gpus`` GPUs each until ``wanted`` trials can run at once
         (at most ``max_slots``, or Spark's cores; Spark queues slots GPUs cannot hold)."""
-        context = self._context()
-        limit = max_slots or context.defaultParallelism
+        limit = max_slots or self._backend.parallelism()
         with self._lock:
-            self._ensure_listener(context)
+            self._ensure_listener()
             alive = sum(1 for s in self._slots.values() if not s.retiring and s.gpus == gpus)
             missing = min(wanted, limit) - alive
             new = [self._new_slot(gpus) for _ in range(max(0, missing))]
         for slot in new:
-            self._start(slot, context)
+            self._start(slot)
 
     def _new_slot(self, gpus: int) -> _Slot:
         slot_id = next(self._ids)
@@ -259,33 +257,23 @@ class SlotPool:
         self._slots[slot_id] = slot
         return slot
 
-    def _ensure_listener(self, context: Any) -> None:
+    def _ensure_listener(self) -> None:
         if self._listener is not None:
             return
-        host = self._host or context.getConf().get("spark.driver.host", "127.0.0.1")
+        host = self._host or self._backend.driver_host()
         self._listener = Listener((host, 0), authkey=self._authkey)
         threading.Thread(target=self._accept, name="hopsml-slot-accept", daemon=True).start()
 
-    def _start(self, slot: _Slot, context: Any) -> None:
-        from pyspark import InheritableThread
-
+    def _start(self, slot: _Slot) -> None:
         assert self._listener is not None
         task = partial(serve_slot, self._listener.address, self._authkey, slot.id, slot.gpus)
-
-        def run_job() -> None:
-            error, failed = "the slot's Spark job finished", False
-            try:
-                context.setJobGroup(slot.group, f"HopsML trial slot {slot.id}", True)
-                rdd = context.parallelize([slot.id], 1)
-                if slot.gpus:
-                    rdd = rdd.withResources(task_resource_profile(slot.gpus))
-                rdd.mapPartitions(lambda _: task()).collect()
-            except Exception as failure:  # the task died: killed worker, cancelled job
-                error, failed = _spark_reason(failure), True
-            finally:
-                self._retire(slot, error, failed)
-
-        InheritableThread(target=run_job, name=f"hopsml-slot-{slot.id}", daemon=True).start()
+        self._backend.start(
+            slot.group,
+            f"HopsML trial slot {slot.id}",
+            slot.gpus,
+            task,
+            lambda reason, failed: self._retire(slot, reason, failed),
+        )
 
     def _retire(self, slot: _Slot, reason: str, failed: bool = False) -> None:
         with self._lock:
@@ -464,41 +452,8 @@ class SlotPool:
         now = time.monotonic()
         if now - checked_at < _IDLE_CHECK_S:
             return answer
-        try:
-            tracker = self._context().statusTracker()
-            with self._lock:
-                groups = [s.group for s in self._slots.values()]
-            ours = {job for group in groups for job in tracker.getJobIdsForGroup(group)}
-            answer = bool(set(tracker.getActiveJobsIds()) - ours)
-        except Exception:  # Spark is stopping
-            answer = True
+        with self._lock:
+            groups = [s.group for s in self._slots.values()]
+        answer = self._backend.others_running(groups)
         self._others_checked = (now, answer)
         return answer
-
-
-def _seconds(value: str) -> float:
-    """Spark's durations: '2s', '500ms', '1min' or a bare number of seconds."""
-    text = value.strip().lower()
-    for suffix, factor in (("ms", 0.001), ("min", 60.0), ("s", 1.0), ("m", 60.0)):
-        if text.endswith(suffix):
-            try:
-                return float(text[: -len(suffix)]) * factor
-            except ValueError:
-                return 2.0
-    try:
-        return float(text)
-    except ValueError:
-        return 2.0
-
-
-def _spark_reason(failure: BaseException) -> str:
-    text = str(failure)
-    for marker in ("Python worker exited unexpectedly", "cancelled", "killed"):
-        if marker in text:
-            line = next(ln for ln in text.splitlines() if marker in ln)
-            return line.strip()[:500]
-    # A Python error on the executor: its last line says what (e.g. a missing module).
-    python_error = re.findall(r"^(\w+(?:Error|Exception): .+)$", text, re.M)
-    if python_error:
-        return python_error[-1].strip()[:500]
-    return text.strip().splitlines()[0][:500] if text.strip() else type(failure).__name__

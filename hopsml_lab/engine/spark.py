@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..settings import Settings
+from .backends import ClassicSlots, ConnectSlots, SlotBackend
 from .slots import SlotPool
 
 if TYPE_CHECKING:
@@ -46,16 +47,39 @@ class SparkEngine:
         with self._lock:
             if self._slots is None:
                 self._slots = SlotPool(
-                    lambda: self.session().sparkContext,
-                    idle_timeout=self.settings.slot_idle_timeout,
+                    self.slot_backend(), idle_timeout=self.settings.slot_idle_timeout
                 )
             return self._slots
 
+    @property
+    def is_connect(self) -> bool:
+        """A remote cluster through Spark Connect: no SparkContext in the kernel."""
+        return self.settings.spark_master.startswith("sc://")
+
+    def slot_backend(self) -> SlotBackend:
+        if self.is_connect:
+            return ConnectSlots(self.session, self.settings.driver_host or "127.0.0.1")
+        return ClassicSlots(lambda: self.session().sparkContext)
+
+    def parallelism(self) -> int:
+        """How many tasks Spark can run at once now."""
+        return self.slot_backend().parallelism()
+
     def session(self) -> SparkSession:
         with self._lock:
-            if self._session is None or self._session.sparkContext._jsc is None:
-                self._session = self._build()
+            if self._session is None or self._stopped(self._session):
+                self._session = self._connect() if self.is_connect else self._build()
             return self._session
+
+    def _stopped(self, session: SparkSession) -> bool:
+        if self.is_connect:
+            return bool(getattr(session, "is_stopped", False))
+        return session.sparkContext._jsc is None
+
+    def _connect(self) -> SparkSession:
+        from pyspark.sql import SparkSession
+
+        return SparkSession.builder.remote(self.settings.spark_master).getOrCreate()
 
     def _build(self) -> SparkSession:
         from pyspark.sql import SparkSession
