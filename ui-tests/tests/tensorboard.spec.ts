@@ -10,6 +10,8 @@ import { fillNotebook, runAllCells } from './notebook';
 
 const SIDEBAR_ID = 'hopsml-sidebar';
 const picture = (name: string) => path.resolve(__dirname, `../test-results/${name}.png`);
+/** The README's TensorBoard picture: refreshed only on request (UPDATE_SCREENSHOT=1). */
+const README_PICTURE = path.resolve(__dirname, '../../docs/tensorboard.png');
 
 const CELLS = [
   '%load_ext hopsml_lab',
@@ -57,7 +59,9 @@ test.describe('HopsML Lab TensorBoard', () => {
       await expect(board.getByText('lr=0.1', { exact: true }).first()).toBeVisible();
       await expect(board.getByText('lr=0.2', { exact: true }).first()).toBeVisible();
       await page.mouse.move(0, 0);
-      await page.screenshot({ path: picture('tensorboard') });
+      await page.screenshot({
+        path: process.env.UPDATE_SCREENSHOT ? README_PICTURE : picture('tensorboard')
+      });
     });
 
     await test.step('the detail view reopens the same TensorBoard', async () => {
