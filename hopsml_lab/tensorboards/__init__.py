@@ -3,11 +3,11 @@
 from .manager import (
     BadTensorBoardRequest,
     TensorBoard,
-    TensorBoardError,
     TensorBoardManager,
     UnknownTensorBoardError,
     board_id,
 )
+from .process import TensorBoardError
 
 __all__ = [
     "BadTensorBoardRequest",

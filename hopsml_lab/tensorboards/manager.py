@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..lab import Lab
-from .process import TensorBoardError, TensorBoardProcess
+from .process import TensorBoardProcess
 from .runs import link_runs, logdir_spec
 
 
@@ -170,13 +170,3 @@ class TensorBoardManager:
 def _names(trials: Sequence, ids: Sequence[str]) -> list[tuple[str, str]]:
     names = {t.experiment_id: t.experiment_name for t in trials}
     return [(e, names.get(e, e)) for e in ids]
-
-
-__all__ = [
-    "BadTensorBoardRequest",
-    "TensorBoard",
-    "TensorBoardError",
-    "TensorBoardManager",
-    "UnknownTensorBoardError",
-    "board_id",
-]
