@@ -1,7 +1,8 @@
 /**
  * End to end: trials log TensorBoard scalars; `%tensorboard` opens the TensorBoard panel
- * by itself, TensorBoard draws the scalar chart through the authenticated proxy, and the
- * detail view's TensorBoard button brings back the same panel.
+ * by itself, TensorBoard draws the scalar chart through the authenticated proxy, the
+ * detail view's TensorBoard button brings back the same panel, and two ticked
+ * experiments open one TensorBoard that shows both.
  */
 import { expect, test } from '@jupyterlab/galata';
 import * as path from 'path';
@@ -14,10 +15,9 @@ const picture = (name: string) => path.resolve(__dirname, `../test-results/${nam
 const README_PICTURE = path.resolve(__dirname, '../../docs/tensorboard.png');
 
 const CELLS = [
-  '%load_ext hopsml_lab',
   [
-    '%%experiment ui-tensorboard --grid lr=0.1,0.2 --metric loss --direction min',
-    'def train(lr):',
+    '%load_ext hopsml_lab',
+    'def train_logging(lr):',
     '    import tensorflow as tf',
     '    from hopsml_lab import tensorboard',
     '    with tf.summary.create_file_writer(tensorboard.logdir()).as_default():',
@@ -25,15 +25,24 @@ const CELLS = [
     '            tf.summary.scalar("loss", lr / (step + 1), step=step)',
     '    return {"loss": lr / 5}'
   ].join('\n'),
-  '%tensorboard ui-tensorboard'
+  '%%experiment ui-tensorboard --grid lr=0.1,0.2 --metric loss --direction min\n' +
+    'def train(lr):\n    return train_logging(lr)',
+  '%tensorboard ui-tensorboard',
+  '%%experiment ui-tensorboard-b --grid lr=0.3 --metric loss --direction min\n' +
+    'def train(lr):\n    return train_logging(lr)'
 ];
 
 test.describe('HopsML Lab TensorBoard', () => {
   test.use({ viewport: { width: 1280, height: 800 } });
 
-  test('%tensorboard opens TensorBoard with the trials scalars', async ({ page }) => {
+  test('%tensorboard opens TensorBoard; two experiments compare in one', async ({ page }) => {
     const cell = (n: number) => page.locator('.jp-Notebook .jp-Cell').nth(n);
     const panels = page.locator('#jp-main-dock-panel .hopsml-TensorBoard');
+    const sidebar = page.locator(`#${SIDEBAR_ID}`);
+    const item = (name: string) =>
+      sidebar.locator('li.hopsml-ExperimentList-item').filter({
+        has: page.locator('.hopsml-ExperimentList-name', { hasText: new RegExp(`^${name}$`) })
+      });
 
     await test.step('run a search whose trials log scalars, then %tensorboard', async () => {
       await page.notebook.createNew();
@@ -66,14 +75,27 @@ test.describe('HopsML Lab TensorBoard', () => {
 
     await test.step('the detail view reopens the same TensorBoard', async () => {
       await page.sidebar.openTab(SIDEBAR_ID);
-      const item = page
-        .locator(`#${SIDEBAR_ID} li.hopsml-ExperimentList-item`)
-        .filter({ hasText: 'ui-tensorboard' });
-      await item.locator('button.hopsml-ExperimentList-open').click();
+      await item('ui-tensorboard').locator('button.hopsml-ExperimentList-open').click();
       const detail = page.locator('#jp-main-dock-panel .hopsml-ExperimentDetail');
       await detail.locator('.hopsml-TensorBoardButton').click();
       await expect(panels).toHaveCount(1);
       await expect(panels.first()).toBeVisible();
+    });
+
+    await test.step('two ticked experiments compare in one TensorBoard', async () => {
+      await expect(cell(3).locator('.hopsml-experiment-result')).toContainText('finished', {
+        timeout: 60 * 1000
+      });
+      await item('ui-tensorboard').locator('input.hopsml-ExperimentList-select').check();
+      await item('ui-tensorboard-b').locator('input.hopsml-ExperimentList-select').check();
+      await sidebar.locator('.hopsml-CompareBar .hopsml-TensorBoardButton').click();
+      await expect(panels).toHaveCount(2);
+      const both = page.frameLocator('.hopsml-TensorBoard:visible iframe');
+      // Runs are named <experiment>/<hyperparameters>.
+      await expect(both.getByText('ui-tensorboard/lr=0.1', { exact: true }).first()).toBeVisible({
+        timeout: 60 * 1000
+      });
+      await expect(both.getByText('ui-tensorboard-b/lr=0.3', { exact: true }).first()).toBeVisible();
     });
   });
 });
