@@ -16,16 +16,14 @@ import queue
 import secrets
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from functools import partial
 from multiprocessing.connection import Connection, Listener
 from typing import Any
 
 from ..store import Store
-from . import trial_env
 from .backends import SlotBackend
+from .batches import Batch, Slot, lost_trial
 from .reporter import METRICS, STOP_TRIAL
 from .resources import TrialResources
 from .slot_task import READY, RESPAWN, RESULT, STOP, TRIAL, serve_slot
@@ -40,72 +38,8 @@ class DispatchError(RuntimeError):
     """Trials could not be handed to Spark; the message says why."""
 
 
-@dataclass
-class Batch:
-    """The trials of one experiment, and where their outcomes arrive."""
-
-    id: int
-    fn_bytes: bytes
-    store: Store
-    experiment_id: str
-    size: int
-    metric_name: str = "metric"
-    on_metrics: Callable[[str, list[tuple[str, int, float, float]]], None] | None = None
-    outcomes: queue.Queue[TrialOutcome] = field(default_factory=queue.Queue)
-    cancelled: bool = False
-    env: dict[str, str] = field(default_factory=trial_env.capture)  # the kernel's, at submit
-    limit: int | None = None  # at most this many of its trials queued or running at once
-    gpus: int = 0  # each trial's GPUs: only slots holding that many take its trials
-    _waiting: deque[TrialSpec] = field(default_factory=deque)
-    _admitted: int = 0
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def admit(self, specs: Sequence[TrialSpec] = ()) -> list[TrialSpec]:
-        """Take ``specs`` in; returns those that may go to the slots now."""
-        with self._lock:
-            self._waiting.extend(specs)
-            free = len(self._waiting) if self.limit is None else self.limit - self._admitted
-            ready = [self._waiting.popleft() for _ in range(min(free, len(self._waiting)))]
-            self._admitted += len(ready)
-            return ready
-
-    def deliver(self, outcome: TrialOutcome) -> list[TrialSpec]:
-        """Hand a trial's outcome to the experiment; returns the trials that may go next."""
-        with self._lock:
-            self._admitted -= 1
-        self.outcomes.put(outcome)
-        return self.admit()
-
-
-@dataclass
-class _Slot:
-    id: int
-    group: str
-    gpus: int = 0
-    connection: Connection | None = None
-    current: tuple[Batch, TrialSpec] | None = None
-    batch_sent: int | None = None
-    idle_since: float = field(default_factory=time.monotonic)
-    send_lock: threading.Lock = field(default_factory=threading.Lock)
-    retiring: bool = False  # its Spark job is being cancelled: give it no more work
-
-    def send(self, message: tuple[Any, ...]) -> None:
-        assert self.connection is not None
-        with self.send_lock:
-            self.connection.send(message)
-
-
-def lost_trial(spec: TrialSpec, reason: str) -> TrialOutcome:
-    return TrialOutcome(
-        key=spec.key,
-        ok=False,
-        error=f"the Spark task running trial {spec.key} ended before the trial did: {reason}",
-        started_at=time.time(),
-    )
-
-
 class SlotPool:
-    """Hands trials to slots. ``spark_context`` gives the live SparkContext."""
+    """Hands trials to slots, which ``backend`` runs as Spark jobs."""
 
     def __init__(
         self, backend: SlotBackend, idle_timeout: float = 60.0, host: str | None = None
@@ -116,7 +50,7 @@ class SlotPool:
         self._lock = threading.Lock()
         # One queue per GPU amount: a slot takes trials that need exactly its GPUs.
         self._work: dict[int, queue.Queue[tuple[Batch, TrialSpec]]] = {0: queue.Queue()}
-        self._slots: dict[int, _Slot] = {}
+        self._slots: dict[int, Slot] = {}
         self._ids = itertools.count()
         self._batch_ids = itertools.count()
         self._listener: Listener | None = None
@@ -250,10 +184,10 @@ class SlotPool:
         for slot in new:
             self._start(slot)
 
-    def _new_slot(self, gpus: int) -> _Slot:
+    def _new_slot(self, gpus: int) -> Slot:
         slot_id = next(self._ids)
         group = f"hopsml-slot-{slot_id}-{secrets.token_hex(3)}"
-        slot = _Slot(id=slot_id, group=group, gpus=gpus)
+        slot = Slot(id=slot_id, group=group, gpus=gpus)
         self._slots[slot_id] = slot
         return slot
 
@@ -264,7 +198,7 @@ class SlotPool:
         self._listener = Listener((host, 0), authkey=self._authkey)
         threading.Thread(target=self._accept, name="hopsml-slot-accept", daemon=True).start()
 
-    def _start(self, slot: _Slot) -> None:
+    def _start(self, slot: Slot) -> None:
         assert self._listener is not None
         task = partial(serve_slot, self._listener.address, self._authkey, slot.id, slot.gpus)
         self._backend.start(
@@ -275,7 +209,7 @@ class SlotPool:
             lambda reason, failed: self._retire(slot, reason, failed),
         )
 
-    def _retire(self, slot: _Slot, reason: str, failed: bool = False) -> None:
+    def _retire(self, slot: Slot, reason: str, failed: bool = False) -> None:
         with self._lock:
             self._slots.pop(slot.id, None)
             current, slot.current = slot.current, None
@@ -362,7 +296,7 @@ class SlotPool:
             ).start()
 
     def _serve(self, connection: Connection) -> None:
-        slot: _Slot | None = None
+        slot: Slot | None = None
         try:
             kind, slot_id, _pid = connection.recv()
             with self._lock:
@@ -430,7 +364,7 @@ class SlotPool:
                 _, _batch_id, key, points = message
                 batch.on_metrics(key, points)
 
-    def _next_work(self, slot: _Slot) -> tuple[Batch, TrialSpec] | None:
+    def _next_work(self, slot: Slot) -> tuple[Batch, TrialSpec] | None:
         while not self._closed and not slot.retiring:
             try:
                 batch, spec = self._queue(slot.gpus).get(timeout=_IDLE_CHECK_S)
