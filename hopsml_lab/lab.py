@@ -46,7 +46,7 @@ class Lab:
 
     @cached_property
     def spark(self) -> SparkEngine:
-        return SparkEngine(self.settings)
+        return SparkEngine(self.settings, self.store)
 
     @cached_property
     def runner(self) -> SparkTrialRunner:

@@ -28,6 +28,7 @@ ENV_WEBHDFS_URL = "HOPSML_WEBHDFS_URL"
 ENV_SLOT_IDLE_TIMEOUT = "HOPSML_SLOT_IDLE_TIMEOUT"
 ENV_TENSORBOARD_IDLE_TIMEOUT = "HOPSML_TENSORBOARD_IDLE_TIMEOUT"
 ENV_DRIVER_HOST = "HOPSML_DRIVER_HOST"
+ENV_SHIP_ENVIRONMENT = "HOPSML_SHIP_ENVIRONMENT"
 # Set by the server extension for the kernels it starts: where it proxies TensorBoards.
 TENSORBOARD_PROXY_ENV = "HOPSML_TENSORBOARD_PROXY"
 
@@ -65,6 +66,7 @@ class Settings:
     slot_idle_timeout: float = 60.0  # seconds an idle trial slot keeps its Spark cores
     tensorboard_idle_timeout: float = 900.0  # seconds before an unused TensorBoard stops
     driver_host: str | None = None  # the kernel's address for executors (Spark Connect)
+    ship_environment: str | None = None  # "kernel" or a venv's path: packed for executors
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -88,6 +90,8 @@ class Settings:
             values["slot_idle_timeout"] = _seconds(
                 env[ENV_SLOT_IDLE_TIMEOUT], ENV_SLOT_IDLE_TIMEOUT
             )
+        if env.get(ENV_SHIP_ENVIRONMENT):
+            values["ship_environment"] = env[ENV_SHIP_ENVIRONMENT]
         if env.get(ENV_DRIVER_HOST):
             values["driver_host"] = env[ENV_DRIVER_HOST]
         if env.get(ENV_TENSORBOARD_IDLE_TIMEOUT):

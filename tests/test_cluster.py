@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -160,18 +161,20 @@ def test_idle_executors_are_released_and_come_back(cluster: Cluster, tmp_path: P
     assert ran["statuses"] == ["finished"] * 4
 
 
-def _wheel(folder: Path) -> Path:
+def _wheel(
+    folder: Path, version: str = "1.0", value: str = "installed after Spark started"
+) -> Path:
     """A one-module wheel made by hand (pip installs wheels without building them)."""
     import base64
     import hashlib
     import zipfile
 
+    info = f"hopsml_probe-{version}.dist-info"
     files = {
-        "hopsml_probe.py": "VALUE = 'installed after Spark started'\n",
-        "hopsml_probe-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: hopsml-probe\n"
-        "Version: 1.0\n",
-        "hopsml_probe-1.0.dist-info/WHEEL": "Wheel-Version: 1.0\nGenerator: test\n"
-        "Root-Is-Purelib: true\nTag: py3-none-any\n",
+        "hopsml_probe.py": f"VALUE = {value!r}\n",
+        f"{info}/METADATA": f"Metadata-Version: 2.1\nName: hopsml-probe\nVersion: {version}\n",
+        f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\n"
+        "Tag: py3-none-any\n",
     }
     record = [
         f"{name},sha256="
@@ -179,10 +182,8 @@ def _wheel(folder: Path) -> Path:
         f",{len(text.encode())}"
         for name, text in files.items()
     ]
-    files["hopsml_probe-1.0.dist-info/RECORD"] = (
-        "\n".join([*record, "hopsml_probe-1.0.dist-info/RECORD,,"]) + "\n"
-    )
-    path = folder / "hopsml_probe-1.0-py3-none-any.whl"
+    files[f"{info}/RECORD"] = "\n".join([*record, f"{info}/RECORD,,"]) + "\n"
+    path = folder / f"hopsml_probe-{version}-py3-none-any.whl"
     with zipfile.ZipFile(path, "w") as archive:
         for name, text in files.items():
             archive.writestr(name, text)
@@ -221,3 +222,33 @@ def test_executors_that_cannot_run_our_code_fail_the_trials_not_hang(
     assert isinstance(ran, list) and [t["status"] for t in ran] == ["failed"] * 3
     assert all("trial slots could not start on Spark" in t["error"] for t in ran)
     assert all("hopsml_lab" in t["error"] for t in ran), ran[0]["error"]
+
+
+def test_a_shipped_environment_runs_the_trials_and_is_shipped_again_when_it_changes(
+    cluster: Cluster, tmp_path: Path
+) -> None:
+    # The executors' environment: a small venv with hopsml_lab (its executor side needs
+    # only the standard library) and a probe package, shipped as an archive.
+    shipped = tmp_path / "executor-env"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(shipped)], check=True)
+    site = next(shipped.joinpath("lib").glob("python3*/site-packages"))
+    shutil.copytree(
+        Path(experiment.__file__).parent,
+        site / "hopsml_lab",
+        ignore=shutil.ignore_patterns("labextension", "__pycache__"),
+    )
+    first, second = _wheel(tmp_path, "1.0", "first"), _wheel(tmp_path, "2.0", "second")
+    pip = [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--prefix", str(shipped)]
+    subprocess.run([*pip, str(first)], check=True)
+    ran = _job(
+        cluster,
+        tmp_path / "project",
+        "shipped_env",
+        " ".join([*pip, str(second)]),
+        HOPSML_SHIP_ENVIRONMENT=str(shipped),
+    )
+    assert isinstance(ran, dict)
+    assert ran["before"] == ["first", "first"] and ran["after"] == ["second", "second"]
+    assert all(path.endswith("/environment/bin") for path in ran["interpreters"]), ran
+    archives = sorted(p.name for p in (tmp_path / "project" / "Environments").iterdir())
+    assert len(archives) == 2  # packed once per change

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import threading
@@ -9,11 +10,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..settings import Settings
+from ..store import Store
 from .backends import ClassicSlots, ConnectSlots, SlotBackend
+from .environment import ShippedEnvironment
 from .slots import SlotPool
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
+
+log = logging.getLogger(__name__)
 
 # nvidia-smi based; Spark runs it where executors (and standalone workers) start.
 GPU_DISCOVERY_SCRIPT = Path(__file__).with_name("scripts") / "gpu_discovery.sh"
@@ -35,15 +40,20 @@ class SparkEngine:
     'local[*]'
     """
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, store: Store | None = None) -> None:
         self.settings = settings
         self._session: SparkSession | None = None
         self._slots: SlotPool | None = None
         self._lock = threading.Lock()
+        self._shipping = ShippedEnvironment(settings.ship_environment, store)
 
     @property
     def slots(self) -> SlotPool:
         """The long-running trial slots on this session (made on first use)."""
+        if self._shipping.changed():
+            # A package installed in the notebook since: the next trials need it too.
+            log.info("HopsML: the shipped environment changed; restarting Spark to ship it")
+            self.stop()
         with self._lock:
             if self._slots is None:
                 self._slots = SlotPool(
@@ -103,7 +113,12 @@ class SparkEngine:
         if local:
             defaults["spark.driver.host"] = "127.0.0.1"
             defaults["spark.driver.bindAddress"] = "127.0.0.1"
-        for key, value in with_gpu_discovery({**defaults, **self.settings.spark_conf}).items():
+        # Local executors run the kernel's interpreter; a cluster's get the shipped one.
+        shipped = {} if local else self._shipping.conf()
+        if shipped:  # PySpark takes the workers' interpreter from the environment
+            os.environ["PYSPARK_PYTHON"] = shipped["spark.pyspark.python"]
+        conf = {**defaults, **shipped, **self.settings.spark_conf}
+        for key, value in with_gpu_discovery(conf).items():
             builder = builder.config(key, value)
         return builder.getOrCreate()
 

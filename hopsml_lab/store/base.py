@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from pathlib import Path
 
 
 class StoreError(Exception):
@@ -83,6 +84,10 @@ class Store(ABC):
 
     @abstractmethod
     def delete(self, path: str, recursive: bool = False) -> None: ...
+
+    def put_file(self, local: Path, path: str) -> None:
+        """Copy a local file to ``path``, atomically (whole or not at all)."""
+        self.write_bytes(path, local.read_bytes())
 
     def write_text(self, path: str, text: str) -> None:
         self.write_bytes(path, text.encode("utf-8"))

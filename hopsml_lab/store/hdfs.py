@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import posixpath
 import uuid
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 from urllib.parse import urlparse
 
 from .base import Store, StoreEntry, StoreError, StoreNotFoundError, StorePathError, clean_path
@@ -65,6 +66,13 @@ class HdfsStore(Store):
             raise StoreError(f"{path!r}: {error}") from error
 
     def write_bytes(self, path: str, data: bytes) -> None:
+        self._write(path, data)
+
+    def put_file(self, local: Path, path: str) -> None:
+        with open(local, "rb") as handle:  # streamed, not read into memory
+            self._write(path, handle)
+
+    def _write(self, path: str, data: bytes | BinaryIO) -> None:
         from hdfs.util import HdfsError
 
         target = self._full(path)
