@@ -61,13 +61,24 @@ def parameter_server(
     description: str | None = None,
     evaluator: bool = False,
     metric_key: str | None = None,
+    workers: int | None = None,
+    ps: int = 1,
 ) -> tuple[str, dict[str, Any]]:
-    """Not available: TensorFlow 2's ParameterServerStrategy runs the training loop on
-    one coordinator that drives servers, not the same function on every task."""
-    raise ExperimentError(
-        "parameter_server is not supported with TensorFlow 2 here: use "
-        "experiment.mirrored (MultiWorkerMirroredStrategy), which trains the same "
-        "function on every worker"
+    """Run ``train_fn`` as the chief of a ``tf.distribute.ParameterServerStrategy``
+    cluster of ``workers`` Spark tasks (default: one per executor): task 0 is the chief
+    (it runs the function), the last ``ps`` tasks are parameter servers and the rest
+    workers, all from one barrier stage with ``TF_CONFIG`` set. Returns the chief's
+    ``(logdir, return_dict)``."""
+    del local_logdir
+    if evaluator:
+        raise ExperimentError(
+            "parameter_server with evaluator=True is not supported: evaluate in the "
+            "chief's function (side-car evaluation needs a separate job)"
+        )
+    if isinstance(ps, bool) or not isinstance(ps, int) or ps < 1:
+        raise ExperimentError(f"ps={ps!r}: give how many parameter servers, 1 or more")
+    return _distributed(
+        "parameter_server", train_fn, name, description, False, metric_key, workers, ps
     )
 
 
@@ -79,6 +90,7 @@ def _distributed(
     evaluator: bool,
     metric_key: str | None,
     workers: int | None,
+    ps: int = 0,
 ) -> tuple[str, dict[str, Any]]:
     lab = get_lab()
     if lab.spark.is_connect:
@@ -88,15 +100,16 @@ def _distributed(
             "k8s:// master for it"
         )
     count = workers if workers is not None else _default_workers(lab)
-    least = 3 if evaluator else 2
+    least = ps + 2 if ps else 3 if evaluator else 2
     if isinstance(count, bool) or not isinstance(count, int) or count < least:
         raise ExperimentError(
             f"workers={count!r}: distributed training needs at least {least} workers"
             + (" (two training, one evaluating)" if evaluator else "")
+            + (f" (a chief, a worker and {ps} parameter server(s))" if ps else "")
             + "; give workers=, or start Spark with more executors"
         )
     run = ExperimentRun(lab, train_fn, name, kind, description, metric_key)
-    cluster = Cluster(count, evaluator)
+    cluster = Cluster(count, evaluator, ps)
     spec = Cluster.spec(0, f"{run.logdir}/trial_0")
     trial_id = lab.recorder.start_trials(run.id, [(spec.key, {}, lab.store.url(spec.logdir))])
     failure: list[str] = []

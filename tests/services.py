@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -87,8 +88,10 @@ def wait_for_port(port: int, timeout: float = 30.0) -> None:
 def jupyter_server(
     root: Path, runtime: Path, env: dict[str, str], token: str
 ) -> Iterator[tuple[subprocess.Popen, str]]:
-    """A real ``jupyter server`` on 127.0.0.1 (with the extensions installed here)."""
+    """A real ``jupyter server`` on 127.0.0.1 (with the extensions installed here),
+    yielded once it answers HTTP; its output goes to ``runtime/server.log``."""
     port = free_port()
+    log = open(runtime / "server.log", "wb")  # noqa: SIM115 - closed below
     server = subprocess.Popen(
         [
             sys.executable,
@@ -102,21 +105,36 @@ def jupyter_server(
             "--allow-root",
         ],
         env={**env, "JUPYTER_RUNTIME_DIR": str(runtime)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 60
-        # The server's own word for its port: it moves on when the one asked for is taken.
-        while (info := _server_info(runtime)) is None:
-            assert server.poll() is None, "jupyter server exited at start"
-            assert time.monotonic() < deadline, "jupyter server did not start"
+        # The server's own word for its port (it moves on when the one asked for is
+        # taken), then an answer on it.
+        while (url := _answering(runtime)) is None:
+            tail = (runtime / "server.log").read_text(errors="replace")[-2000:]
+            assert server.poll() is None, f"jupyter server exited at start:\n{tail}"
+            assert time.monotonic() < deadline, f"jupyter server did not start:\n{tail}"
             time.sleep(0.1)
-        yield server, f"http://127.0.0.1:{info['port']}"
+        yield server, url
     finally:
         if server.poll() is None:
             server.terminate()
             server.wait(timeout=30)
+        log.close()
+
+
+def _answering(runtime: Path) -> str | None:
+    info = _server_info(runtime)
+    if info is None:
+        return None
+    url = f"http://127.0.0.1:{info['port']}"
+    try:
+        with urllib.request.urlopen(f"{url}/api", timeout=5):
+            return url
+    except OSError:
+        return None
 
 
 def _server_info(runtime: Path) -> dict | None:

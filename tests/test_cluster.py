@@ -252,3 +252,10 @@ def test_a_shipped_environment_runs_the_trials_and_is_shipped_again_when_it_chan
     assert all(path.endswith("/environment/bin") for path in ran["interpreters"]), ran
     archives = sorted(p.name for p in (tmp_path / "project" / "Environments").iterdir())
     assert len(archives) == 2  # packed once per change
+
+
+def test_a_parameter_server_cluster_trains_from_its_chief(cluster: Cluster, tmp_path: Path) -> None:
+    ran = _job(cluster, tmp_path / "project", "parameter_server_run", TF_USE_LEGACY_KERAS="1")
+    assert isinstance(ran, dict)
+    assert ran["jobs"] == {"chief": 1, "worker": 1, "ps": 1}
+    assert ran["loss"] < ran["first_loss"]  # it learned, through the servers

@@ -94,3 +94,22 @@ def test_tf_config_names_every_worker_and_the_evaluator() -> None:
         "cluster": {"worker": ["h:1", "h:2"]},
         "task": {"type": "evaluator", "index": 0},
     }
+
+
+def test_tf_config_of_a_parameter_server_cluster() -> None:
+    peers = ["h:1", "h:2", "h:3", "h:4"]
+    layout = {"chief": ["h:1"], "worker": ["h:2", "h:3"], "ps": ["h:4"]}
+    tasks = [Cluster(4, ps=1).tf_config(peers, rank)["task"] for rank in range(4)]
+    assert Cluster(4, ps=1).tf_config(peers, 0)["cluster"] == layout
+    assert tasks == [
+        {"type": "chief", "index": 0},
+        {"type": "worker", "index": 0},
+        {"type": "worker", "index": 1},
+        {"type": "ps", "index": 0},
+    ]
+    assert [Cluster(4, ps=1).runs_function(rank) for rank in range(4)] == [
+        True,
+        False,
+        False,
+        False,
+    ]

@@ -40,8 +40,12 @@ def test_wheel_carries_labextension_config_and_package_data(tmp_path: Path) -> N
         "hopsml_lab/server/events/experiment-changed.yaml",
         "hopsml_lab/catalog/migrations/env.py",
         "hopsml_lab/catalog/migrations/versions/0001_initial_catalog.py",
+        "hopsml_lab/engine/scripts/gpu_discovery.sh",
     ):
         assert packaged in names, packaged
+    # Spark runs the discovery script itself: it must stay executable once installed.
+    script = zipfile.ZipFile(wheel).getinfo("hopsml_lab/engine/scripts/gpu_discovery.sh")
+    assert (script.external_attr >> 16) & 0o111
 
 
 def test_installed_extensions_are_enabled() -> None:

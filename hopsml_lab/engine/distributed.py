@@ -33,13 +33,28 @@ class DistributedFailure(RuntimeError):
 
 @dataclass(frozen=True)
 class Cluster:
-    """The training's workers, as the barrier stage starts them."""
+    """The training's tasks, as the barrier stage starts them."""
 
-    workers: int
+    workers: int  # all tasks
     evaluator: bool = False  # the last task evaluates instead of training
+    ps: int = 0  # parameter servers: then task 0 is the chief, the others serve
+
+    def runs_function(self, rank: int) -> bool:
+        """Every task trains with all-reduce; with parameter servers only the chief does."""
+        return self.ps == 0 or rank == 0
 
     def tf_config(self, peers: list[str], rank: int) -> dict[str, Any]:
-        """MultiWorkerMirroredStrategy's ``TF_CONFIG`` for the task of ``rank``."""
+        """``TF_CONFIG`` for the task of ``rank``: MultiWorkerMirroredStrategy's, or
+        ParameterServerStrategy's (chief, workers, ps) with parameter servers."""
+        if self.ps:
+            jobs = {
+                "chief": peers[:1],
+                "worker": peers[1 : len(peers) - self.ps],
+                "ps": peers[len(peers) - self.ps :],
+            }
+            offsets = {"chief": 0, "worker": 1, "ps": len(peers) - self.ps}
+            kind = "chief" if rank == 0 else "ps" if rank >= offsets["ps"] else "worker"
+            return {"cluster": jobs, "task": {"type": kind, "index": rank - offsets[kind]}}
         training = peers[:-1] if self.evaluator else peers
         if self.evaluator and rank == len(peers) - 1:
             task = {"type": "evaluator", "index": 0}
@@ -97,11 +112,31 @@ def _barrier_task(
         port = probe.getsockname()[1]
     peers = barrier.allGather(f"{host}:{port}")
     env = {**env, "TF_CONFIG": json.dumps(cluster.tf_config(peers, rank))}
-    outcome = _run_in_child(fn_bytes, Cluster.spec(rank, logdir), store, experiment_id, env)
+    if cluster.ps:
+        env["GRPC_FAIL_FAST"] = "use_caller"  # as TensorFlow's parameter-server guide says
+    spec = Cluster.spec(rank, logdir)
+    if not cluster.runs_function(rank):
+        return _serve_until_done(barrier, spec, env)
+    outcome = _run_in_child(fn_bytes, spec, store, experiment_id, env)
     if not outcome.ok:
         # Failing the task ends the barrier stage: the other workers stop too.
         raise RuntimeError(f"{MARKER} {rank} failed: {outcome.error}")
+    if cluster.ps:
+        barrier.barrier()  # the chief is done: the servers may stop
     return outcome
+
+
+def _serve_until_done(barrier: Any, spec: TrialSpec, env: dict[str, str]) -> TrialOutcome:
+    """A worker or parameter server: a TensorFlow server until the chief is done."""
+    spawn = multiprocessing.get_context("spawn")
+    server = spawn.Process(target=_server_main, args=(os.getpid(), env), daemon=True)
+    server.start()
+    try:
+        barrier.barrier()
+    finally:
+        server.kill()
+        server.join(5)
+    return TrialOutcome(key=spec.key, ok=True)
 
 
 def _run_in_child(
@@ -147,6 +182,21 @@ def _child_main(
     outcome = run_trial(cloudpickle.loads(fn_bytes), spec, store, experiment_id)
     sender.send(outcome)
     sender.close()
+
+
+def _server_main(parent: int, env: dict[str, str]) -> None:  # pragma: no cover - child
+    _die_with(parent)
+    os.environ.update(env)
+    import tensorflow as tf
+
+    resolver = tf.distribute.cluster_resolver.TFConfigClusterResolver()
+    tf.distribute.Server(
+        resolver.cluster_spec(),
+        job_name=resolver.task_type,
+        task_index=resolver.task_id,
+        protocol=resolver.rpc_layer or "grpc",
+        start=True,
+    ).join()
 
 
 def _die_with(parent: int) -> None:
