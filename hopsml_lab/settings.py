@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -71,33 +71,11 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        if env.get(ENV_PROJECT_ROOT):
-            values["project_root"] = env[ENV_PROJECT_ROOT]
-        if env.get(ENV_PROJECT_NAME):
-            values["project_name"] = env[ENV_PROJECT_NAME]
-        if env.get(ENV_CATALOG_URL):
-            values["catalog_url"] = env[ENV_CATALOG_URL]
-        if env.get(ENV_SPARK_MASTER):
-            values["spark_master"] = env[ENV_SPARK_MASTER]
-        if env.get(ENV_SPARK_CONF):
-            values["spark_conf"] = parse_spark_conf(env[ENV_SPARK_CONF], ENV_SPARK_CONF)
-        if env.get(ENV_HDFS_USER):
-            values["hdfs_user"] = env[ENV_HDFS_USER]
-        if env.get(ENV_WEBHDFS_URL):
-            values["webhdfs_url"] = env[ENV_WEBHDFS_URL]
-        if env.get(ENV_SLOT_IDLE_TIMEOUT):
-            values["slot_idle_timeout"] = _seconds(
-                env[ENV_SLOT_IDLE_TIMEOUT], ENV_SLOT_IDLE_TIMEOUT
-            )
-        if env.get(ENV_SHIP_ENVIRONMENT):
-            values["ship_environment"] = env[ENV_SHIP_ENVIRONMENT]
-        if env.get(ENV_DRIVER_HOST):
-            values["driver_host"] = env[ENV_DRIVER_HOST]
-        if env.get(ENV_TENSORBOARD_IDLE_TIMEOUT):
-            values["tensorboard_idle_timeout"] = _seconds(
-                env[ENV_TENSORBOARD_IDLE_TIMEOUT], ENV_TENSORBOARD_IDLE_TIMEOUT
-            )
+        values: dict[str, Any] = {
+            field_name: parse(env[variable], variable)
+            for variable, (field_name, parse) in _FROM_ENV.items()
+            if env.get(variable)
+        }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values).validated()
 
@@ -143,6 +121,10 @@ class Settings:
         return self
 
 
+def _text(text: str, _setting: str) -> str:
+    return text
+
+
 def _seconds(text: str, setting: str) -> float:
     try:
         value = float(text)
@@ -185,3 +167,19 @@ def parse_spark_conf(text: str, setting: str) -> dict[str, str]:
             )
         conf[key.strip()] = value.strip()
     return conf
+
+
+# Each variable: the Settings field it sets, and how its text is read (errors name it).
+_FROM_ENV: dict[str, tuple[str, Callable[[str, str], Any]]] = {
+    ENV_PROJECT_ROOT: ("project_root", _text),
+    ENV_PROJECT_NAME: ("project_name", _text),
+    ENV_CATALOG_URL: ("catalog_url", _text),
+    ENV_SPARK_MASTER: ("spark_master", _text),
+    ENV_SPARK_CONF: ("spark_conf", parse_spark_conf),
+    ENV_HDFS_USER: ("hdfs_user", _text),
+    ENV_WEBHDFS_URL: ("webhdfs_url", _text),
+    ENV_SLOT_IDLE_TIMEOUT: ("slot_idle_timeout", _seconds),
+    ENV_TENSORBOARD_IDLE_TIMEOUT: ("tensorboard_idle_timeout", _seconds),
+    ENV_DRIVER_HOST: ("driver_host", _text),
+    ENV_SHIP_ENVIRONMENT: ("ship_environment", _text),
+}

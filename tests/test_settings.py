@@ -24,9 +24,14 @@ def test_environment_variables_are_read(tmp_path: Path) -> None:
             "HOPSML_SPARK_MASTER": "spark://127.0.0.1:7077",
             "HOPSML_SPARK_CONF": "spark.executor.memory=2g, spark.task.cpus=1",
             "HOPSML_PROJECT_NAME": "churn",
+            "HOPSML_TENSORBOARD_IDLE_TIMEOUT": "30",
+            "HOPSML_DRIVER_HOST": "10.1.2.3",
+            "HOPSML_SHIP_ENVIRONMENT": "kernel",
         }
     )
     assert settings.project_root == str(tmp_path)
+    assert settings.tensorboard_idle_timeout == 30.0
+    assert (settings.driver_host, settings.ship_environment) == ("10.1.2.3", "kernel")
     assert settings.catalog_url == "postgresql://u:p@127.0.0.1:5432/hops"
     assert settings.spark_master == "spark://127.0.0.1:7077"
     assert dict(settings.spark_conf) == {"spark.executor.memory": "2g", "spark.task.cpus": "1"}
