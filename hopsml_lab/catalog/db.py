@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +26,25 @@ class CatalogError(Exception):
     """The catalog cannot be reached or is not in a usable state."""
 
 
+def _use_wal(cursor: Any) -> None:
+    """WAL is kept in the file: only a new catalog switches. Switching needs the file to
+    itself and SQLite answers 'locked' at once rather than waiting, so two kernels
+    opening a new catalog together retry (for up to 30 s)."""
+    import sqlite3
+
+    for _ in range(600):
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+            return
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error):
+                raise
+            time.sleep(0.05)
+    cursor.execute("PRAGMA journal_mode=WAL")  # the last try reports its own error
+
+
 def _sqlite_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.database and parsed.database != ":memory:":
@@ -36,10 +56,10 @@ def _sqlite_engine(url: str) -> Engine:
         # Let SQLAlchemy, not pysqlite, issue BEGIN (see "begin" below).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
+        cursor.execute("PRAGMA busy_timeout=60000")
+        _use_wal(cursor)  # readers never block the writer
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=60000")
         cursor.close()
 
     @event.listens_for(engine, "begin")
