@@ -11,10 +11,12 @@
 from __future__ import annotations
 
 import inspect
+import random
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from .distributed import collective_all_reduce, mirrored, parameter_server
+from .early_stopping import StoppingRule, make_rule
 from .engine.resources import ResourceError, TrialResources
 from .evolution import evolve
 from .lab import get_lab
@@ -177,7 +179,10 @@ def search(
     evolve_generations: int | None = None,
     asha_trials: int | None = None,
     max_budget: int = 4,
-    reduction_factor: int = 2,
+    reduction_factor: int | None = None,
+    early_stop: str | None = None,
+    grace_period: int = 3,
+    seed: int | None = None,
     population: int = 6,
     mutation: float = 0.5,
     crossover: float = 0.7,
@@ -191,31 +196,31 @@ def search(
 ) -> ExperimentResult:
     """A grid (``grid``), random (``space``, ``samples``), evolutionary (``space``,
     ``evolve_generations``) or ASHA search (``space``, ``asha_trials``: the function also
-    takes ``budget``, 1 up to ``max_budget``, growing ``reduction_factor`` times per
+    takes ``budget``, 1 up to ``max_budget``, growing ``reduction_factor`` (2) times per
     promotion), returning the :class:`ExperimentResult`.
+
+    ``early_stop="asha"`` or ``"median"`` stops hopeless trials of a grid, random or
+    evolutionary search while they train: the function takes ``reporter`` and calls
+    ``reporter.broadcast(metric)`` each epoch. With "asha" a trial is judged at its
+    ``grace_period``-th report and every ``reduction_factor`` (3) times as many after,
+    going on only in the top 1/``reduction_factor`` of the trials judged there before it;
+    a grid then runs in an order shuffled by ``seed``, so that no corner of it sets the bar.
+    ``seed`` also fixes a random search's draws.
     ``slots`` caps how many trials run at once; each gets ``gpus`` GPUs of its own."""
     resources = _resources(slots, gpus)
     direction = _direction(direction)
-    lab = get_lab()
-    try:
-        if grid is not None:
-            kind, points = "grid_search", grid_points(grid)
-            names: list[str] = list(grid)
-        elif space is not None:
-            names = list(space)
-            kind = "random_search" if evolve_generations is None else "differential_evolution"
-            points = random_points(space, samples) if evolve_generations is None else []
-        else:
-            raise ExperimentError("give a grid or a space to search")
-    except SearchSpaceError as error:
-        raise ExperimentError(str(error)) from error
     if asha_trials is not None and space is not None:
+        if early_stop is not None:
+            raise ExperimentError(
+                f"early_stop={early_stop!r} with asha_trials: ASHA already stops trials "
+                "by their budget; give one or the other"
+            )
         return _asha(
             train_fn,
             space,
             asha_trials,
             max_budget,
-            reduction_factor,
+            2 if reduction_factor is None else reduction_factor,
             direction,
             metric_key,
             name,
@@ -223,7 +228,23 @@ def search(
             progress,
             resources,
         )
+    rule = _stopping_rule(train_fn, early_stop, direction, grace_period, reduction_factor)
+    try:
+        if grid is not None:
+            kind, points = "grid_search", grid_points(grid)
+            names: list[str] = list(grid)
+            if rule is not None:
+                random.Random(seed).shuffle(points)
+        elif space is not None:
+            names = list(space)
+            kind = "random_search" if evolve_generations is None else "differential_evolution"
+            points = random_points(space, samples, seed) if evolve_generations is None else []
+        else:
+            raise ExperimentError("give a grid or a space to search")
+    except SearchSpaceError as error:
+        raise ExperimentError(str(error)) from error
     _check_arguments(train_fn, names)
+    lab = get_lab()
     if points:
         return run_experiment(
             lab,
@@ -236,9 +257,10 @@ def search(
             direction=direction,
             resources=resources,
             progress=progress,
+            early_stop=rule,
         )
     experiment_run = ExperimentRun(
-        lab, train_fn, name, kind, description, metric_key, direction, resources, progress
+        lab, train_fn, name, kind, description, metric_key, direction, resources, progress, rule
     )
 
     def evolve_all() -> None:
@@ -257,6 +279,35 @@ def search(
         return experiment_run.complete(evolve_all)
     except SearchSpaceError as error:
         raise ExperimentError(str(error)) from error
+
+
+def _stopping_rule(
+    train_fn: Callable[..., Any],
+    early_stop: str | None,
+    direction: str,
+    grace_period: int,
+    reduction_factor: int | None,
+) -> StoppingRule | None:
+    """The early-stopping rule asked for, once the function can report to it."""
+    if early_stop is None:
+        return None
+    try:
+        factor = 3 if reduction_factor is None else reduction_factor
+        rule = make_rule(early_stop, direction, grace_period, factor)
+    except ValueError as error:
+        raise ExperimentError(str(error)) from error
+    try:
+        parameters = inspect.signature(train_fn).parameters
+    except (TypeError, ValueError):
+        return rule  # a callable whose signature cannot be read: let it try
+    if "reporter" not in parameters:
+        raise ExperimentError(
+            f"early_stop={early_stop!r} judges the metric a trial reports while it trains: "
+            f"give {getattr(train_fn, '__name__', 'the function')}() a `reporter` parameter "
+            "and call reporter.broadcast(metric) each epoch (with Keras: pass "
+            "hopsml_lab.maggy.callbacks.KerasEpochEnd(reporter, metric='val_loss') to fit)"
+        )
+    return rule
 
 
 def _asha(

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .catalog import ExperimentStatus, TrialStatus, new_experiment_id
+from .early_stopping import StoppingRule, Verdict
 from .engine.resources import TrialResources
 from .engine.runner import TrialsCancelled
 from .engine.trial import TrialOutcome, TrialSpec
@@ -103,6 +104,7 @@ class ExperimentRun:
         direction: str = "MAX",
         resources: TrialResources | None = None,
         progress: Progress | None = None,
+        early_stop: StoppingRule | None = None,
     ) -> None:
         if not callable(fn):
             raise ExperimentError(f"the train function must be callable, not {type(fn).__name__}")
@@ -121,6 +123,7 @@ class ExperimentRun:
         self.trials: list[TrialResult] = []
         self.killed = False
         self.progress = progress
+        self.early_stop = early_stop
         self._started = time.time()
         lab.store.makedirs(self.logdir)
         snapshot = write_snapshot(lab.store, self.logdir)
@@ -145,20 +148,25 @@ class ExperimentRun:
         self,
         initial: Sequence[dict[str, Any]],
         propose: Callable[[TrialResult], Sequence[dict[str, Any]]] | None = None,
-        watch: Callable[[str, list[tuple[str, int, float, float]]], None] | None = None,
-        on_start: Callable[[Callable[[str], bool]], None] | None = None,
     ) -> list[TrialResult]:
         """Run ``initial`` trials; as each ends, ``propose`` may add more (asynchronous
-        searches), and ``watch`` sees every metric report (early stopping)."""
-        lab = self.lab
+        searches). The early-stopping rule, if any, judges every metric report."""
+        lab, rule = self.lab, self.early_stop
+        metric_name = self.metric_key or "metric"
         by_key: dict[str, TrialSpec] = {}
         trial_ids: dict[str, int] = {}
         recorded: dict[str, TrialResult] = {}
 
         def add(param_sets: Sequence[dict[str, Any]]) -> list[TrialSpec]:
             first = len(self.trials) + len(by_key)
+            decide_at = rule.decision_steps if rule is not None else ()
             specs = [
-                TrialSpec(key=f"trial_{n}", params=params, logdir=f"{self.logdir}/trial_{n}")
+                TrialSpec(
+                    key=f"trial_{n}",
+                    params=params,
+                    logdir=f"{self.logdir}/trial_{n}",
+                    decide_at=decide_at,
+                )
                 for n, params in enumerate(param_sets, start=first)
             ]
             trial_ids.update(
@@ -175,16 +183,20 @@ class ExperimentRun:
             spec = by_key[outcome.key]
             result = record_trial(lab, trial_ids[spec.key], spec, outcome, self.metric_key)
             recorded[spec.key] = result
+            if rule is not None:
+                rule.finish(spec.key)
             if self.progress is not None:
                 self.progress.trial_finished(result)
             return add(propose(result)) if propose is not None and not self.killed else []
 
-        def on_metrics(key: str, points: list[tuple[str, int, float, float]]) -> None:
+        def on_metrics(key: str, points: list[tuple[str, int, float, float]]) -> Verdict | None:
             sink.put(key, points)
             if self.progress is not None:
                 self.progress.metrics(key, points)
-            if watch is not None:
-                watch(key, points)
+            if rule is None:
+                return None
+            values = [value for name, _step, value, _t in points if name == metric_name]
+            return rule.observe(key, values) if values else None
 
         specs = add(initial)
         sink = MetricSink(lab.recorder, trial_ids)
@@ -198,7 +210,6 @@ class ExperimentRun:
                 on_metrics=on_metrics,
                 metric_name=self.metric_key or "metric",
                 resources=self.resources,
-                on_start=on_start,
                 on_tick=self.progress.tick if self.progress is not None else None,
             )
         except TrialsCancelled:
@@ -273,12 +284,13 @@ def run_experiment(
     direction: str = "MAX",
     resources: TrialResources | None = None,
     progress: Progress | None = None,
+    early_stop: StoppingRule | None = None,
 ) -> ExperimentResult:
     """Record an experiment, run one trial per parameter set on Spark, record outcomes."""
     if not param_sets:
         raise ExperimentError("no trials to run: give at least one set of parameters")
     run = ExperimentRun(
-        lab, fn, name, kind, description, metric_key, direction, resources, progress
+        lab, fn, name, kind, description, metric_key, direction, resources, progress, early_stop
     )
     return run.complete(lambda: run.run_round(param_sets))
 

@@ -149,10 +149,11 @@ def test_asha_never_starts_a_configuration_twice() -> None:
 def test_median_rule_unit() -> None:
     rule = MedianStoppingRule("max", es_min=1, es_interval=1)
     for key, values in (("a", [0.8, 0.9]), ("b", [0.7, 0.8])):
-        assert not rule.observe(key, values)
+        assert rule.observe(key, values) is None
         rule.finish(key)
-    assert rule.observe("c", [0.1])  # below the finished trials' median after 1 report
-    assert not rule.observe("d", [0.9])
+    verdict = rule.observe("c", [0.1])  # below the finished trials' median after 1 report
+    assert verdict is not None and verdict.stop and verdict.step == 1
+    assert rule.observe("d", [0.9]) is None
 
 
 @pytest.mark.parametrize(

@@ -100,6 +100,23 @@ def test_slots_option_caps_the_trials_running_at_once(ip, lab: Lab) -> None:
     assert all(later[0] >= earlier[1] for earlier, later in itertools.pairwise(spans))
 
 
+def test_early_stop_option_stops_hopeless_trials(ip, lab: Lab) -> None:
+    body = (
+        "def train(q, reporter):\n"
+        "    for _ in range(3):\n"
+        "        reporter.broadcast(q)\n"
+        "    return q\n"
+    )
+    line = "es --early-stop asha --grace 1 --slots 1 --seed 0 --grid q=0.1,0.9,0.2,0.8,0.3,0.7"
+    ip.run_cell_magic("experiment", line, body)
+    page = lab.queries.list_experiments("demo", ExperimentQuery())
+    trials = lab.queries.get_experiment(page.experiments[0].id).trials
+    stopped = [t for t in trials if t.status == "stopped"]
+    assert len(trials) == 6 and stopped
+    assert all(len(t.metrics[0].steps) in (1, 3) for t in stopped)  # at its rungs, no later
+    assert next(t for t in trials if t.params["q"] == 0.9).status == "finished"
+
+
 @pytest.mark.parametrize(
     ("line", "message"),
     [
@@ -112,6 +129,10 @@ def test_slots_option_caps_the_trials_running_at_once(ip, lab: Lab) -> None:
         ("x --grid momentum=0.9,0.99", "momentum not parameters of train"),
         ("x --gpus-per-trial -1 --grid lr=0.1", "--gpus-per-trial -1: give 0 or more GPUs"),
         ("x --gpus-per-trial 1 --grid lr=0.1", "local mode cannot give tasks GPUs"),
+        ("x --early-stop asha", "--early-stop asha stops the trials of a --grid, --random"),
+        ("x --asha 4 lr=uniform(0,1) --early-stop median", "--asha already stops trials"),
+        ("x --early-stop asha --grid lr=0.1", "give train() a `reporter` parameter"),
+        ("x --early-stop asha --grace 0 --grid lr=0.1", "grace_period=0"),
     ],
 )
 def test_a_malformed_search_is_rejected_before_anything_runs(ip, lab: Lab, line, message):
@@ -141,6 +162,9 @@ def test_help_documents_the_options(ip) -> None:
         "--asha",
         "--direction",
         "--slots",
+        "--early-stop",
+        "--grace",
+        "--seed",
     ):
         assert option in doc
 

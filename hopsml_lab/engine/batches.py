@@ -13,7 +13,11 @@ from typing import Any
 
 from ..store import Store
 from . import trial_env
+from .reporter import Verdict
 from .trial import TrialOutcome, TrialSpec
+
+# A trial's metric reports (name, step, value, time); may answer with a verdict.
+MetricsCallback = Callable[[str, list[tuple[str, int, float, float]]], Verdict | None]
 
 
 @dataclass
@@ -26,7 +30,7 @@ class Batch:
     experiment_id: str
     size: int
     metric_name: str = "metric"
-    on_metrics: Callable[[str, list[tuple[str, int, float, float]]], None] | None = None
+    on_metrics: MetricsCallback | None = None
     outcomes: queue.Queue[TrialOutcome] = field(default_factory=queue.Queue)
     cancelled: bool = False
     env: dict[str, str] = field(default_factory=trial_env.capture)  # the kernel's, at submit

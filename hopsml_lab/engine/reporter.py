@@ -4,7 +4,9 @@ Points are buffered and sent when 1,000 are waiting, and by a background thread 
 50 ms, so a trial reporting every step costs microseconds a point, and a point reported
 before a long quiet stretch is still seen at once. The driver may answer with "stop":
 the next report then raises :class:`EarlyStopException` inside the trial (maggy's
-early stopping).
+early stopping). At the reports the search names as decision steps (ASHA's rungs) the
+trial flushes and waits for the driver's verdict, "stop" or "go on", so a trial told to
+stop trains no further.
 """
 
 from __future__ import annotations
@@ -12,12 +14,22 @@ from __future__ import annotations
 import math
 import threading
 import time
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
 FLUSH_POINTS = 1000
 FLUSH_SECONDS = 0.05
-METRICS, STOP_TRIAL = "metrics", "stop_trial"
+VERDICT_SECONDS = 30.0  # a driver that does not answer at a decision step: go on
+METRICS, STOP_TRIAL, GO_ON = "metrics", "stop_trial", "go_on"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A search's answer to a trial's ``step``-th report: stop it, or let it go on."""
+
+    step: int
+    stop: bool
 
 
 class EarlyStopException(Exception):
@@ -37,8 +49,12 @@ class Reporter:
         batch_id: int,
         trial_key: str,
         metric_name: str = "metric",
+        decide_at: tuple[int, ...] = (),
     ) -> None:
         self._connection = connection
+        self._decide_at = frozenset(decide_at) if connection is not None else frozenset()
+        self._reports = 0
+        self._verdict = threading.Event()
         self._batch_id = batch_id
         self._trial_key = trial_key
         self._metric_name = metric_name
@@ -56,11 +72,15 @@ class Reporter:
 
     def broadcast(self, metric: float, step: int | None = None) -> None:
         """Report the optimisation metric (maggy's name); may end the trial early."""
-        self.last_metric = float(metric)
         self.log_metric(self._metric_name, metric, step)
 
     def log_metric(self, name: str, value: float, step: int | None = None) -> None:
+        """Report a metric point; one of the optimisation metric may end the trial early,
+        and at a decision step waits for the search's verdict."""
         value = float(value)
+        decide = False
+        if name == self._metric_name:
+            self.last_metric = value
         if math.isfinite(value):
             with self._lock:
                 if step is None:
@@ -68,13 +88,38 @@ class Reporter:
                 self._steps[name] = int(step)
                 self._buffer.append((name, int(step), value, time.time()))
                 full = len(self._buffer) >= FLUSH_POINTS
+                if name == self._metric_name:  # counted as the driver counts them
+                    self._reports += 1
+                    decide = self._reports in self._decide_at
+                    if decide:
+                        self._verdict.clear()
             if self._flusher is None and self._connection is not None:
                 self._flusher = threading.Thread(target=self._flush_often, daemon=True)
                 self._flusher.start()
-            if full:
+            if full or decide:
                 self.flush()
+            if decide:
+                self._await_verdict()
         if self.stopped:
             raise EarlyStopException(self.last_metric)
+
+    def _await_verdict(self) -> None:
+        """At a decision step: wait for the driver's "stop" or "go on" to this report."""
+        deadline = time.monotonic() + VERDICT_SECONDS
+        while not self._verdict.is_set() and time.monotonic() < deadline:
+            with self._lock:
+                if self._connection is not None and self._connection.poll(0.005):
+                    self._take(self._connection.recv())
+
+    def _take(self, message: Any) -> None:
+        """A message from the driver for this trial (the caller holds the lock)."""
+        if message[1] != self._trial_key:
+            return
+        if message[0] == STOP_TRIAL:
+            self.stopped = True
+            self._verdict.set()
+        elif message[0] == GO_ON and message[2] == self._reports:
+            self._verdict.set()
 
     def log(self, message: str, verbose: bool = False) -> None:
         print(message)
@@ -92,9 +137,7 @@ class Reporter:
             if points:
                 self._connection.send((METRICS, self._batch_id, self._trial_key, points))
             while self._connection.poll():
-                message: Any = self._connection.recv()
-                if message[0] == STOP_TRIAL and message[1] == self._trial_key:
-                    self.stopped = True
+                self._take(self._connection.recv())
 
     def close(self) -> None:
         """Stop the background sends and send the rest (the trial has ended)."""

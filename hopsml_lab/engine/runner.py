@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..store import Store
+from .batches import MetricsCallback
 from .resources import TrialResources
 from .slots import DispatchError
 from .spark import SparkEngine
@@ -36,15 +37,15 @@ class SparkTrialRunner:
         store: Store,
         experiment_id: str,
         on_outcome: Callable[[TrialOutcome], Sequence[TrialSpec] | None] | None = None,
-        on_metrics: Callable[[str, list[tuple[str, int, float, float]]], None] | None = None,
+        on_metrics: MetricsCallback | None = None,
         metric_name: str = "metric",
         resources: TrialResources | None = None,
-        on_start: Callable[[Callable[[str], bool]], None] | None = None,
         on_tick: Callable[[], None] | None = None,
     ) -> list[TrialOutcome]:
         """Run the trials; ``on_outcome`` may return more trials to queue (adaptive
-        searches), ``on_start`` receives a function that stops a trial by key, and
-        ``on_tick`` runs on this (the kernel's main) thread several times a second."""
+        searches), ``on_metrics`` sees each report and may answer it with a verdict
+        (early stopping), and ``on_tick`` runs on this (the kernel's main) thread several
+        times a second."""
         pool = self.engine.slots
         batch = pool.submit(
             fn,
@@ -55,8 +56,6 @@ class SparkTrialRunner:
             metric_name=metric_name,
             on_metrics=on_metrics,
         )
-        if on_start is not None:
-            on_start(lambda key: pool.stop_trial(batch, key))
         outcomes: list[TrialOutcome] = []
         try:
             while len(outcomes) < batch.size:

@@ -12,7 +12,7 @@ from multiprocessing.connection import Client
 from typing import Any
 
 from . import trial_env
-from .reporter import STOP_TRIAL, Reporter
+from .reporter import GO_ON, STOP_TRIAL, Reporter
 from .resources import slot_gpus, visible_devices
 from .trial import run_trial
 
@@ -21,6 +21,8 @@ from .trial import run_trial
 #                            ("stop",)
 #                            ("stop_trial", key)   stop that trial early (may come early
 #                                                  or late: it is matched by key)
+#                            ("go_on", key, n)     the trial, waiting at its n-th report
+#                                                  (a decision step), goes on
 # Messages, slot -> driver:  ("ready", slot_id, pid)          once, after connecting
 #                            ("metrics", batch_id, key, [(name, step, value, time)])
 #                            ("result", batch_id, outcome)    and ready for the next
@@ -47,6 +49,8 @@ def serve_slot(
             if message[0] == STOP_TRIAL:
                 stop_early.add(message[1])  # for a trial not started yet, or one that ended
                 continue
+            if message[0] == GO_ON:
+                continue  # for a trial that has ended meanwhile
             if message[0] == STOP:
                 break
             _, batch_id, fn_bytes, spec, store, experiment_id, metric_name, env = message
@@ -59,7 +63,7 @@ def serve_slot(
             trial_env.apply(env)
             if fn_bytes is not None:
                 functions = {batch_id: cloudpickle.loads(fn_bytes)}  # keep only the current
-            reporter = Reporter(connection, batch_id, spec.key, metric_name)
+            reporter = Reporter(connection, batch_id, spec.key, metric_name, spec.decide_at)
             reporter.stopped = spec.key in stop_early
             outcome = run_trial(functions[batch_id], spec, store, experiment_id, reporter)
             connection.send((RESULT, batch_id, outcome))

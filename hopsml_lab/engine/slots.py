@@ -23,8 +23,8 @@ from typing import Any
 
 from ..store import Store
 from .backends import SlotBackend
-from .batches import Batch, Slot, lost_trial
-from .reporter import METRICS, STOP_TRIAL
+from .batches import Batch, MetricsCallback, Slot, lost_trial
+from .reporter import GO_ON, METRICS, STOP_TRIAL
 from .resources import TrialResources
 from .slot_task import READY, RESPAWN, RESULT, STOP, TRIAL, serve_slot
 from .trial import TrialOutcome, TrialSpec
@@ -74,7 +74,7 @@ class SlotPool:
         experiment_id: str,
         resources: TrialResources | None = None,
         metric_name: str = "metric",
-        on_metrics: Callable[[str, list[tuple[str, int, float, float]]], None] | None = None,
+        on_metrics: MetricsCallback | None = None,
     ) -> Batch:
         from pyspark import cloudpickle
 
@@ -326,7 +326,7 @@ class SlotPool:
                         batch.env,
                     )
                 )
-                outcome = self._follow(connection, batch)
+                outcome = self._follow(slot, batch)
                 with self._lock:
                     slot.current = None
                     slot.idle_since = time.monotonic()
@@ -351,18 +351,21 @@ class SlotPool:
             connection.close()
 
     @staticmethod
-    def _follow(connection: Connection, batch: Batch) -> TrialOutcome | None:
+    def _follow(slot: Slot, batch: Batch) -> TrialOutcome | None:
         """Pass on the trial's metric reports until its outcome arrives (None: the slot
-        handed the trial back)."""
+        handed the trial back); a search's verdict on a report goes back to the trial."""
+        assert slot.connection is not None
         while True:
-            message = connection.recv()
+            message = slot.connection.recv()
             if message[0] == RESULT:
                 return message[2]
             if message[0] == RESPAWN:
                 return None
             if message[0] == METRICS and batch.on_metrics is not None:
                 _, _batch_id, key, points = message
-                batch.on_metrics(key, points)
+                verdict = batch.on_metrics(key, points)
+                if verdict is not None:
+                    slot.send((STOP_TRIAL, key) if verdict.stop else (GO_ON, key, verdict.step))
 
     def _next_work(self, slot: Slot) -> tuple[Batch, TrialSpec] | None:
         while not self._closed and not slot.retiring:

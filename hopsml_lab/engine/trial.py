@@ -28,6 +28,7 @@ class TrialSpec:
     key: str
     params: Mapping[str, Any]
     logdir: str  # relative to the project root
+    decide_at: tuple[int, ...] = ()  # reports at which it waits for the search's verdict
 
 
 @dataclass

@@ -18,10 +18,10 @@ import statistics
 from collections.abc import Callable
 from typing import Any
 
+from ..early_stopping import MedianStoppingRule
 from ..lab import get_lab
 from ..runs import ExperimentRun, TrialResult
 from .config import HyperparameterOptConfig
-from .earlystop import MedianStoppingRule
 from .optimizers import Asha, grid_search, random_search
 
 
@@ -85,26 +85,12 @@ def lagom(train_fn: Callable[..., Any], config: HyperparameterOptConfig) -> dict
         config.description or None,
         config.optimization_key,
         direction,
+        early_stop=rule,
     )
-    stop: dict[str, Callable[[str], bool]] = {}
-    key = config.optimization_key
-
-    def watch(trial_key: str, points: list[tuple[str, int, float, float]]) -> None:
-        values = [value for name, _step, value, _t in points if name == key]
-        if rule is not None and values and rule.observe(trial_key, values) and "fn" in stop:
-            stop["fn"](trial_key)
-
-    def propose(result: TrialResult) -> list[dict[str, Any]]:
-        if rule is not None:
-            rule.finish(result.key)
-        return optimizer.on_result(result.params, result.metric)
-
     result = run.complete(
         lambda: run.run_adaptive(
             optimizer.initial(run.slot_count),
-            propose,
-            watch,
-            on_start=lambda fn: stop.update(fn=fn),
+            lambda r: optimizer.on_result(r.params, r.metric),
         )
     )
     return summary(result.trials, direction)

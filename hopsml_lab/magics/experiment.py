@@ -35,6 +35,25 @@ def _plan(args: argparse.Namespace) -> dict[str, Any]:
         raise UsageError(
             f"choose one of --grid, --random, --evolve, --asha (got {', '.join(chosen)})"
         )
+    if args.early_stop and (args.asha or not chosen):
+        raise UsageError(
+            f"--early-stop {args.early_stop} stops the trials of a --grid, --random or "
+            "--evolve search"
+            + (": --asha already stops trials by their budget" if args.asha else "")
+        )
+    if not chosen:
+        return {}
+    stopping = {"early_stop": args.early_stop, "grace_period": args.grace}
+    return {
+        **_space(args),
+        **(stopping if args.early_stop else {}),
+        "seed": args.seed,
+        "reduction_factor": args.reduction_factor,
+    }
+
+
+def _space(args: argparse.Namespace) -> dict[str, Any]:
+    """What --grid, --random, --evolve or --asha search, parsed."""
     try:
         if args.grid:
             return {"grid": parse_grid(args.grid)}
@@ -44,7 +63,6 @@ def _plan(args: argparse.Namespace) -> dict[str, Any]:
                 "space": space,
                 "asha_trials": count,
                 "max_budget": args.max_budget,
-                "reduction_factor": args.reduction_factor,
             }
         if args.random:
             count, space = _counted("--random", args.random)
@@ -123,9 +141,33 @@ class ExperimentMagics(Magics):
     @argument(
         "--reduction-factor",
         type=int,
-        default=2,
+        default=None,
         help="--asha: each promotion multiplies the budget by this and keeps 1 in this "
-        "many trials (2).",
+        "many trials (2). --early-stop asha: the rungs are this many times further apart "
+        "each, and 1 in this many trials goes on at each (3).",
+    )
+    @argument(
+        "--early-stop",
+        choices=["asha", "median"],
+        default=None,
+        help="Stop hopeless trials of a --grid, --random or --evolve search while they "
+        "train: the function takes `reporter` and calls reporter.broadcast(metric) each "
+        "epoch. asha: judged at report --grace, then every --reduction-factor times as "
+        "many, a trial goes on only in the top 1/--reduction-factor; median: a trial worse "
+        "than the median of finished ones stops.",
+    )
+    @argument(
+        "--grace",
+        type=int,
+        default=3,
+        metavar="N",
+        help="--early-stop: reports a trial always gets before it may be stopped (3).",
+    )
+    @argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="Fixes --random's draws, and the order a --grid with --early-stop runs in.",
     )
     @argument("--generations", type=int, default=4, help="--evolve: generations (default 4).")
     @argument("--population", type=int, default=6, help="--evolve: population (default 6).")
@@ -144,6 +186,12 @@ class ExperimentMagics(Magics):
             %%experiment mnist --metric accuracy --grid lr=0.001,0.01 dropout=0.1,0.5
             def train(lr, dropout):
                 ...
+
+            %%experiment mlp --metric val_loss --direction min --early-stop asha --grid lr=0.01,0.1
+            def train(lr, reporter):
+                for epoch in range(27):
+                    ...
+                    reporter.broadcast(val_loss)   # judged at reports 3, 9, 27
         """
         # shlex, unlike IPython's parse_argstring, drops the quotes of quoted values.
         args = self.experiment.parser.parse_args(shlex.split(line))
