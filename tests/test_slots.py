@@ -84,6 +84,25 @@ def test_idle_slots_end_after_the_idle_timeout(spark_engine: SparkEngine, lab: L
     pool.shutdown()
 
 
+def test_a_failing_metrics_handler_does_not_stall_the_trial(lab: Lab) -> None:
+    from hopsml_lab.engine.trial import TrialSpec
+
+    def train(reporter) -> float:
+        for step in range(5):
+            reporter.broadcast(step)
+        return 1.0
+
+    def broken(key, points):
+        raise RuntimeError("the catalog went away")
+
+    spec = TrialSpec(key="t0", params={}, logdir="Experiments/broken/t0")
+    batch = lab.spark.slots.submit(train, [spec], lab.store, "broken", on_metrics=broken)
+    outcome = batch.outcomes.get(timeout=60)
+    assert outcome.ok and outcome.results == {"metric": 1.0}
+    # The slot that ran it still takes trials.
+    assert experiment.run(_pid_and_window(), {"i": [1, 2]}).trials[0].status == "finished"
+
+
 def test_a_function_spark_cannot_ship_is_refused_before_running(lab: Lab) -> None:
     lock = threading.Lock()
 

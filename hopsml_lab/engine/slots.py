@@ -363,7 +363,11 @@ class SlotPool:
                 return None
             if message[0] == METRICS and batch.on_metrics is not None:
                 _, _batch_id, key, points = message
-                verdict = batch.on_metrics(key, points)
+                try:
+                    verdict = batch.on_metrics(key, points)
+                except Exception:  # the trial must go on even if watching it fails
+                    log.exception("HopsML: trial %s's metric reports could not be handled", key)
+                    verdict = None
                 if verdict is not None:
                     slot.send((STOP_TRIAL, key) if verdict.stop else (GO_ON, key, verdict.step))
 
