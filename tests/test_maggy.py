@@ -197,7 +197,7 @@ def test_keras_callbacks_broadcast_to_the_reporter() -> None:
     assert reporter.last_metric == 0.5
     KerasEpochEnd(reporter, metric="val_acc").on_epoch_end(3, {"val_acc": 0.75})
     assert reporter.last_metric == 0.75 and reporter._steps["loss"] == 3
-    with pytest.raises(ValueError, match="no .val_loss. in Keras. logs after an epoch"):
+    with pytest.raises(ValueError, match="no 'val_loss' in Keras' logs after an epoch"):
         KerasEpochEnd(reporter).on_epoch_end(4, {"loss": 0.4})  # fit() had no validation
     assert reporter.last_metric == 0.75  # nothing made up was reported
     assert logdir() is None  # outside a trial
