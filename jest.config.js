@@ -1,5 +1,6 @@
 /**
- * Jest runs the unit tests of the TypeScript sources (src/__tests__/*.spec.ts)
+ * Jest runs the unit tests of the TypeScript sources (the *.spec.ts files in any
+ * __tests__ folder under src/: src/__tests__ for the API client, src/<domain>/__tests__)
  * through ts-jest with tsconfig.test.json (CommonJS, jest types), so the
  * library build (tsc with tsconfig.json) never sees the tests.
  *
@@ -13,7 +14,7 @@
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/src'],
-  testMatch: ['<rootDir>/src/__tests__/**/*.spec.{ts,tsx}'],
+  testMatch: ['<rootDir>/src/**/__tests__/**/*.spec.{ts,tsx}'],
   moduleFileExtensions: ['ts', 'tsx', 'js', 'json'],
   transform: {
     '^.+\\.tsx?$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }]

@@ -27,11 +27,13 @@ def main() -> None:
 
     kind, trials = sys.argv[1], int(sys.argv[2])
     fn = instant if kind == "dispatch" else busy
-    experiment.search(fn, grid={"n": list(range(4))}, name="warm")  # slots and workers up
+    experiment.search(
+        fn, experiment.Grid({"n": list(range(4))}), name="warm"
+    )  # slots and workers up
     seconds = []
     for _ in range(3 if kind == "dispatch" else 1):
         started = time.perf_counter()
-        result = experiment.search(fn, grid={"n": list(range(trials))}, name=kind)
+        result = experiment.search(fn, experiment.Grid({"n": list(range(trials))}), name=kind)
         seconds.append(time.perf_counter() - started)
         assert [t.status for t in result.trials] == ["finished"] * trials
     print(json.dumps(seconds))

@@ -16,7 +16,7 @@ for epoch.
   3 and at 9 epochs a trial goes on only in the top third of those judged there before
   it, and a trial told to stop trains no further. The verdicts depend on the order the
   trials run in (shuffled by a seed), so ASHA runs in several orders, each reported.
-- For comparison, budget ASHA the way maggy does it (``asha_trials``: each promotion
+- For comparison, budget ASHA the way maggy does it (``experiment.Asha``: each promotion
   trains the configuration again from scratch for 3x the epochs, 1 up to 27).
 
 Measured: compute-seconds (trials' running time, summed) until some trial reported the
@@ -121,13 +121,15 @@ def _line(label: str, grid_compute: float, reach: tuple[float | None, float, flo
 
 def run() -> list[str]:
     from hopsml_lab import experiment
-    from hopsml_lab.search_space import parse_random
+    from hopsml_lab.experiments.search_space import parse_random
 
     grid = {"lr": LEARNING_RATES, "units": UNITS}
     with bench_lab() as lab:
-        experiment.search(train, grid={"lr": [0.1], "units": [8]}, metric_key="val_loss")
+        experiment.search(
+            train, experiment.Grid({"lr": [0.1], "units": [8]}), metric_key="val_loss"
+        )
         done = experiment.search(
-            train, grid=grid, direction="MIN", metric_key="val_loss", name="grid"
+            train, experiment.Grid(grid), direction="MIN", metric_key="val_loss", name="grid"
         )
         grid_trials = lab.queries.get_experiment(done.id).trials
         best_trial = min(
@@ -147,11 +149,10 @@ def run() -> list[str]:
         for seed in ORDERS:
             done = experiment.search(
                 train,
-                grid=grid,
+                experiment.Grid(grid, seed=seed),
                 early_stop="asha",
                 grace_period=GRACE,
                 reduction_factor=REDUCTION,
-                seed=seed,
                 direction="MIN",
                 metric_key="val_loss",
                 name=f"asha-{seed}",
@@ -174,10 +175,9 @@ def run() -> list[str]:
         )
         done = experiment.search(
             budget_train,
-            space=space,
-            asha_trials=len(grid_trials),
-            max_budget=EPOCHS,
-            reduction_factor=REDUCTION,
+            experiment.Asha(
+                space, trials=len(grid_trials), max_budget=EPOCHS, reduction_factor=REDUCTION
+            ),
             direction="MIN",
             metric_key="val_loss",
             name="asha-budget",

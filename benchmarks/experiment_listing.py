@@ -25,7 +25,7 @@ from .stats import Timing, measure, ratio_line
 def populate(catalog_url: str, count: int) -> None:
     """Write ``count`` finished experiments with one trial each, in bulk."""
     from hopsml_lab.catalog import Database, ExperimentRecorder
-    from hopsml_lab.catalog.orm import Experiment, ExperimentMetric, Trial
+    from hopsml_lab.catalog.experiments.tables import Experiment, ExperimentMetric, Trial
 
     db = Database(catalog_url)
     project = ExperimentRecorder(db).ensure_project("demo", "/bench")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from functools import cached_property
 
-from .catalog import Database, ExperimentQueries, ExperimentRecorder
+from .catalog import Database, ExperimentQueries, ExperimentRecorder, ModelCatalog
 from .engine.runner import SparkTrialRunner
 from .engine.spark import SparkEngine
 from .settings import Settings
@@ -39,6 +39,10 @@ class Lab:
     @cached_property
     def queries(self) -> ExperimentQueries:
         return ExperimentQueries(self.db)
+
+    @cached_property
+    def models(self) -> ModelCatalog:
+        return ModelCatalog(self.db)
 
     @cached_property
     def project_id(self) -> int:

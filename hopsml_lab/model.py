@@ -12,19 +12,38 @@ from __future__ import annotations
 
 import math
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from .catalog import ModelRecord
 from .engine.context import current_trial
-from .hdfs import _relative, _store
+from .errors import BadInput, Conflict, NotFound
+from .hdfs import _relative, _store, copy_to_local
 from .lab import get_lab
 from .store import Store
 
 
-class ModelExportError(ValueError):
+class ModelExportError(BadInput):
     """The model cannot be exported as asked; the message says what to change."""
+
+
+class ModelNotFound(NotFound):
+    """No exported model with that name (and version, or metric)."""
+
+
+class ModelArchiveExists(Conflict):
+    """The archive :func:`download_model` would write exists already."""
+
+
+class Metric:
+    """Whether :func:`get_best_model` picks the highest or the lowest metric."""
+
+    MAX = "MAX"
+    MIN = "MIN"
 
 
 def _checked_metrics(metrics: Mapping[str, float] | None) -> dict[str, float]:
@@ -123,5 +142,56 @@ def export(
         trial.exported_models.append(record)  # the driver records it with the outcome
     else:
         lab = get_lab()
-        lab.recorder.register_model(lab.project_id, record)
+        lab.models.register_model(lab.project_id, record)
     return record.path
+
+
+def _versions(name: str) -> list[ModelRecord]:
+    lab = get_lab()
+    return lab.models.list_models(lab.settings.project_name, str(name))
+
+
+def get_best_model(name: str, metric: str, direction: str) -> dict[str, Any]:
+    """The version of model ``name`` with the highest (``Metric.MAX``) or lowest
+    (``Metric.MIN``) ``metric``, as a dict (``name``, ``version``, ``path``, ``metrics``...).
+
+    >>> model.get_best_model("mnist", "accuracy", Metric.MAX)["path"]   # doctest: +SKIP
+    """
+    if str(direction).upper() not in (Metric.MAX, Metric.MIN):
+        raise BadInput(f"direction={direction!r}: use Metric.MAX or Metric.MIN")
+    scored = [m for m in _versions(name) if metric in m.metrics]
+    if not scored:
+        raise ModelNotFound(f"No model with name {name} and metric {metric} could be found.")
+    pick = max if str(direction).upper() == Metric.MAX else min
+    return pick(scored, key=lambda m: m.metrics[metric]).model_dump()
+
+
+def get_model(name: str, version: int, project_name: str | None = None) -> dict[str, Any]:
+    """Version ``version`` of model ``name``, as a dict (one project per kernel)."""
+    del project_name
+    for record in _versions(name):
+        if record.version == int(version):
+            return record.model_dump()
+    raise ModelNotFound(f"No model with name: {name} and version {version} could be found")
+
+
+def download_model(
+    name: str, version: int | None = None, project_name: str | None = None, overwrite: bool = False
+) -> str:
+    """Zip ``Models/<name>`` (or one version of it) into ``<name>[<version>].zip`` in the
+    working folder, as hops names it; returns the archive's path."""
+    del project_name  # one project per kernel
+    folder = f"Models/{name}" + (f"/{version}" if version is not None else "")
+    archive = Path(f"{name}{version if version is not None else ''}.zip").resolve()
+    if archive.exists():
+        if not overwrite:
+            raise ModelArchiveExists(
+                f"Model archive file already exists at {archive}: pass overwrite=True or remove it"
+            )
+        archive.unlink()
+    if not _store().exists(_relative(folder)):
+        raise ModelNotFound(f"no {folder} in the project to download")
+    with tempfile.TemporaryDirectory() as scratch:
+        copied = Path(copy_to_local(folder, scratch))
+        shutil.make_archive(str(archive.with_suffix("")), "zip", scratch, copied.name)
+    return str(archive)

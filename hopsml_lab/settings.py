@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from .errors import BadInput
+
 ENV_PROJECT_ROOT = "HOPSML_PROJECT_ROOT"
 ENV_CATALOG_URL = "HOPSML_CATALOG_URL"
 ENV_SPARK_MASTER = "HOPSML_SPARK_MASTER"
@@ -30,7 +32,7 @@ ENV_TENSORBOARD_IDLE_TIMEOUT = "HOPSML_TENSORBOARD_IDLE_TIMEOUT"
 ENV_DRIVER_HOST = "HOPSML_DRIVER_HOST"
 ENV_SHIP_ENVIRONMENT = "HOPSML_SHIP_ENVIRONMENT"
 # Set by the server extension for the kernels it starts: where it proxies TensorBoards.
-TENSORBOARD_PROXY_ENV = "HOPSML_TENSORBOARD_PROXY"
+ENV_TENSORBOARD_PROXY = "HOPSML_TENSORBOARD_PROXY"
 
 _SPARK_MASTER = re.compile(
     r"^(local(\[(\*|\d+)(,\d+)?\])?|local-cluster\[\d+,\d+,\d+\]|spark://[^\s]+"
@@ -39,7 +41,7 @@ _SPARK_MASTER = re.compile(
 _PROJECT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
-class SettingsError(ValueError):
+class SettingsError(BadInput):
     """A setting has a value HopsML Lab cannot use; the message names the setting."""
 
 
@@ -67,6 +69,9 @@ class Settings:
     tensorboard_idle_timeout: float = 900.0  # seconds before an unused TensorBoard stops
     driver_host: str | None = None  # the kernel's address for executors (Spark Connect)
     ship_environment: str | None = None  # "kernel" or a venv's path: packed for executors
+    # Where the Jupyter server that started this kernel proxies TensorBoards (it sets
+    # the variable for its kernels): %tensorboard then opens the sidebar's panel.
+    tensorboard_proxy: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -182,4 +187,5 @@ _FROM_ENV: dict[str, tuple[str, Callable[[str, str], Any]]] = {
     ENV_TENSORBOARD_IDLE_TIMEOUT: ("tensorboard_idle_timeout", _seconds),
     ENV_DRIVER_HOST: ("driver_host", _text),
     ENV_SHIP_ENVIRONMENT: ("ship_environment", _text),
+    ENV_TENSORBOARD_PROXY: ("tensorboard_proxy", _text),
 }

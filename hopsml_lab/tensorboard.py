@@ -7,6 +7,7 @@ import threading
 from collections.abc import Sequence
 
 from .engine.context import current_trial
+from .exceptions import cluster_only
 from .lab import Lab, get_lab
 from .tensorboards import TensorBoardManager
 
@@ -20,6 +21,21 @@ def logdir() -> str | None:
     """
     trial = current_trial()
     return trial.logdir_url if trial is not None else None
+
+
+_NO_TFDBG = (
+    "TensorBoard 2 has no tfdbg v1 debugger; in the trial call "
+    "tf.debugging.experimental.enable_dump_debug_info(tensorboard.logdir()) and open the "
+    "Debugger V2 dashboard of tensorboard.launch()"
+)
+
+
+@cluster_only(_NO_TFDBG)
+def interactive_debugger() -> str: ...
+
+
+@cluster_only(_NO_TFDBG)
+def non_interactive_debugger() -> str: ...
 
 
 def resolve_experiments(lab: Lab, experiments: str | Sequence[str] | None) -> list[str]:

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from .engine.context import current_trial
+from .errors import Conflict
 
 
-class NotInTrialError(RuntimeError):
+class NotInTrialError(Conflict):
     """Metrics are reported from inside a trial (a function run by an experiment)."""
 
 

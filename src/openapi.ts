@@ -636,7 +636,7 @@ export interface operations {
                 };
             };
             /** @description TensorBoard did not start; the message says why. */
-            500: {
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

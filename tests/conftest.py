@@ -14,6 +14,7 @@ from hopsml_lab.lab import Lab, set_lab
 from hopsml_lab.settings import Settings
 
 from .services import postgres_server
+from .webhdfs_double import webhdfs_double
 
 pytest_plugins = ["pytest_jupyter.jupyter_server"]
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter
@@ -82,3 +83,23 @@ def lab(project_root: Path, spark_engine: SparkEngine) -> Iterator[Lab]:
     yield lab
     set_lab(None)
     lab.db.dispose()
+
+
+@pytest.fixture(params=["local", "hdfs"])
+def project(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Path]:
+    """A Lab without Spark on a local folder, then on HDFS (the WebHDFS double: no
+    namenode can run here); yields the folder holding the project's files."""
+    if request.param == "local":
+        root = tmp_path / "project"
+        set_lab(Lab(Settings(project_root=str(root))))
+        yield root
+    else:
+        with webhdfs_double(tmp_path / "namespace") as (url, _log):
+            settings = Settings(
+                project_root="hdfs://namenode:8020/Projects/demo",
+                webhdfs_url=url,
+                catalog_url=f"sqlite:///{tmp_path / 'catalog.db'}",
+            )
+            set_lab(Lab(settings))
+            yield tmp_path / "namespace" / "Projects" / "demo"
+    set_lab(None)

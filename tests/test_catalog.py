@@ -22,8 +22,8 @@ from hopsml_lab.catalog import (
     UnknownExperimentError,
 )
 from hopsml_lab.catalog.db import alembic_config
-from hopsml_lab.catalog.orm import Experiment
-from hopsml_lab.catalog.queries import _encode_token
+from hopsml_lab.catalog.experiments.queries import _encode_token
+from hopsml_lab.catalog.experiments.tables import Experiment
 
 
 @pytest.fixture

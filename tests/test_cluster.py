@@ -18,8 +18,8 @@ import pytest
 from hopsml_lab import experiment
 from hopsml_lab.catalog import ExperimentQuery
 from hopsml_lab.engine.spark import GPU_DISCOVERY_SCRIPT, with_gpu_discovery
+from hopsml_lab.experiments.run import ExperimentError
 from hopsml_lab.lab import Lab
-from hopsml_lab.runs import ExperimentError
 
 from .cluster_jobs import run_job
 from .services import free_port
@@ -119,9 +119,9 @@ def test_executors_asking_for_gpus_get_the_discovery_script() -> None:
 
 def test_gpus_in_local_mode_are_refused_before_anything_runs(lab: Lab) -> None:
     with pytest.raises(ExperimentError, match="local mode cannot give tasks GPUs"):
-        experiment.search(lambda x: x, grid={"x": [1]}, gpus=1)
+        experiment.search(lambda x: x, experiment.Grid({"x": [1]}), gpus=1)
     with pytest.raises(ExperimentError, match="whole GPUs"):
-        experiment.search(lambda x: x, grid={"x": [1]}, gpus=0.5)  # type: ignore[arg-type]
+        experiment.search(lambda x: x, experiment.Grid({"x": [1]}), gpus=0.5)  # type: ignore[arg-type]
     assert lab.queries.list_experiments("demo", ExperimentQuery()).total == 0
 
 

@@ -12,8 +12,8 @@ import pytest
 from hopsml_lab import experiment
 from hopsml_lab.catalog import ExperimentQuery
 from hopsml_lab.engine.distributed import Cluster
+from hopsml_lab.experiments.run import ExperimentError
 from hopsml_lab.lab import Lab
-from hopsml_lab.runs import ExperimentError
 
 
 def _train_together() -> dict:

@@ -11,8 +11,9 @@ import pytest
 
 from hopsml_lab import experiment
 from hopsml_lab.catalog import ExperimentQuery
-from hopsml_lab.early_stopping import AshaStoppingRule, MedianStoppingRule, make_rule
-from hopsml_lab.engine.reporter import GO_ON, METRICS, STOP_TRIAL, EarlyStopException, Reporter
+from hopsml_lab.engine.messages import GoOn, Metrics, StopTrial
+from hopsml_lab.engine.reporter import EarlyStopException, Reporter
+from hopsml_lab.experiments.early_stopping import AshaStoppingRule, MedianStoppingRule, make_rule
 from hopsml_lab.lab import Lab
 
 
@@ -87,16 +88,16 @@ def test_a_trial_waits_at_a_decision_step_until_told_to_go_on() -> None:
     seen: list[float] = []
     while len(seen) < 2:  # the second report is sent at once, without the 50 ms wait
         message = driver.recv()
-        assert message[0] == METRICS and message[1:3] == (7, "t0")
-        seen += [value for _name, _step, value, _t in message[3]]
+        assert isinstance(message, Metrics) and (message.batch_id, message.key) == (7, "t0")
+        seen += [value for _name, _step, value, _t in message.points]
     time.sleep(0.3)
     assert len(out.get("times", [])) == 1, "the trial went past its decision step"
     told = time.monotonic()
-    driver.send((GO_ON, "t0", 1))  # an answer to another report is not the verdict
-    driver.send((GO_ON, "t1", 2))  # nor is one to another trial
+    driver.send(GoOn("t0", 1))  # an answer to another report is not the verdict
+    driver.send(GoOn("t1", 2))  # nor is one to another trial
     time.sleep(0.1)
     assert len(out.get("times", [])) == 1
-    driver.send((GO_ON, "t0", 2))
+    driver.send(GoOn("t0", 2))
     thread.join(5)
     assert len(out["times"]) == 3 and out["times"][1] >= told
     reporter.close()
@@ -107,8 +108,8 @@ def test_a_trial_told_to_stop_at_a_decision_step_reports_no_further() -> None:
     reporter = Reporter(trial, 1, "t0", "loss", decide_at=(1,))
     out: dict = {}
     thread = _reporting(reporter, [0.9, 0.8], out)
-    assert driver.recv()[0] == METRICS
-    driver.send((STOP_TRIAL, "t0"))
+    assert isinstance(driver.recv(), Metrics)
+    driver.send(StopTrial("t0"))
     thread.join(5)
     assert out == {"stopped": 0.9}
     reporter.close()
@@ -131,11 +132,10 @@ def test_asha_early_stop_stops_trials_at_its_rungs_and_no_later(lab: Lab) -> Non
     grid = {"quality": [0.1, 0.5, 0.2, 0.9, 0.3, 0.8, 0.4, 0.7]}
     result = experiment.search(
         train,
-        grid=grid,
+        experiment.Grid(grid, seed=3),
         early_stop="asha",
         grace_period=1,
         reduction_factor=3,
-        seed=3,
         slots=1,  # one at a time: each trial is judged against all those before it
         name="asha-stop",
     )
@@ -161,7 +161,7 @@ def test_early_stop_needs_a_function_that_reports(lab: Lab) -> None:
         return lr
 
     with pytest.raises(experiment.ExperimentError, match="give train\\(\\) a `reporter`"):
-        experiment.search(train, grid={"lr": [0.1]}, early_stop="asha")
+        experiment.search(train, experiment.Grid({"lr": [0.1]}), early_stop="asha")
     with pytest.raises(experiment.ExperimentError, match="choose one of asha, median"):
-        experiment.search(train, grid={"lr": [0.1]}, early_stop="never")
+        experiment.search(train, experiment.Grid({"lr": [0.1]}), early_stop="never")
     assert lab.queries.list_experiments("demo", ExperimentQuery()).total == 0

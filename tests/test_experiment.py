@@ -128,7 +128,7 @@ def test_non_numeric_return_is_a_clear_failure(lab: Lab) -> None:
 @pytest.mark.parametrize("slots", [0, -1, 1.5, True])
 def test_bad_slots_are_rejected_before_anything_runs(lab: Lab, slots: object) -> None:
     with pytest.raises(experiment.ExperimentError, match="how many trials may run at once"):
-        experiment.search(lambda x: x, grid={"x": [1, 2]}, slots=slots)  # type: ignore[arg-type]
+        experiment.search(lambda x: x, experiment.Grid({"x": [1, 2]}), slots=slots)  # type: ignore[arg-type]
     assert lab.queries.list_experiments("demo", ExperimentQuery()).total == 0
 
 
@@ -141,7 +141,7 @@ def test_an_adaptive_search_starts_no_more_trials_than_its_slots(lab: Lab) -> No
         return {"metric": x * budget, "start": start, "end": time.time()}
 
     result = experiment.search(
-        train, space=_uniform_x(), asha_trials=4, max_budget=2, slots=1, name="asha-1"
+        train, experiment.Asha(_uniform_x(), trials=4, max_budget=2), slots=1, name="asha-1"
     )
     spans = sorted((t.results["start"], t.results["end"]) for t in result.trials)
     assert len(spans) >= 4
@@ -149,7 +149,7 @@ def test_an_adaptive_search_starts_no_more_trials_than_its_slots(lab: Lab) -> No
 
 
 def _uniform_x() -> dict:
-    from hopsml_lab.search_space import parse_random
+    from hopsml_lab.experiments.search_space import parse_random
 
     return parse_random(["x=uniform(0,1)"])
 

@@ -5,36 +5,13 @@ The HDFS runs use the WebHDFS protocol double (no namenode can be installed here
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from hopsml_lab import devices, experiment, hdfs, tensorboard
-from hopsml_lab.lab import Lab, set_lab
-from hopsml_lab.settings import Settings
+from hopsml_lab.lab import Lab
 from hopsml_lab.store import StorePathError
-
-from .webhdfs_double import webhdfs_double
-
-
-@pytest.fixture(params=["local", "hdfs"])
-def project(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Path]:
-    """Installs a Lab on that backend; yields the folder holding the project's files."""
-    if request.param == "local":
-        root = tmp_path / "project"
-        set_lab(Lab(Settings(project_root=str(root))))
-        yield root
-    else:
-        with webhdfs_double(tmp_path / "namespace") as (url, _log):
-            settings = Settings(
-                project_root="hdfs://namenode:8020/Projects/demo",
-                webhdfs_url=url,
-                catalog_url=f"sqlite:///{tmp_path / 'catalog.db'}",
-            )
-            set_lab(Lab(settings))
-            yield tmp_path / "namespace" / "Projects" / "demo"
-    set_lab(None)
 
 
 def test_project_path_ends_with_a_slash_and_joins(project: Path) -> None:

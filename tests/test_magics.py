@@ -169,6 +169,19 @@ def test_help_documents_the_options(ip) -> None:
         assert option in doc
 
 
+def test_line_magic_help_prints_the_options(ip, capsys) -> None:
+    ip.run_line_magic("experiment", "--help")
+    printed = capsys.readouterr().out
+    assert "--grid" in printed and "--early-stop" in printed and "--seed" in printed
+    with pytest.raises(UsageError, match="put %%experiment \\(two %\\) on the first line"):
+        ip.run_line_magic("experiment", "mnist --grid lr=0.1")
+    # IPython refuses an empty cell itself, and now points at the line magic.
+    with pytest.raises(UsageError, match="Did you mean the line magic %experiment"):
+        ip.run_cell_magic("experiment", "--help", "")
+    with pytest.raises(UsageError, match=r"No closing quotation .*close the quote"):
+        ip.run_cell_magic("experiment", "--description 'unclosed", "def f():\n    return 1\n")
+
+
 def test_a_search_cell_shows_live_progress_and_parallel_coordinates(ip, lab: Lab) -> None:
     from IPython.utils.capture import capture_output
 
@@ -198,8 +211,8 @@ def test_a_search_cell_shows_live_progress_and_parallel_coordinates(ip, lab: Lab
 
 def test_progress_counts() -> None:
     from hopsml_lab.engine.trial import TrialSpec
+    from hopsml_lab.experiments.results import TrialResult
     from hopsml_lab.magics.progress import NotebookProgress
-    from hopsml_lab.runs import TrialResult
 
     shown: list = []
     progress = NotebookProgress("p", "acc", "MAX", show=lambda *a, **k: shown.append(a))

@@ -27,7 +27,7 @@ def test_export_numbers_versions_and_records_them(
     assert first == str(project_root / "Models" / "churn" / "1")
     assert second.endswith("/Models/churn/2")
     assert (Path(second) / "variables" / "variables.index").read_bytes() == b"index"
-    records = lab.queries.list_models("demo", "churn")
+    records = lab.models.list_models("demo", "churn")
     assert [(r.version, r.metrics) for r in records] == [
         (2, {"accuracy": 0.95}),
         (1, {"accuracy": 0.9}),
@@ -47,7 +47,7 @@ def test_an_existing_version_is_kept_unless_overwrite(lab: Lab, saved_model: Pat
         metrics={"loss": 0.1},
     )
     assert sorted(p.name for p in Path(path).iterdir()) == ["saved_model.pb"]
-    assert [r.metrics for r in lab.queries.list_models("demo", "m")] == [{"loss": 0.1}]
+    assert [r.metrics for r in lab.models.list_models("demo", "m")] == [{"loss": 0.1}]
 
 
 @pytest.mark.parametrize(
@@ -66,7 +66,7 @@ def test_bad_exports_say_what_to_change(lab: Lab, saved_model: Path, kwargs, mes
         return
     with pytest.raises(model.ModelExportError, match=message):
         model.export(**arguments)
-    assert lab.queries.list_models("demo") == []
+    assert lab.models.list_models("demo") == []
 
 
 def test_missing_model_path(lab: Lab) -> None:
@@ -87,6 +87,6 @@ def test_export_inside_a_trial_links_the_trial(lab: Lab, project_root: Path) -> 
         return {"accuracy": units / 10}
 
     result = experiment.run(train, {"units": [3]}, name="exporting", metric_key="accuracy")
-    (record,) = lab.queries.list_models("demo", "mlp")
+    (record,) = lab.models.list_models("demo", "mlp")
     assert record.experiment_id == result.id and record.trial_key == "trial_0"
     assert (Path(record.path) / "weights.bin").read_bytes() == bytes([3])

@@ -59,7 +59,7 @@ def test_a_kernel_without_jpy_session_name_finds_its_notebook(jupyter_server) ->
         printed: list[str] = []
         reply = client.execute_interactive(
             "import os; os.environ.pop('JPY_SESSION_NAME', None)\n"
-            "from hopsml_lab.snapshot import notebook_path\n"
+            "from hopsml_lab.experiments.snapshot import notebook_path\n"
             "print(notebook_path())",
             timeout=60,
             output_hook=lambda msg: printed.append(msg["content"].get("text", "")),

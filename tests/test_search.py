@@ -8,6 +8,7 @@ import pytest
 
 from hopsml_lab import experiment
 from hopsml_lab.catalog import ExperimentQuery
+from hopsml_lab.experiments.search_space import SearchSpaceError, parse_random
 from hopsml_lab.lab import Lab
 
 
@@ -77,6 +78,42 @@ def test_differential_evolution_runs_generations(lab: Lab) -> None:
     assert 4 <= detail.trial_count <= 12
     assert best["score"] == pytest.approx(max(t.metric_value for t in detail.trials))
     assert isinstance(best_param["n"], int)
+
+
+def test_evolutionary_searches_with_the_same_seed_try_the_same_points(lab: Lab) -> None:
+    def train(x: float, n: int) -> float:
+        return -((x - 1) ** 2) - abs(n - 3)
+
+    space = parse_random(["x=uniform(-4,4)", "n=int(0,6)"])
+
+    def tried(seed: int) -> list[dict]:
+        strategy = experiment.Evolution(space, generations=2, population=4, seed=seed)
+        result = experiment.search(train, strategy, name=f"seeded-{seed}")
+        detail = lab.queries.get_experiment(result.id)
+        return [t.params for t in sorted(detail.trials, key=lambda t: int(t.key[6:]))]
+
+    first, again, other = tried(7), tried(7), tried(8)
+    assert first == again and len(first) >= 4
+    assert first != other
+
+
+def test_a_strategy_that_cannot_run_is_refused_before_anything_is_recorded(lab: Lab) -> None:
+    space = parse_random(["x=uniform(0,1)", "y=uniform(0,1)"])
+    with pytest.raises(experiment.ExperimentError, match="kind: bounds must be numbers"):
+        experiment.differential_evolution(lambda x, kind: x, {"x": [0, 1], "kind": ["a", "b"]})
+    with pytest.raises(SearchSpaceError, match="population=2"):
+        experiment.Evolution(space, population=2)
+    with pytest.raises(SearchSpaceError, match="samples=0"):
+        experiment.Random(space, samples=0)
+    with pytest.raises(experiment.ExperimentError, match="give a search strategy"):
+        experiment.search(lambda x: x, {"x": [1, 2]})  # type: ignore[arg-type]
+    with pytest.raises(experiment.ExperimentError, match="add a `budget` parameter"):
+        experiment.search(lambda x, y: x, experiment.Asha(space, trials=4))
+    with pytest.raises(experiment.ExperimentError, match="already stops trials by their budget"):
+        experiment.search(
+            lambda x, y, budget: x, experiment.Asha(space, trials=4), early_stop="median"
+        )
+    assert lab.queries.list_experiments("demo", ExperimentQuery()).total == 0
 
 
 def test_a_space_that_does_not_fit_the_function_is_refused_before_running(lab: Lab) -> None:

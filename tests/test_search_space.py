@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from hopsml_lab.evolution import evolve
-from hopsml_lab.search_space import (
+from hopsml_lab.experiments.evolution import evolve
+from hopsml_lab.experiments.search_space import (
     Choice,
     IntUniform,
     LogUniform,

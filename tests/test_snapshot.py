@@ -7,8 +7,8 @@ import subprocess
 from pathlib import Path
 
 from hopsml_lab import experiment
+from hopsml_lab.experiments.snapshot import environment, git_state
 from hopsml_lab.lab import Lab
-from hopsml_lab.snapshot import environment, git_state
 
 
 def test_experiment_keeps_notebook_environment_and_commit(

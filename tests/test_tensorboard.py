@@ -21,7 +21,7 @@ from hopsml_lab import tensorboard as tensorboard_api
 from hopsml_lab.lab import Lab
 from hopsml_lab.magics import tensorboard as magic_module
 from hopsml_lab.magics.tensorboard import MIME_TYPE
-from hopsml_lab.settings import TENSORBOARD_PROXY_ENV, Settings
+from hopsml_lab.settings import Settings
 from hopsml_lab.tensorboards import TensorBoardManager
 
 from .services import jupyter_server
@@ -213,7 +213,7 @@ def test_no_tensorboard_outlives_a_killed_server(tmp_path: Path) -> None:
 
 def test_magic_prints_a_link_without_the_server_extension(ip, lab: Lab, monkeypatch) -> None:
     experiment.launch(lambda: 1.0, name="linked")
-    monkeypatch.delenv(TENSORBOARD_PROXY_ENV, raising=False)
+    assert lab.settings.tensorboard_proxy is None
     shell = ip
     shown: list[dict] = []
     monkeypatch.setattr(magic_module, "display", lambda bundle, raw: shown.append(bundle))
@@ -225,7 +225,9 @@ def test_magic_prints_a_link_without_the_server_extension(ip, lab: Lab, monkeypa
             assert response.status == 200
 
         # Under JupyterLab with the extension: a bundle the sidebar's panel opens.
-        monkeypatch.setenv(TENSORBOARD_PROXY_ENV, "/hopsml/tensorboard")
+        # (the server sets HOPSML_TENSORBOARD_PROXY for the kernels it starts)
+        proxied = lab.settings.with_overrides(tensorboard_proxy="/hopsml/tensorboard")
+        monkeypatch.setattr(lab, "settings", proxied)
         shell.run_line_magic("tensorboard", "")  # the newest experiment
         bundle = shown[-1][MIME_TYPE]
         assert bundle["experiments"] == [lab.queries.resolve("demo", "linked")[0]]

@@ -1,23 +1,27 @@
-"""The catalog: everything queried (experiments, trials, params, metrics)."""
+"""The catalog: everything queried, one module (or folder) per domain over one alembic
+chain. ``base`` holds what all share; ``experiments/`` the experiments' tables, records,
+writes and reads; ``models`` the model registry."""
 
+from .base import Base, Project
 from .db import CatalogError, Database
-from .queries import BadQueryError, ExperimentQueries
-from .recorder import ExperimentRecorder, UnknownExperimentError, new_experiment_id
-from .records import (
+from .experiments.queries import BadQueryError, ExperimentQueries
+from .experiments.recorder import ExperimentRecorder, UnknownExperimentError, new_experiment_id
+from .experiments.records import (
     ExperimentDetail,
     ExperimentPage,
     ExperimentQuery,
     ExperimentStatus,
     ExperimentSummary,
     MetricSeries,
-    ModelRecord,
     TrialLogdir,
     TrialRecord,
     TrialStatus,
 )
+from .models import ModelCatalog, ModelRecord
 
 __all__ = [
     "BadQueryError",
+    "Base",
     "CatalogError",
     "Database",
     "ExperimentDetail",
@@ -28,7 +32,9 @@ __all__ = [
     "ExperimentStatus",
     "ExperimentSummary",
     "MetricSeries",
+    "ModelCatalog",
     "ModelRecord",
+    "Project",
     "TrialLogdir",
     "TrialRecord",
     "TrialStatus",

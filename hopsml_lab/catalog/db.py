@@ -17,12 +17,14 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from ..errors import Unavailable
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 _WRITE = "hopsml_write"
 _migrate_lock = threading.Lock()
 
 
-class CatalogError(Exception):
+class CatalogError(Unavailable):
     """The catalog cannot be reached or is not in a usable state."""
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 import time
@@ -9,15 +10,15 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from typing import Any
 
 from ..store import Store
 from . import trial_env
+from .messages import Point, RunTrial, ToSlot
 from .reporter import Verdict
 from .trial import TrialOutcome, TrialSpec
 
 # A trial's metric reports (name, step, value, time); may answer with a verdict.
-MetricsCallback = Callable[[str, list[tuple[str, int, float, float]]], Verdict | None]
+MetricsCallback = Callable[[str, list[Point]], Verdict | None]
 
 
 @dataclass
@@ -59,20 +60,95 @@ class Batch:
 
 @dataclass
 class Slot:
+    """The driver's side of one slot. ``lock`` guards everything about the slot that
+    changes: its connection and every send on it, its trial (``current``), the batch whose
+    function it holds, since when it idles and whether it is retiring. The pool's lock
+    may be held when taking it, never the other way round; the connection is read
+    (``recv``) only by the slot's own serving thread, without the lock."""
+
     id: int
     group: str
     gpus: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     connection: Connection | None = None
     current: tuple[Batch, TrialSpec] | None = None
-    batch_sent: int | None = None
+    batch_sent: int | None = None  # the batch whose function the slot holds
     idle_since: float = field(default_factory=time.monotonic)
-    send_lock: threading.Lock = field(default_factory=threading.Lock)
-    retiring: bool = False  # its Spark job is being cancelled: give it no more work
+    retiring: bool = False  # its Spark job ends or is being cancelled: give it no more work
 
-    def send(self, message: tuple[Any, ...]) -> None:
-        assert self.connection is not None
-        with self.send_lock:
+    def connect(self, connection: Connection) -> None:
+        with self.lock:
+            self.connection = connection
+
+    def retire(self) -> None:
+        with self.lock:
+            self.retiring = True
+
+    @property
+    def alive(self) -> bool:
+        """Whether the slot takes work (it is not retiring)."""
+        with self.lock:
+            return not self.retiring
+
+    def idle_for(self) -> float:
+        with self.lock:
+            return time.monotonic() - self.idle_since
+
+    def run(self, batch: Batch, spec: TrialSpec) -> None:
+        """Send the slot its trial, with the batch's function if the slot lacks it."""
+        with self.lock:
+            first = self.batch_sent != batch.id
+            self.batch_sent = batch.id
+            message = RunTrial(
+                batch.id,
+                batch.fn_bytes if first else None,
+                spec,
+                batch.store,
+                batch.experiment_id,
+                batch.metric_name,
+                batch.env,
+            )
+            assert self.connection is not None
             self.connection.send(message)
+
+    def send(self, message: ToSlot) -> None:
+        """Send ``message`` to the slot task; raises OSError or EOFError if it is gone."""
+        with self.lock:
+            assert self.connection is not None
+            self.connection.send(message)
+
+    def tell(self, message: ToSlot) -> bool:
+        """Send ``message`` if the slot task is connected, ignoring a task that is gone;
+        returns whether it was connected."""
+        with self.lock:
+            if self.connection is None:
+                return False
+            with contextlib.suppress(OSError, EOFError):
+                self.connection.send(message)
+            return True
+
+    def take(self, work: tuple[Batch, TrialSpec]) -> bool:
+        """Make ``work`` the slot's trial, unless the slot is retiring."""
+        with self.lock:
+            if self.retiring:
+                return False
+            self.current = work
+            return True
+
+    def drop(self, retire: bool = False) -> tuple[Batch, TrialSpec] | None:
+        """Forget the slot's trial, idle from now (and take no more work if ``retire``);
+        returns the trial, or None if it had none."""
+        with self.lock:
+            current, self.current = self.current, None
+            self.idle_since = time.monotonic()
+            self.retiring = self.retiring or retire
+            return current
+
+    def running(self, batch: Batch, key: str | None = None) -> bool:
+        """Whether the slot runs a trial of ``batch`` (the one named ``key``, if given)."""
+        with self.lock:
+            current = self.current
+        return current is not None and current[0] is batch and key in (None, current[1].key)
 
 
 def lost_trial(spec: TrialSpec, reason: str) -> TrialOutcome:

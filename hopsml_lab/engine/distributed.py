@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
+from ..errors import Failed
 from ..store import Store
 from . import trial_env
 from .trial import TrialOutcome, TrialSpec, run_trial
@@ -27,7 +28,7 @@ from .trial import TrialOutcome, TrialSpec, run_trial
 MARKER = "HopsML distributed worker"
 
 
-class DistributedFailure(RuntimeError):
+class DistributedFailure(Failed):
     """The distributed training failed; the message names the worker and why."""
 
 

@@ -14,12 +14,13 @@ import tempfile
 from importlib import metadata
 from pathlib import Path
 
+from ..errors import Failed
 from ..store import Store
 
 ARCHIVE_NAME = "environment"  # the folder executors unpack the archive into
 
 
-class ShipError(RuntimeError):
+class ShipError(Failed):
     """The environment cannot be shipped; the message says what to change."""
 
 

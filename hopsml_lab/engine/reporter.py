@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
+from .messages import GoOn, Metrics, StopTrial
+
 FLUSH_POINTS = 1000
 FLUSH_SECONDS = 0.05
 VERDICT_SECONDS = 30.0  # a driver that does not answer at a decision step: go on
-METRICS, STOP_TRIAL, GO_ON = "metrics", "stop_trial", "go_on"
 
 
 @dataclass(frozen=True)
@@ -113,13 +114,12 @@ class Reporter:
 
     def _take(self, message: Any) -> None:
         """A message from the driver for this trial (the caller holds the lock)."""
-        if message[1] != self._trial_key:
-            return
-        if message[0] == STOP_TRIAL:
-            self.stopped = True
-            self._verdict.set()
-        elif message[0] == GO_ON and message[2] == self._reports:
-            self._verdict.set()
+        match message:
+            case StopTrial(key=key) if key == self._trial_key:
+                self.stopped = True
+                self._verdict.set()
+            case GoOn(key=key, step=step) if key == self._trial_key and step == self._reports:
+                self._verdict.set()
 
     def log(self, message: str, verbose: bool = False) -> None:
         print(message)
@@ -135,7 +135,7 @@ class Reporter:
             if self._connection is None:
                 return
             if points:
-                self._connection.send((METRICS, self._batch_id, self._trial_key, points))
+                self._connection.send(Metrics(self._batch_id, self._trial_key, points))
             while self._connection.poll():
                 self._take(self._connection.recv())
 

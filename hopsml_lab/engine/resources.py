@@ -6,8 +6,10 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import BadInput
 
-class ResourceError(ValueError):
+
+class ResourceError(BadInput):
     """A resource request that cannot be met as written; the message says what to give."""
 
 

@@ -24,9 +24,9 @@ from typing import Any
 from ..store import Store
 from .backends import SlotBackend
 from .batches import Batch, MetricsCallback, Slot, lost_trial
-from .reporter import GO_ON, METRICS, STOP_TRIAL
+from .messages import GoOn, Metrics, Ready, Respawn, Result, Stop, StopTrial
 from .resources import TrialResources
-from .slot_task import READY, RESPAWN, RESULT, STOP, TRIAL, serve_slot
+from .slot_task import serve_slot
 from .trial import TrialOutcome, TrialSpec
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ class SlotPool:
         self._backend = backend
         self.idle_timeout = idle_timeout
         self._host = host
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the pool's own state; each slot has its own lock
         # One queue per GPU amount: a slot takes trials that need exactly its GPUs.
         self._work: dict[int, queue.Queue[tuple[Batch, TrialSpec]]] = {0: queue.Queue()}
         self._slots: dict[int, Slot] = {}
@@ -115,17 +115,16 @@ class SlotPool:
             # them can take work any more, and new slots start for the next trials.
             slots = list(self._slots.values())
             for slot in slots:
-                slot.retiring = True
+                slot.retire()
         for slot in slots:
-            if slot.current and slot.current[0] is batch:
+            if slot.running(batch):
                 self._backend.cancel(slot.group)
-            elif slot.connection is not None:
-                with contextlib.suppress(OSError, EOFError):
-                    slot.send((STOP,))
+            else:
+                slot.tell(Stop())
         # Wait for the old slots' jobs to end: Spark has then handled PySpark's cancel of
         # all jobs, which would otherwise also hit slots started for the next trials.
         started = time.monotonic()
-        while any(s.retiring for s in list(self._slots.values())):
+        while any(not s.alive for s in list(self._slots.values())):
             if time.monotonic() > started + 20:
                 log.warning("HopsML: trial slots are slow to stop after the interrupt")
                 break
@@ -138,19 +137,8 @@ class SlotPool:
     def stop_trial(self, batch: Batch, key: str) -> bool:
         """Ask a running trial to stop early; it ends at its next report."""
         with self._lock:
-            slot = next(
-                (
-                    s
-                    for s in self._slots.values()
-                    if s.current and s.current[0] is batch and s.current[1].key == key
-                ),
-                None,
-            )
-        if slot is None or slot.connection is None:
-            return False
-        with contextlib.suppress(OSError, EOFError):
-            slot.send((STOP_TRIAL, key))
-        return True
+            slot = next((s for s in self._slots.values() if s.running(batch, key)), None)
+        return slot is not None and slot.tell(StopTrial(key))
 
     def shutdown(self, wait: float = 10.0) -> None:
         """Stop every slot (killing running trials) and wait for their Spark jobs to end."""
@@ -158,9 +146,10 @@ class SlotPool:
         with self._lock:
             slots = list(self._slots.values())
         for slot in slots:
-            if slot.current is None and slot.connection is not None:
-                with contextlib.suppress(OSError, EOFError):
-                    slot.send((STOP,))
+            with slot.lock:
+                idle = slot.current is None and slot.connection is not None
+            if idle:
+                slot.tell(Stop())
             else:
                 with contextlib.suppress(Exception):
                     self._backend.cancel(slot.group)
@@ -178,7 +167,7 @@ class SlotPool:
         limit = max_slots or self._backend.parallelism()
         with self._lock:
             self._ensure_listener()
-            alive = sum(1 for s in self._slots.values() if not s.retiring and s.gpus == gpus)
+            alive = sum(1 for s in self._slots.values() if s.gpus == gpus and s.alive)
             missing = min(wanted, limit) - alive
             new = [self._new_slot(gpus) for _ in range(max(0, missing))]
         for slot in new:
@@ -210,13 +199,15 @@ class SlotPool:
         )
 
     def _retire(self, slot: Slot, reason: str, failed: bool = False) -> None:
+        current = slot.drop(retire=True)  # its Spark job ended: it runs nothing more
+        with slot.lock:
+            connected = slot.connection is not None
         with self._lock:
             self._slots.pop(slot.id, None)
-            current, slot.current = slot.current, None
             # Slots that fail before they ever connect (executors that cannot import
             # hopsml_lab, a missing interpreter) would be restarted forever: after a few
             # in a row, the waiting trials fail with Spark's reason instead.
-            cannot_start = failed and slot.connection is None and not self._closed
+            cannot_start = failed and not connected and not self._closed
             self._start_failures = self._start_failures + 1 if cannot_start else 0
             give_up = self._start_failures >= _START_ATTEMPTS
         if current is not None:
@@ -263,9 +254,7 @@ class SlotPool:
         waiting = self._queue(batch.gpus).qsize()
         if waiting:
             with self._lock:
-                alive = sum(
-                    1 for s in self._slots.values() if not s.retiring and s.gpus == batch.gpus
-                )
+                alive = sum(1 for s in self._slots.values() if s.gpus == batch.gpus and s.alive)
             self._ensure_slots(waiting + alive, batch.limit, batch.gpus)
 
     def _queued(self, gpus: int | None = None) -> int:
@@ -298,52 +287,31 @@ class SlotPool:
     def _serve(self, connection: Connection) -> None:
         slot: Slot | None = None
         try:
-            kind, slot_id, _pid = connection.recv()
-            with self._lock:
-                slot = self._slots.get(slot_id) if kind == READY else None
+            match connection.recv():
+                case Ready(slot_id=slot_id):
+                    with self._lock:
+                        slot = self._slots.get(slot_id)
             if slot is None:
                 connection.close()
                 return
-            slot.connection = connection
+            slot.connect(connection)
             while True:
                 work = self._next_work(slot)
                 if work is None:
-                    slot.send((STOP,))
+                    slot.send(Stop())
                     return
                 batch, spec = work
-                first = slot.batch_sent != batch.id
-                slot.batch_sent = batch.id
-                fn_bytes = batch.fn_bytes if first else None
-                slot.send(
-                    (
-                        TRIAL,
-                        batch.id,
-                        fn_bytes,
-                        spec,
-                        batch.store,
-                        batch.experiment_id,
-                        batch.metric_name,
-                        batch.env,
-                    )
-                )
-                outcome = self._follow(slot, batch)
-                with self._lock:
-                    slot.current = None
-                    slot.idle_since = time.monotonic()
-                    if outcome is None:  # the worker cannot run it and ends: requeue
-                        slot.retiring = True
-                if outcome is None:
+                slot.run(batch, spec)
+                outcome = self._follow(slot, connection, batch)
+                slot.drop(retire=outcome is None)
+                if outcome is None:  # the worker cannot run it and ends: requeue
                     self._enqueue(batch, [spec])
                     return
                 self._deliver(batch, outcome)
         except (EOFError, OSError):
             # The slot's worker died or was killed: report its trial now rather than when
             # Spark gets round to ending the job, and give the slot no more work.
-            if slot is None:
-                return
-            with self._lock:
-                current, slot.current = slot.current, None
-                slot.retiring = True
+            current = slot.drop(retire=True) if slot is not None else None
             if current is not None:
                 batch, spec = current
                 self._deliver(batch, lost_trial(spec, "its Python worker stopped answering"))
@@ -351,39 +319,37 @@ class SlotPool:
             connection.close()
 
     @staticmethod
-    def _follow(slot: Slot, batch: Batch) -> TrialOutcome | None:
+    def _follow(slot: Slot, connection: Connection, batch: Batch) -> TrialOutcome | None:
         """Pass on the trial's metric reports until its outcome arrives (None: the slot
         handed the trial back); a search's verdict on a report goes back to the trial."""
-        assert slot.connection is not None
         while True:
-            message = slot.connection.recv()
-            if message[0] == RESULT:
-                return message[2]
-            if message[0] == RESPAWN:
-                return None
-            if message[0] == METRICS and batch.on_metrics is not None:
-                _, _batch_id, key, points = message
-                try:
-                    verdict = batch.on_metrics(key, points)
-                except Exception:  # the trial must go on even if watching it fails
-                    log.exception("HopsML: trial %s's metric reports could not be handled", key)
-                    verdict = None
-                if verdict is not None:
-                    slot.send((STOP_TRIAL, key) if verdict.stop else (GO_ON, key, verdict.step))
+            match connection.recv():
+                case Result(outcome=outcome):
+                    return outcome
+                case Respawn():
+                    return None
+                case Metrics(key=key, points=points) if batch.on_metrics is not None:
+                    try:
+                        verdict = batch.on_metrics(key, points)
+                    except Exception:  # the trial must go on even if watching it fails
+                        log.exception("HopsML: trial %s's metric reports could not be handled", key)
+                        verdict = None
+                    if verdict is not None:
+                        slot.send(StopTrial(key) if verdict.stop else GoOn(key, verdict.step))
 
     def _next_work(self, slot: Slot) -> tuple[Batch, TrialSpec] | None:
-        while not self._closed and not slot.retiring:
+        while not self._closed and slot.alive:
             try:
                 batch, spec = self._queue(slot.gpus).get(timeout=_IDLE_CHECK_S)
             except queue.Empty:
-                idle = time.monotonic() - slot.idle_since
-                if idle > self.idle_timeout or self._other_jobs_waiting():
+                if slot.idle_for() > self.idle_timeout or self._other_jobs_waiting():
                     return None
                 continue
             if batch.cancelled:
                 continue
-            with self._lock:
-                slot.current = (batch, spec)
+            if not slot.take((batch, spec)):  # it began retiring meanwhile
+                self._enqueue(batch, [spec])
+                return None
             return batch, spec
         return None
 

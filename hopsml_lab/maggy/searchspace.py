@@ -1,5 +1,5 @@
 """maggy's ``Searchspace``: named hyperparameters of type DOUBLE, INTEGER, DISCRETE or
-CATEGORICAL.
+CATEGORICAL, with maggy's methods (``get`` gives the values; each name is an attribute).
 
 >>> sp = Searchspace(lr=("DOUBLE", [0.001, 0.1]), units=("INTEGER", [8, 64]),
 ...                  act=("CATEGORICAL", ["relu", "tanh"]))
@@ -10,6 +10,7 @@ CATEGORICAL.
 from __future__ import annotations
 
 import itertools
+import json
 import random
 from collections.abc import Iterator
 from typing import Any
@@ -20,9 +21,9 @@ TYPES = ("DOUBLE", "INTEGER", "DISCRETE", "CATEGORICAL")
 class Searchspace:
     DOUBLE, INTEGER, DISCRETE, CATEGORICAL = TYPES
 
-    def __init__(self, **hyperparameters: tuple[str, list[Any]]) -> None:
+    def __init__(self, **kwargs: tuple[str, list[Any]]) -> None:
         self._hparams: dict[str, tuple[str, list[Any]]] = {}
-        for name, value in hyperparameters.items():
+        for name, value in kwargs.items():
             self.add(name, value)
 
     def add(self, name: str, value: tuple[str, list[Any]]) -> None:
@@ -44,18 +45,42 @@ class Searchspace:
             if not values[0] < values[1]:
                 raise ValueError(f"{name}: low {values[0]} must be below high {values[1]}")
         self._hparams[name] = (kind, values)
+        setattr(self, name, values)  # maggy's ``searchspace.lr``
 
     def names(self) -> dict[str, str]:
         return {name: kind for name, (kind, _) in self._hparams.items()}
 
-    def get(self, name: str, default: Any = None) -> tuple[str, list[Any]] | Any:
-        return self._hparams.get(name, default)
+    def get(self, name: str, default: Any = None) -> list[Any] | Any:
+        """The values (or [low, high]) of ``name``; ``default`` when there is none."""
+        return self._hparams[name][1] if name in self._hparams else default
 
-    def items(self) -> Iterator[tuple[str, tuple[str, list[Any]]]]:
-        return iter(self._hparams.items())
+    def to_dict(self) -> dict[str, tuple[str, list[Any]]]:
+        """``Searchspace(**space.to_dict())`` makes the same space."""
+        return dict(self._hparams)
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._hparams)
+    def keys(self) -> list[str]:
+        return list(self._hparams)
+
+    def values(self) -> list[tuple[str, list[Any]]]:
+        return list(self._hparams.values())
+
+    def items(self) -> Iterator[dict[str, Any]]:
+        """maggy's ``{"name", "type", "values"}`` per hyperparameter, in the order added."""
+        return iter(self)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for name, (kind, values) in self._hparams.items():
+            yield {"name": name, "type": kind, "values": values}
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._hparams
+
+    def json(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=True)
+
+    def get_random_parameter_values(self, num: int) -> list[dict[str, Any]]:
+        """``num`` random configurations, as maggy's random search draws them."""
+        return [self.sample(random.Random()) for _ in range(num)]
 
     def __len__(self) -> int:
         return len(self._hparams)

@@ -6,8 +6,10 @@ import ast
 from collections.abc import Callable
 from typing import Any
 
+from ..errors import BadInput
 
-class CellFunctionError(ValueError):
+
+class CellFunctionError(BadInput):
     """The cell does not define exactly the function the magic needs."""
 
 

@@ -7,12 +7,13 @@ import shlex
 from typing import Any
 
 from IPython.core.error import UsageError
-from IPython.core.magic import Magics, cell_magic, magics_class
+from IPython.core.magic import Magics, line_cell_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments
 from IPython.display import display
 
 from ..experiment import ExperimentError, run, search
-from ..search_space import SearchSpaceError, parse_grid, parse_random
+from ..experiments.search_space import SearchSpaceError, parse_grid, parse_random
+from ..experiments.strategies import Asha, Evolution, Grid, Random, SearchStrategy
 from .cell_function import CellFunctionError, define_cell_function
 from .progress import NotebookProgress
 
@@ -28,8 +29,8 @@ def _counted(flag: str, values: list[str]) -> tuple[int, dict[str, Any]]:
     return int(count), parse_random(tokens)
 
 
-def _plan(args: argparse.Namespace) -> dict[str, Any]:
-    """The search the options ask for, checked before anything runs."""
+def _strategy(args: argparse.Namespace) -> SearchStrategy | None:
+    """The search the options ask for, checked before anything runs (None: one run)."""
     chosen = [flag for flag in ("grid", "random", "evolve", "asha") if getattr(args, flag)]
     if len(chosen) > 1:
         raise UsageError(
@@ -41,41 +42,35 @@ def _plan(args: argparse.Namespace) -> dict[str, Any]:
             "--evolve search"
             + (": --asha already stops trials by their budget" if args.asha else "")
         )
-    if not chosen:
-        return {}
-    stopping = {"early_stop": args.early_stop, "grace_period": args.grace}
-    return {
-        **_space(args),
-        **(stopping if args.early_stop else {}),
-        "seed": args.seed,
-        "reduction_factor": args.reduction_factor,
-    }
-
-
-def _space(args: argparse.Namespace) -> dict[str, Any]:
-    """What --grid, --random, --evolve or --asha search, parsed."""
     try:
         if args.grid:
-            return {"grid": parse_grid(args.grid)}
+            return Grid(parse_grid(args.grid), seed=args.seed)
         if args.asha:
             count, space = _counted("--asha", args.asha)
-            return {
-                "space": space,
-                "asha_trials": count,
-                "max_budget": args.max_budget,
-            }
+            factor = 2 if args.reduction_factor is None else args.reduction_factor
+            return Asha(space, count, args.max_budget, factor, seed=args.seed)
         if args.random:
             count, space = _counted("--random", args.random)
-            return {"space": space, "samples": count}
+            return Random(space, count, seed=args.seed)
         if args.evolve:
-            return {
-                "space": parse_random(args.evolve),
-                "evolve_generations": args.generations,
-                "population": args.population,
-            }
+            return Evolution(
+                parse_random(args.evolve),
+                generations=args.generations,
+                population=args.population,
+                seed=args.seed,
+            )
     except SearchSpaceError as error:
         raise UsageError(str(error)) from error
-    return {}
+    return None
+
+
+def _words(line: str) -> list[str]:
+    """The line's words; shlex, unlike IPython's parse_argstring, drops the quotes of
+    quoted values."""
+    try:
+        return shlex.split(line)
+    except ValueError as error:  # an unbalanced quote
+        raise UsageError(f"{error} in: {line.strip()[:200]} (close the quote)") from error
 
 
 @magics_class
@@ -167,12 +162,13 @@ class ExperimentMagics(Magics):
         "--seed",
         type=int,
         default=None,
-        help="Fixes --random's draws, and the order a --grid with --early-stop runs in.",
+        help="Fixes the draws of --random, --evolve and --asha, and the order a --grid "
+        "with --early-stop runs in.",
     )
     @argument("--generations", type=int, default=4, help="--evolve: generations (default 4).")
     @argument("--population", type=int, default=6, help="--evolve: population (default 6).")
-    @cell_magic
-    def experiment(self, line: str, cell: str) -> Any:
+    @line_cell_magic
+    def experiment(self, line: str, cell: str | None = None) -> Any:
         """Run the function the cell defines on Spark and record it; its parameters are
         the hyperparameters a search sets.
 
@@ -193,13 +189,25 @@ class ExperimentMagics(Magics):
                     ...
                     reporter.broadcast(val_loss)   # judged at reports 3, 9, 27
         """
-        # shlex, unlike IPython's parse_argstring, drops the quotes of quoted values.
-        args = self.experiment.parser.parse_args(shlex.split(line))
+        words = _words(line)
+        if cell is None:  # %experiment: the line magic only explains the cell magic
+            if {"-h", "--help"} & set(words):
+                print(self.experiment.parser.format_help())
+                return None
+            raise UsageError(
+                "%%experiment runs the function its cell defines: put %%experiment (two %) "
+                "on the first line of a cell, with the function below; "
+                "%experiment --help lists the options"
+            )
+        if {"-h", "--help"} & set(words):
+            print(self.experiment.parser.format_help())
+            return None
+        args = self.experiment.parser.parse_args(words)
         if args.slots is not None and args.slots < 1:
             raise UsageError(f"--slots {args.slots}: give how many trials may run at once, 1+")
         if args.gpus_per_trial < 0:
             raise UsageError(f"--gpus-per-trial {args.gpus_per_trial}: give 0 or more GPUs")
-        plan = _plan(args)
+        strategy = _strategy(args)
         try:
             fn = define_cell_function(cell, self.shell.user_ns)
         except CellFunctionError as error:
@@ -207,14 +215,17 @@ class ExperimentMagics(Magics):
         name = args.name or fn.__name__
         progress = NotebookProgress(name, args.metric or "metric", args.direction)
         try:
-            if plan:
+            if strategy is not None:
                 result = search(
                     fn,
-                    **plan,
+                    strategy,
                     direction=args.direction,
                     metric_key=args.metric or "metric",
                     name=name,
                     description=args.description,
+                    early_stop=args.early_stop,
+                    grace_period=args.grace,
+                    reduction_factor=3 if args.reduction_factor is None else args.reduction_factor,
                     progress=progress,
                     slots=args.slots,
                     gpus=args.gpus_per_trial,

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from IPython.display import display
 
 from ..engine.trial import TrialSpec
-from ..runs import ExperimentResult, TrialResult
+from ..experiments.results import ExperimentResult, TrialResult
 
 _CURVE_POINTS = 500  # the most recent points drawn per trial
 _REDRAW_S = 1.0

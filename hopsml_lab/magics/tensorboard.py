@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import os
 import time
 from typing import Any
 
@@ -15,7 +14,6 @@ from IPython.display import display
 from .. import tensorboard
 from ..catalog import UnknownExperimentError
 from ..lab import get_lab
-from ..settings import TENSORBOARD_PROXY_ENV
 from ..tensorboards import TensorBoardError
 
 MIME_TYPE = "application/vnd.hopsml.tensorboard+json"
@@ -57,7 +55,7 @@ class TensorBoardMagics(Magics):
         try:
             ids = tensorboard.resolve_experiments(lab, args.experiments)
             names = [lab.queries.resolve(lab.settings.project_name, i)[1] for i in ids]
-            if os.environ.get(TENSORBOARD_PROXY_ENV):
+            if lab.settings.tensorboard_proxy:
                 display(panel_bundle(ids, names), raw=True)
                 return
             display(link_bundle(tensorboard.launch(ids), names), raw=True)

@@ -11,12 +11,12 @@ from jupyter_server.utils import url_path_join
 from tornado.ioloop import PeriodicCallback
 from traitlets import Float, Type, Unicode
 
+from ..experiments.service import ExperimentService
 from ..lab import Lab
-from ..settings import TENSORBOARD_PROXY_ENV, Settings, SettingsError
+from ..settings import ENV_TENSORBOARD_PROXY, Settings, SettingsError
 from ..tensorboards import TensorBoardManager
-from . import tensorboard_handlers
-from .handlers import ROUTES
-from .service import ExperimentService
+from .routes import all_routes
+from .tensorboards import PROXY
 
 EVENT_SCHEMA = Path(__file__).with_name("events") / "experiment-changed.yaml"
 EXPERIMENT_CHANGED = "https://events.hopsml.dev/hopsml_lab/experiment-changed"
@@ -71,13 +71,12 @@ class HopsMLExtension(ExtensionApp):
                 "hopsml_service": self.service,
                 "hopsml_lab": self.lab,
                 "hopsml_tensorboards": self.tensorboards,
+                "hopsml_routes": self.routes,
             }
         )
         # Kernels this server starts inherit it: %tensorboard then opens the sidebar's
         # panel through this server instead of starting a TensorBoard of its own.
-        os.environ[TENSORBOARD_PROXY_ENV] = url_path_join(
-            self.serverapp.base_url, tensorboard_handlers.PROXY
-        )
+        os.environ[ENV_TENSORBOARD_PROXY] = url_path_join(self.serverapp.base_url, PROXY)
         self.serverapp.event_logger.register_event_schema(EVENT_SCHEMA)
         self.log.info(
             "HopsML Lab: project %s at %s, catalog %s",
@@ -86,9 +85,10 @@ class HopsMLExtension(ExtensionApp):
             settings.resolved_catalog_url(),
         )
 
+    routes = all_routes()
+
     def initialize_handlers(self) -> None:
-        self.handlers.extend(ROUTES)
-        self.handlers.extend(tensorboard_handlers.ROUTES)
+        self.handlers.extend(route.rule() for route in self.routes)
 
     async def _start_jupyter_server_extension(self, serverapp: Any) -> None:
         self._last_change = self.service.last_change()

@@ -1,31 +1,27 @@
-"""The OpenAPI document of the REST API, generated from the pydantic models.
+"""The OpenAPI document of the REST API, built from the routes the domains register and
+their pydantic models (no path is written by hand).
 
-``openapi.json`` beside this file is the committed copy the TypeScript types are
-generated from; a test keeps it equal to what this module generates.
+``openapi.json`` beside this file is the committed copy that ``src/openapi.ts`` is
+generated from (``npm run build:types``); tests keep both equal to what is generated.
+Regenerate with ``python -m hopsml_lab.server.openapi && npm run build:types``.
 """
 
 from __future__ import annotations
 
 import json
-from functools import cache
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field
 from pydantic.json_schema import models_json_schema
 
-from ..catalog import ExperimentDetail, ExperimentPage, ExperimentQuery
-from .models import (
-    ReproduceRequest,
-    ReproduceResult,
-    TensorBoardList,
-    TensorBoardRecord,
-    TensorBoardRequest,
-)
+from .base import API, Answer, HopsMLHandler, Operation, Route
 
 DOCUMENT = Path(__file__).with_name("openapi.json")
 _REF = "#/components/schemas/{model}"
 API_VERSION = "1.0.0"  # of the REST API, not of the package
+_FORBIDDEN = Answer("Not authenticated: send the Jupyter token or log in.")
 
 
 class ErrorBody(BaseModel):
@@ -33,26 +29,19 @@ class ErrorBody(BaseModel):
     reason: str | None = None
 
 
-def _json(ref: str, description: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}},
-    }
+def _content(model: type[BaseModel]) -> dict[str, Any]:
+    return {"application/json": {"schema": {"$ref": _REF.format(model=model.__name__)}}}
 
 
-def _body(ref: str) -> dict[str, Any]:
-    return {
-        "required": True,
-        "content": {"application/json": {"schema": {"$ref": _REF.format(model=ref)}}},
-    }
+def _response(answer: Answer, code: int) -> dict[str, Any]:
+    model = answer.model or (ErrorBody if code >= 400 else None)
+    if model is None:
+        return {"description": answer.description}
+    return {"description": answer.description, "content": _content(model)}
 
 
-def _error(description: str) -> dict[str, Any]:
-    return _json("ErrorBody", description)
-
-
-def _query_parameters() -> list[dict[str, Any]]:
-    schema = ExperimentQuery.model_json_schema(ref_template=_REF)
+def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+    schema = model.model_json_schema(ref_template=_REF)
     defs = schema.get("$defs", {})
     parameters = []
     for name, prop in schema["properties"].items():
@@ -71,28 +60,34 @@ def _query_parameters() -> list[dict[str, Any]]:
     return parameters
 
 
-@cache
-def openapi_document() -> dict[str, Any]:
-    outputs = (
-        ExperimentPage,
-        ExperimentDetail,
-        ReproduceResult,
-        TensorBoardRecord,
-        TensorBoardList,
-        ErrorBody,
-    )
-    inputs = (ReproduceRequest, TensorBoardRequest)
+def _operation(route: Route, operation: Operation) -> dict[str, Any]:
+    document: dict[str, Any] = {"operationId": operation.operation_id}
+    document["summary"] = operation.summary
+    parameters = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        for name in route.path_parameters
+    ]
+    if operation.query is not None:
+        parameters += _query_parameters(operation.query)
+    if parameters:
+        document["parameters"] = parameters
+    if operation.body is not None:
+        document["requestBody"] = {"required": True, "content": _content(operation.body)}
+    answers = {**operation.responses, 403: _FORBIDDEN}
+    document["responses"] = {str(code): _response(answers[code], code) for code in sorted(answers)}
+    return document
+
+
+def openapi_document(routes: Sequence[Route]) -> dict[str, Any]:
+    documented = [route for route in routes if route.operations]
+    operations = [op for route in documented for op in route.operations.values()]
+    outputs = {a.model for op in operations for a in op.responses.values() if a.model}
+    inputs = {op.body for op in operations if op.body is not None}
     _, schemas = models_json_schema(
-        [(m, "serialization") for m in outputs] + [(m, "validation") for m in inputs],
+        [(m, "serialization") for m in sorted(outputs | {ErrorBody}, key=lambda m: m.__name__)]
+        + [(m, "validation") for m in sorted(inputs, key=lambda m: m.__name__)],
         ref_template=_REF,
     )
-    experiment_id = {
-        "name": "experiment_id",
-        "in": "path",
-        "required": True,
-        "schema": {"type": "string"},
-    }
-    forbidden = _error("Not authenticated: send the Jupyter token or log in.")
     return {
         "openapi": "3.1.0",
         "info": {
@@ -102,101 +97,27 @@ def openapi_document() -> dict[str, Any]:
             "route needs Jupyter's authentication (token or login cookie).",
         },
         "paths": {
-            "/hopsml/api/experiments": {
-                "get": {
-                    "operationId": "listExperiments",
-                    "summary": "Experiments of the project, newest first by default.",
-                    "parameters": _query_parameters(),
-                    "responses": {
-                        "200": _json("ExperimentPage", "A page of experiments."),
-                        "400": _error("A bad query parameter; the message names it."),
-                        "403": forbidden,
-                    },
-                }
-            },
-            "/hopsml/api/experiments/{experiment_id}": {
-                "get": {
-                    "operationId": "getExperiment",
-                    "summary": "One experiment with its trials, params and metrics.",
-                    "parameters": [experiment_id],
-                    "responses": {
-                        "200": _json("ExperimentDetail", "The experiment."),
-                        "403": forbidden,
-                        "404": _error("No experiment with that id."),
-                    },
-                }
-            },
-            "/hopsml/api/experiments/{experiment_id}/reproduce": {
-                "post": {
-                    "operationId": "reproduceTrial",
-                    "summary": "Write a new notebook that reruns one trial: the experiment's "
-                    "snapshot notebook after a cell assigning the trial's parameters.",
-                    "parameters": [experiment_id],
-                    "requestBody": _body("ReproduceRequest"),
-                    "responses": {
-                        "201": _json("ReproduceResult", "The notebook, under reproduce/."),
-                        "400": _error("The body is not {'trial': '<trial key>'}."),
-                        "403": forbidden,
-                        "404": _error("No experiment with that id, or no such trial in it."),
-                        "409": _error("The experiment has no snapshot notebook."),
-                    },
-                }
-            },
-            "/hopsml/api/tensorboards": {
-                "get": {
-                    "operationId": "listTensorBoards",
-                    "summary": "The TensorBoards this server runs.",
-                    "responses": {
-                        "200": _json("TensorBoardList", "Running TensorBoards."),
-                        "403": forbidden,
-                    },
-                },
-                "post": {
-                    "operationId": "startTensorBoard",
-                    "summary": "A TensorBoard for a set of experiments, started if none runs "
-                    "for that set yet; answers once it serves.",
-                    "requestBody": _body("TensorBoardRequest"),
-                    "responses": {
-                        "200": _json("TensorBoardRecord", "One was running for that set."),
-                        "201": _json("TensorBoardRecord", "Started."),
-                        "400": _error("The body is not {'experiments': ['<id>', ...]}."),
-                        "403": forbidden,
-                        "404": _error("No experiment with one of those ids."),
-                        "500": _error("TensorBoard did not start; the message says why."),
-                    },
-                },
-            },
-            "/hopsml/api/tensorboards/{tensorboard_id}": {
-                "delete": {
-                    "operationId": "stopTensorBoard",
-                    "summary": "Stop one TensorBoard.",
-                    "parameters": [
-                        {
-                            "name": "tensorboard_id",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "string"},
-                        }
-                    ],
-                    "responses": {
-                        "204": {"description": "Stopped."},
-                        "403": forbidden,
-                        "404": _error("No TensorBoard with that id."),
-                    },
-                }
-            },
+            route.path: {verb: _operation(route, op) for verb, op in route.operations.items()}
+            for route in documented
         },
         "components": {"schemas": schemas["$defs"]},
     }
 
 
-def write_document(path: Path = DOCUMENT) -> None:
-    path.write_text(render_document())
+def render_document(routes: Sequence[Route]) -> str:
+    return json.dumps(openapi_document(routes), indent=2, sort_keys=True) + "\n"
 
 
-def render_document() -> str:
-    return json.dumps(openapi_document(), indent=2, sort_keys=True) + "\n"
+class OpenAPIHandler(HopsMLHandler):
+    def get(self) -> None:
+        self.set_header("Content-Type", "application/json")
+        self.finish(render_document(self.settings["hopsml_routes"]))
+
+
+ROUTES = [Route(f"{API}/openapi.json", OpenAPIHandler)]
 
 
 if __name__ == "__main__":
-    write_document()
+    from .routes import all_routes
+
+    DOCUMENT.write_text(render_document(all_routes()))

@@ -7,16 +7,18 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import BadInput, Failed, NotFound
 
-class StoreError(Exception):
+
+class StoreError(Failed):
     """A store operation failed; the message says which path and why."""
 
 
-class StorePathError(StoreError, ValueError):
+class StorePathError(StoreError, BadInput):
     """A path is not allowed: absolute, or escaping the project root."""
 
 
-class StoreNotFoundError(StoreError, FileNotFoundError):
+class StoreNotFoundError(StoreError, NotFound, FileNotFoundError):
     """No file or folder at that path."""
 
 

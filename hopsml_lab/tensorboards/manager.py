@@ -12,16 +12,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import BadInput, NotFound
 from ..lab import Lab
-from .process import TensorBoardProcess
+from ..processes import ChildServer, Supervisor
+from .process import tensorboard_server
 from .runs import link_runs, logdir_spec
 
 
-class UnknownTensorBoardError(LookupError):
+class UnknownTensorBoardError(NotFound):
     """No TensorBoard with that id runs here."""
 
 
-class BadTensorBoardRequest(ValueError):
+class BadTensorBoardRequest(BadInput):
     """The set of experiments cannot be shown; the message says why."""
 
 
@@ -35,13 +37,16 @@ def board_id(experiment_ids: Iterable[str]) -> str:
 class TensorBoard:
     id: str
     experiments: tuple[str, ...]
-    process: TensorBoardProcess
+    process: ChildServer
     runs_folder: Path | None  # the folder of links (local store); None on HDFS
     started_at: float = field(default_factory=time.time)
-    last_activity: float = field(default_factory=time.time)
 
     def touch(self) -> None:
-        self.last_activity = time.time()
+        self.process.touch()
+
+    @property
+    def last_activity(self) -> float:
+        return self.process.last_activity
 
     @property
     def port(self) -> int:
@@ -60,8 +65,8 @@ class TensorBoardManager:
 
     def __init__(self, lab: Lab, idle_timeout: float = 900.0, reload_interval: float = 2.0):
         self.lab = lab
-        self.idle_timeout = idle_timeout
         self.reload_interval = reload_interval
+        self.supervisor = Supervisor(idle_timeout)
         self._boards: dict[str, TensorBoard] = {}
         self._lock = threading.Lock()
         self._workdir = Path(tempfile.mkdtemp(prefix="hopsml-tensorboards-"))
@@ -101,13 +106,13 @@ class TensorBoardManager:
                 runs_folder.mkdir()
                 link_runs(runs_folder, trials)
                 args = ["--logdir", str(runs_folder)]
-            process = TensorBoardProcess(
+            process = tensorboard_server(
                 args,
                 folder / "tensorboard.log",
                 without_tf=True,  # local files and fsspec's webhdfs:// need no TensorFlow
                 reload_interval=self.reload_interval,
             )
-            board = TensorBoard(key, ids, process, runs_folder)
+            board = TensorBoard(key, ids, self.supervisor.add(key, process), runs_folder)
             self._boards[key] = board
             return board, True
 
@@ -124,6 +129,10 @@ class TensorBoardManager:
         with self._lock:
             return [b for b in self._boards.values() if b.process.alive()]
 
+    @property
+    def idle_timeout(self) -> float:
+        return self.supervisor.idle_timeout
+
     def stop(self, board_id: str) -> None:
         with self._lock:
             board = self._boards.pop(board_id, None)
@@ -133,18 +142,12 @@ class TensorBoardManager:
 
     def stop_idle(self, now: float | None = None) -> list[str]:
         """Stop TensorBoards nobody asked anything for ``idle_timeout`` seconds."""
-        now = time.time() if now is None else now
+        stopped = self.supervisor.stop_idle(now)
         with self._lock:
-            idle = [
-                b
-                for b in self._boards.values()
-                if now - b.last_activity > self.idle_timeout or not b.process.alive()
-            ]
-            for board in idle:
-                self._boards.pop(board.id)
-        for board in idle:
+            boards = [self._boards.pop(key) for key in stopped if key in self._boards]
+        for board in boards:
             self._stop(board)
-        return [b.id for b in idle]
+        return stopped
 
     def refresh(self) -> None:
         """Show trials that started since (a search still running adds them)."""
@@ -153,9 +156,8 @@ class TensorBoardManager:
 
     def stop_all(self) -> None:
         with self._lock:
-            boards, self._boards = list(self._boards.values()), {}
-        for board in boards:
-            board.process.stop()
+            self._boards = {}
+        self.supervisor.stop_all()
         shutil.rmtree(self._workdir, ignore_errors=True)
 
     def _refresh(self, board: TensorBoard) -> None:
@@ -163,7 +165,7 @@ class TensorBoardManager:
             link_runs(board.runs_folder, self.lab.queries.trial_logdirs(board.experiments))
 
     def _stop(self, board: TensorBoard) -> None:
-        board.process.stop()
+        self.supervisor.remove(board.id)
         shutil.rmtree(self._workdir / board.id, ignore_errors=True)
 
 

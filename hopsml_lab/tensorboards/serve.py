@@ -11,23 +11,15 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
-import time
 import types
 
-PARENT_ENV = "HOPSML_TENSORBOARD_PARENT"
+from ..processes.child import watch_parent
+
 WITHOUT_TF_ENV = "HOPSML_TENSORBOARD_WITHOUT_TF"
 
 
-def _exit_with(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(0)
-
-
 def main() -> None:
-    parent = int(os.environ.get(PARENT_ENV) or os.getppid())
-    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+    watch_parent()
     if os.environ.get(WITHOUT_TF_ENV) == "1":
         # TensorBoard's documented switch: with this module present it uses its stub.
         sys.modules["tensorboard.compat.notf"] = types.ModuleType("tensorboard.compat.notf")

@@ -28,12 +28,12 @@ def main() -> None:
 
     context = get_lab().spark.session().sparkContext
     ui, app = f"http://127.0.0.1:{os.environ['UI_PORT']}", context.applicationId
-    experiment.search(train, grid={"n": [1, 2, 3, 4]}, name="first")
+    experiment.search(train, experiment.Grid({"n": [1, 2, 3, 4]}), name="first")
     first = _executors(ui, app)
     deadline = time.monotonic() + 90
     while (released := _executors(ui, app)) and time.monotonic() < deadline:
         time.sleep(0.5)
-    second_result = experiment.search(train, grid={"n": [5, 6, 7, 8]}, name="second")
+    second_result = experiment.search(train, experiment.Grid({"n": [5, 6, 7, 8]}), name="second")
     second = _executors(ui, app)
     print(
         json.dumps(

@@ -32,7 +32,9 @@ def main() -> None:
     from hopsml_lab import experiment
 
     trials, gpus = int(sys.argv[1]), int(sys.argv[2])
-    result = experiment.search(train, grid={"n": list(range(trials))}, gpus=gpus, name="gpus")
+    result = experiment.search(
+        train, experiment.Grid({"n": list(range(trials))}), gpus=gpus, name="gpus"
+    )
     print(json.dumps([t.results | {"status": t.status, "error": t.error} for t in result.trials]))
 
 

@@ -21,10 +21,10 @@ def main() -> None:
     from hopsml_lab import experiment
 
     wheel = sys.argv[1]
-    before = experiment.search(lambda n: probe(), grid={"n": [1, 2]}, name="before")
+    before = experiment.search(lambda n: probe(), experiment.Grid({"n": [1, 2]}), name="before")
     # What `%pip install` does in the notebook: pip, into the kernel's own environment.
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", wheel], check=True)
-    after = experiment.search(lambda n: probe(), grid={"n": [1, 2]}, name="after")
+    after = experiment.search(lambda n: probe(), experiment.Grid({"n": [1, 2]}), name="after")
     print(
         json.dumps(
             {

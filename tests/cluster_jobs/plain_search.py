@@ -9,7 +9,7 @@ import json
 def main() -> None:
     from hopsml_lab import experiment
 
-    result = experiment.search(lambda n: n, grid={"n": [1, 2, 3]}, name="plain")
+    result = experiment.search(lambda n: n, experiment.Grid({"n": [1, 2, 3]}), name="plain")
     print(json.dumps([{"status": t.status, "error": t.error} for t in result.trials]))
 
 

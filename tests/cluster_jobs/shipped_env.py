@@ -23,9 +23,9 @@ def probe(n: int) -> dict:
 def main() -> None:
     from hopsml_lab import experiment
 
-    before = experiment.search(probe, grid={"n": [1, 2]}, name="before")
+    before = experiment.search(probe, experiment.Grid({"n": [1, 2]}), name="before")
     subprocess.run(shlex.split(sys.argv[1]), check=True)
-    after = experiment.search(probe, grid={"n": [1, 2]}, name="after")
+    after = experiment.search(probe, experiment.Grid({"n": [1, 2]}), name="after")
     trials = [*before.trials, *after.trials]
     print(
         json.dumps(

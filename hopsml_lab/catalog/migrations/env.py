@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from hopsml_lab.catalog.orm import Base
+from hopsml_lab.catalog import Base  # the package imports every domain's tables
 
 connection = context.config.attributes.get("connection")
 if connection is None:  # pragma: no cover - migrations always run through Database.migrate

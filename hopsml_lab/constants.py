@@ -1,0 +1,179 @@
+"""The constant classes of Hopsworks' ``hops.constants``, with the values a notebook may
+read (HTTP verbs, environment-variable names, Kafka/SSL keys, model-serving and delimiter
+strings). Only a selection of each class's values is kept: they name Hopsworks
+services that HopsML Lab does not run.
+"""
+
+from __future__ import annotations
+
+
+class HTTP_CONFIG:
+    HTTP_CONTENT_TYPE = "Content-type"
+    HTTP_APPLICATION_JSON = "application/json"
+    HTTP_AUTHORIZATION = "Authorization"
+    HTTP_POST = "POST"
+    HTTP_PUT = "PUT"
+    HTTP_GET = "GET"
+    HTTP_DELETE = "DELETE"
+    HTTP_UNAUTHORIZED = 401
+
+
+class ENV_VARIABLES:
+    KAFKA_BROKERS_ENV_VAR = "KAFKA_BROKERS"
+    REST_ENDPOINT_END_VAR = "REST_ENDPOINT"
+    HADOOP_USER_NAME_ENV_VAR = "HADOOP_USER_NAME"
+    HADOOP_HOME = "HADOOP_HOME"
+    HADOOP_CLASSPATH_GLOB = "HADOOP_CLASSPATH_GLOB"
+    HDFS_USER_ENV_VAR = "HDFS_USER"
+    JOB_NAME_ENV_VAR = "HOPSWORKS_JOB_NAME"
+    KERNEL_ID_ENV_VAR = "HOPSWORKS_KERNEL_ID"
+    HOPSWORKS_PROJECT_ID_ENV_VAR = "HOPSWORKS_PROJECT_ID"
+    HOPSWORKS_PROJECT_NAME_ENV_VAR = "HOPSWORKS_PROJECT_NAME"
+    API_KEY_ENV_VAR = "API_KEY"
+    REGION_NAME_ENV_VAR = "REGION_NAME"
+    FLINK_CONF_DIR = "FLINK_CONF_DIR"
+    FLINK_LIB_DIR = "FLINK_LIB_DIR"
+    SECRETS_DIR_ENV_VAR = "SECRETS_DIR"
+
+
+class KAFKA_SSL_CONFIG:
+    SSL = "SSL"
+    SSL_TRUSTSTORE_LOCATION_CONFIG = "ssl.truststore.location"
+    SSL_TRUSTSTORE_PASSWORD_CONFIG = "ssl.truststore.password"
+    SSL_KEYSTORE_LOCATION_CONFIG = "ssl.keystore.location"
+    SSL_KEYSTORE_PASSWORD_CONFIG = "ssl.keystore.password"
+    SSL_KEY_PASSWORD_CONFIG = "ssl.key.password"
+    SECURITY_PROTOCOL_CONFIG = "security.protocol"
+    SSL_CERTIFICATE_LOCATION_CONFIG = "ssl.certificate.location"
+    SSL_CA_LOCATION_CONFIG = "ssl.ca.location"
+    SSL_PRIVATE_KEY_LOCATION_CONFIG = "ssl.key.location"
+    SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_CONFIG = "ssl.endpoint.identification.algorithm"
+
+
+class SSL_CONFIG:
+    KEYSTORE_SUFFIX = "__kstore.jks"
+    TRUSTSTORE_SUFFIX = "__tstore.jks"
+    PASSWORD_SUFFIX = "__cert.key"
+    PEM_CLIENT_CERTIFICATE_CONFIG = "client.pem"
+    PEM_CLIENT_KEY_CONFIG = "client_key.pem"
+    PEM_CA_CHAIN_CERTIFICATE_CONFIG = "ca_chain.pem"
+
+
+class KAFKA_PRODUCER_CONFIG:
+    BOOTSTRAP_SERVERS_CONFIG = "bootstrap.servers"
+    KEY_SERIALIZER_CLASS_CONFIG = "key.serializer"
+    VALUE_SERIALIZER_CLASS_CONFIG = "value.serializer"
+
+
+class KAFKA_CONSUMER_CONFIG:
+    GROUP_ID_CONFIG = "group.id"
+    ENABLE_AUTO_COMMIT_CONFIG = "enable.auto.commit"
+    AUTO_COMMIT_INTERVAL_MS_CONFIG = "auto.commit.interval.ms"
+    SESSION_TIMEOUT_MS_CONFIG = "session.timeout.ms"
+    KEY_DESERIALIZER_CLASS_CONFIG = "key.deserializer"
+    VALUE_DESERIALIZER_CLASS_CONFIG = "value.deserializer"
+    AUTO_OFFSET_RESET_CONFIG = "auto.offset.reset"
+
+
+class SPARK_CONFIG:
+    SPARK_OVERWRITE_MODE = "overwrite"
+    SPARK_APPEND_MODE = "append"
+    SPARK_WRITE_DELIMITER = "delimiter"
+    SPARK_INFER_SCHEMA = "inferSchema"
+    SPARK_WRITE_HEADER = "header"
+    SPARK_JDBC_FORMAT = "jdbc"
+
+
+class MODEL_SERVING:
+    MODELS_DATASET = "Models"
+    MODEL_SERVER_TENSORFLOW_SERVING = "TENSORFLOW_SERVING"
+    MODEL_SERVER_PYTHON = "PYTHON"
+    MODEL_SERVERS = [MODEL_SERVER_TENSORFLOW_SERVING, MODEL_SERVER_PYTHON]
+    SERVING_TOOL_DEFAULT = "DEFAULT"
+    SERVING_TOOL_KSERVE = "KSERVE"
+    SERVING_TOOLS = [SERVING_TOOL_DEFAULT, SERVING_TOOL_KSERVE]
+    INFERENCE_LOGGING_MODEL_INPUTS = "MODEL_INPUTS"
+    INFERENCE_LOGGING_PREDICTIONS = "PREDICTIONS"
+    INFERENCE_LOGGING_ALL = "ALL"
+    INFERENCE_LOGGING_MODES = [
+        INFERENCE_LOGGING_MODEL_INPUTS,
+        INFERENCE_LOGGING_PREDICTIONS,
+        INFERENCE_LOGGING_ALL,
+    ]
+    SERVING_ACTION_START = "START"
+    SERVING_ACTION_STOP = "STOP"
+
+
+class FEATURE_STORE:
+    TRAINING_DATASET_CSV_FORMAT = "csv"
+    TRAINING_DATASET_TSV_FORMAT = "tsv"
+    TRAINING_DATASET_PARQUET_FORMAT = "parquet"
+    TRAINING_DATASET_TFRECORDS_FORMAT = "tfrecords"
+    TRAINING_DATASET_AVRO_FORMAT = "avro"
+    TRAINING_DATASET_ORC_FORMAT = "orc"
+    TRAINING_DATASET_NPY_FORMAT = "npy"
+    TRAINING_DATASET_HDF5_FORMAT = "hdf5"
+
+
+class PETASTORM_CONFIG:
+    FILESYSTEM_FACTORY = "pyarrow_filesystem"
+    SCHEMA = "schema"
+    LIBHDFS = "libhdfs"
+
+
+class MYSQL_CONFIG:
+    MYSQL_BIGINT_TYPE = "BIGINT(20)"
+    MYSQL_INTEGER_TYPE = "INT(11)"
+    MYSQL_VARCHAR_1000_TYPE = "VARCHAR(1000)"
+
+
+class HIVE_CONFIG:
+    HIVE_BIGINT_TYPE = "BIGINT"
+    HIVE_INT_TYPE = "INT"
+    HIVE_CHAR_TYPE = "CHAR"
+
+
+class REST_CONFIG:
+    HOPSWORKS_REST_RESOURCE = "hopsworks-api/api"
+    HOPSWORKS_PROJECT_RESOURCE = "project"
+
+
+class DELIMITERS:
+    SLASH_DELIMITER = "/"
+    COMMA_DELIMITER = ","
+    TAB_DELIMITER = "\t"
+    COLON_DELIMITER = ":"
+    DOT_DELIMITER = "."
+    AMPERSAND_DELIMITER = "&"
+    SEMI_COLON_DELIMITER = ";"
+    JDBC_CONNECTION_STRING_VALUE_DELIMITER = "="
+    JDBC_CONNECTION_STRING_DELIMITER = ";"
+    QUESTION_MARK_DELIMITER = "?"
+
+
+class S3_CONFIG:
+    S3_FILE_PREFIX = "s3a://"
+    AWS_ACCESS_KEY_ID_ENV = "AWS_ACCESS_KEY_ID"
+    AWS_SECRET_ACCESS_KEY_ENV = "AWS_SECRET_ACCESS_KEY"
+    AWS_SESSION_TOKEN_ENV = "AWS_SESSION_TOKEN"
+
+
+class AWS:
+    DEFAULT_REGION = "default"
+    SECRETS_MANAGER = "secretsmanager"
+    PARAMETER_STORE = "parameterstore"
+
+
+class LOCAL:
+    LOCAL_STORE = "local"
+
+
+class XATTRS:
+    XATTRS_PARAM_NAME = "name"
+
+
+class ELASTICSEARCH_CONFIG:
+    SSL_CONFIG = "es.net.ssl"
+    NODES_WAN_ONLY = "es.nodes.wan.only"
+    NODES = "es.nodes"
+    HTTP_AUTHORIZATION = "es.net.http.header.Authorization"

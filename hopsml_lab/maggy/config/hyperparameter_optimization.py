@@ -1,0 +1,77 @@
+"""maggy's ``HyperparameterOptConfig``: what ``experiment.lagom`` searches, and how.
+
+``optimizer`` is a name ('randomsearch', 'gridsearch', 'asha', 'none'), one of
+``maggy.optimizer``'s objects (``Asha(3, 1, 9)``), or any object with ``initial(slots)``
+and ``on_result(params, metric)``. ``es_policy`` is 'median', 'none', or maggy's
+``MedianStoppingRule`` / ``NoStoppingRule``. Bayesian optimizers ('gp', 'tpe') and custom
+early-stopping rules raise, naming what to use instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .._unavailable import not_yet
+from ..earlystop import AbstractEarlyStop, MedianStoppingRule, NoStoppingRule
+from ..searchspace import Searchspace
+from .lagom import LagomConfig
+
+OPTIMIZERS = ("randomsearch", "gridsearch", "asha", "none")
+BAYESIAN = ("gp", "tpe")
+
+
+def es_policy_name(es_policy: Any) -> str:
+    """'median' or 'none' for maggy's ``es_policy`` (a name, or maggy's rule class)."""
+    if isinstance(es_policy, str):
+        if es_policy.lower() in ("median", "none"):
+            return es_policy.lower()
+        raise ValueError(f"es_policy={es_policy!r}: use 'median' or 'none'")
+    kind = es_policy if isinstance(es_policy, type) else type(es_policy)
+    if issubclass(kind, MedianStoppingRule):
+        return "median"
+    if issubclass(kind, NoStoppingRule):
+        return "none"
+    if issubclass(kind, AbstractEarlyStop):
+        raise not_yet(
+            "custom early stopping (an AbstractEarlyStop subclass)",
+            "use es_policy='median' or es_policy='none'",
+        )
+    raise ValueError(f"es_policy={es_policy!r}: use 'median' or 'none'")
+
+
+@dataclass
+class HyperparameterOptConfig(LagomConfig):
+    num_trials: int
+    optimizer: str | Any
+    searchspace: Searchspace
+    optimization_key: str = "Metric"
+    direction: str = "max"
+    es_interval: int = 1
+    es_min: int = 10
+    es_policy: str | Any = "median"
+    name: str = "HPOptimization"
+    description: str = ""
+    hb_interval: int = 1
+    model: Any = None
+    dataset: Any = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.num_trials, int) or self.num_trials <= 0:
+            raise ValueError(f"num_trials={self.num_trials!r}: give a number of trials above 0")
+        if isinstance(self.optimizer, str):
+            name = self.optimizer.lower()
+            if name in BAYESIAN:
+                raise not_yet(
+                    f"Bayesian optimization ({name!r})",
+                    "use optimizer='randomsearch' or 'asha'",
+                )
+            if name not in OPTIMIZERS:
+                raise ValueError(
+                    f"optimizer={self.optimizer!r}: use one of {', '.join(OPTIMIZERS)}"
+                )
+        if str(self.direction).lower() not in ("max", "min"):
+            raise ValueError(f"direction={self.direction!r}: use 'max' or 'min'")
+        es_policy_name(self.es_policy)
+        if not isinstance(self.searchspace, Searchspace):
+            raise ValueError("searchspace: give a hopsml_lab.maggy.Searchspace")

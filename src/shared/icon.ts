@@ -1,0 +1,12 @@
+/** The HopsML Lab icon: the sidebar's tab and every main-area tab of either domain.
+ * `jp-icon3` lets JupyterLab's theme colour it (the rule needs a `fill` attribute). */
+import { LabIcon } from '@jupyterlab/ui-components';
+
+export const hopsmlIcon = new LabIcon({
+  name: 'hopsml-lab:logo',
+  svgstr:
+    '<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 24 24">' +
+    '<g class="jp-icon3" fill="currentColor"><circle cx="6" cy="18" r="2.5"/>' +
+    '<circle cx="12" cy="8" r="2.5"/><circle cx="18" cy="14" r="2.5"/>' +
+    '<path d="M6.9 16.2l4.2-6.4 1.7 1.1-4.2 6.4zM13 9.3l4.3 3.4-1.2 1.6-4.3-3.4z"/></g></svg>'
+});
