@@ -18,8 +18,8 @@ from .distributed import collective_all_reduce, mirrored, parameter_server
 from .engine.resources import ResourceError, TrialResources
 from .experiments.progress import Progress
 from .experiments.results import ExperimentResult
-from .experiments.run import ExperimentError, run_experiment
-from .experiments.search import SearchOptions, check_arguments, run_search
+from .experiments.run import ExperimentError
+from .experiments.search import SearchOptions, run_search
 from .experiments.search_space import (
     Choice,
     IntUniform,
@@ -28,7 +28,7 @@ from .experiments.search_space import (
     Uniform,
     from_boundaries,
 )
-from .experiments.strategies import Asha, Evolution, Grid, Random, SearchStrategy
+from .experiments.strategies import Asha, Evolution, Grid, Launch, Random, SearchStrategy
 from .lab import get_lab
 
 __all__ = [
@@ -118,20 +118,13 @@ def run(
     """Like :func:`launch`, returning the full :class:`ExperimentResult`; ``slots`` caps
     how many of its trials run at once (default: as many as Spark has cores), and each
     trial gets ``gpus`` GPUs of its own (Spark's task GPU amount; it sees only those)."""
-    resources = _resources(slots, gpus)
-    param_sets = _param_sets(args_dict)
-    check_arguments(train_fn, list(param_sets[0]))
-    return run_experiment(
-        get_lab(),
-        train_fn,
-        param_sets,
-        name=name,
-        kind="launch",
-        description=description,
+    options = SearchOptions(
         metric_key=metric_key,
-        resources=resources,
-        progress=progress,
+        name=name,
+        description=description,
+        resources=_resources(slots, gpus),
     )
+    return run_search(get_lab(), train_fn, Launch(_param_sets(args_dict)), options, progress)
 
 
 def _resources(slots: int | None, gpus: int) -> TrialResources:

@@ -198,28 +198,6 @@ class ExperimentRun:
         return result
 
 
-def run_experiment(
-    lab: Lab,
-    fn: Callable[..., Any],
-    param_sets: Sequence[dict[str, Any]],
-    name: str,
-    kind: str,
-    description: str | None = None,
-    metric_key: str | None = None,
-    direction: str = "MAX",
-    resources: TrialResources | None = None,
-    progress: Progress | None = None,
-    early_stop: StoppingRule | None = None,
-) -> ExperimentResult:
-    """Record an experiment, run one trial per parameter set on Spark, record outcomes."""
-    if not param_sets:
-        raise ExperimentError("no trials to run: give at least one set of parameters")
-    run = ExperimentRun(
-        lab, fn, name, kind, description, metric_key, direction, resources, progress, early_stop
-    )
-    return run.complete(lambda: run.run_round(param_sets))
-
-
 def record_trial(
     lab: Lab, trial_id: int, spec: TrialSpec, outcome: TrialOutcome | None, metric_key: str | None
 ) -> TrialResult:

@@ -23,7 +23,7 @@ class SearchOptions:
     """How a search is judged and recorded, whatever its strategy."""
 
     direction: str = "MAX"
-    metric_key: str = "metric"
+    metric_key: str | None = "metric"  # None: a lone number returned ranks the trial
     name: str = "no-name"
     description: str | None = None
     early_stop: str | None = None

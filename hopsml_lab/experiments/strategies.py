@@ -29,7 +29,16 @@ from .search_space import (
 
 Params = dict[str, Any]
 
-__all__ = ["Adaptive", "Asha", "Evolution", "Explorer", "Grid", "Random", "SearchStrategy"]
+__all__ = [
+    "Adaptive",
+    "Asha",
+    "Evolution",
+    "Explorer",
+    "Grid",
+    "Launch",
+    "Random",
+    "SearchStrategy",
+]
 
 
 class Explorer(Protocol):
@@ -69,6 +78,24 @@ class SearchStrategy(ABC):
     @abstractmethod
     def explore(self, run: Explorer, early_stopping: bool) -> None:
         """Run the trials on ``run``; return when the search is done (or killed)."""
+
+
+class Launch(SearchStrategy):
+    """The given parameter sets, one trial each (hops' ``launch``: one run, or one per
+    entry of ``args_dict``'s lists)."""
+
+    kind = "launch"
+
+    def __init__(self, param_sets: Sequence[Params]) -> None:
+        if not param_sets:
+            raise SearchSpaceError("no trials to run: give at least one set of parameters")
+        self.param_sets = [dict(p) for p in param_sets]
+
+    def parameter_names(self) -> list[str]:
+        return list(self.param_sets[0])
+
+    def explore(self, run: Explorer, early_stopping: bool) -> None:
+        run.run_round(self.param_sets)
 
 
 class Grid(SearchStrategy):
