@@ -10,6 +10,7 @@ import time
 BENCHMARKS = [
     "experiment_overhead",
     "experiment_listing",
+    "detail_paging",
     "metric_logging",
     "dispatch",
     "early_stopping",

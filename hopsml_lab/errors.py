@@ -1,7 +1,9 @@
 """The few kinds of error every stage raises; each domain error derives from one.
 
 The server maps these bases to HTTP codes once (``server/base.py``), so a new domain's
-errors need no new table row. Each message says what to change.
+errors need no new table row. Each message says what to change, and quotes what it was
+given only up to a sensible length (``clip``; the server clips every message it answers
+or logs with ``clip_message`` in any case).
 
 >>> class UnknownModel(NotFound):
 ...     "No model with that name."
@@ -10,6 +12,14 @@ True
 """
 
 from __future__ import annotations
+
+import re
+
+QUOTE_LIMIT = 200
+"""Characters of one piece of input (an id, a path, a value) a message quotes."""
+
+MESSAGE_LIMIT = 1000
+"""Characters of a whole message (an HTTP answer, a log line about a request)."""
 
 
 class HopsMLError(Exception):
@@ -38,3 +48,39 @@ class Unavailable(HopsMLError, RuntimeError):
 
 class Failed(HopsMLError, RuntimeError):
     """The work ran and failed; the message carries the reason (HTTP 500)."""
+
+
+def clip(text: object, limit: int = QUOTE_LIMIT) -> str:
+    """``text`` as a message may quote it: its first ``limit`` characters, then how long
+    it was.
+
+    >>> clip("a" * 5_000_000, 3)
+    'aaa… (5,000,000 characters)'
+    >>> clip("50%-off")
+    '50%-off'
+    """
+    text = str(text)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
+
+
+# A run of characters that is no space, no quote and no separator: an id, a path, a key.
+# ("…" ends a run, so that clipping a clipped message changes nothing.)
+_LONG_WORD = re.compile(rf"[^\s'\",:;…]{{{QUOTE_LIMIT + 1},}}")
+
+
+def clip_message(message: str) -> str:
+    """A message fit to answer and to log, whatever input it quotes: every run of more
+    than QUOTE_LIMIT characters without a space, quote or separator (an id, a path, a
+    key) clipped, and the whole at most MESSAGE_LIMIT characters. Clipping twice is
+    clipping once.
+
+    >>> clip_message("no experiment '" + "f" * 60_000 + "': start one")[-35:]
+    "ff… (60,000 characters)': start one"
+    >>> len(clip_message("a " * 1_000_000))
+    1000
+    """
+    message = _LONG_WORD.sub(lambda word: clip(word.group()), message)
+    if len(message) <= MESSAGE_LIMIT:
+        return message
+    suffix = f"… ({len(message):,} characters)"
+    return message[: MESSAGE_LIMIT - len(suffix)] + suffix

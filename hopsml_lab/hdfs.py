@@ -25,6 +25,7 @@ from urllib.parse import urlparse
 from .engine.context import current_trial
 from .exceptions import cluster_only
 from .lab import get_lab
+from .redact import mask_url
 from .store import Store, StoreError, StorePathError, clean_path
 
 
@@ -50,8 +51,8 @@ def _relative(path: str) -> str:
         return clean_path(text[len(root) + 1 :])
     if "://" in text or text.startswith("/"):
         raise StorePathError(
-            f"{text!r} is outside the project {root}: give a path relative to the project "
-            "root, or one that starts with hdfs.project_path()"
+            f"{mask_url(text)!r} is outside the project {mask_url(root)}: give a path "
+            "relative to the project root, or one that starts with hdfs.project_path()"
         )
     return clean_path(text)
 
@@ -119,7 +120,7 @@ def copy_to_hdfs(
     if store.exists(destination):
         if not overwrite:
             raise FileExistsError(
-                f"{store.url(destination)} exists: pass overwrite=True to replace it"
+                f"{mask_url(store.url(destination))} exists: pass overwrite=True to replace it"
             )
         store.delete(destination, recursive=True)
     files = [source] if source.is_file() else sorted(p for p in source.rglob("*") if p.is_file())
@@ -139,7 +140,7 @@ def copy_to_local(
     del project
     store, source = _store(), _relative(hdfs_path)
     if not store.exists(source):
-        raise FileNotFoundError(f"no {store.url(source)} to copy")
+        raise FileNotFoundError(f"no {mask_url(store.url(source))} to copy")
     folder = Path(local_path or os.getcwd()).expanduser()
     if not folder.is_dir():
         raise NotADirectoryError(f"{str(folder)!r} is not a local folder to copy into")
@@ -248,7 +249,9 @@ def _copy_within(store: Store, source: str, target: str) -> None:
 def _claim(store: Store, target: str, overwrite: bool) -> None:
     if store.exists(target):
         if not overwrite:
-            raise FileExistsError(f"{store.url(target)} exists: pass overwrite=True to replace it")
+            raise FileExistsError(
+                f"{mask_url(store.url(target))} exists: pass overwrite=True to replace it"
+            )
         store.delete(target, recursive=True)
 
 
@@ -256,7 +259,7 @@ def cp(src_hdfs_path: str, dest_hdfs_path: str, overwrite: bool = False) -> None
     """Copy a file, or a folder with everything in it, to ``dest_hdfs_path``."""
     store, source, target = _store(), _relative(src_hdfs_path), _relative(dest_hdfs_path)
     if not store.exists(source):
-        raise FileNotFoundError(f"no {store.url(source)} to copy")
+        raise FileNotFoundError(f"no {mask_url(store.url(source))} to copy")
     _claim(store, target, overwrite)
     _copy_within(store, source, target)
 

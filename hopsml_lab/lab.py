@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from functools import cached_property
 
-from .catalog import Database, ExperimentQueries, ExperimentRecorder, ModelCatalog
+from .catalog import Database, ExperimentQueries, ExperimentRecorder, Liveness, ModelCatalog
 from .engine.runner import SparkTrialRunner
 from .engine.spark import SparkEngine
 from .settings import Settings
@@ -37,8 +37,13 @@ class Lab:
         return ExperimentRecorder(self.db)
 
     @cached_property
+    def liveness(self) -> Liveness:
+        """This process's heartbeat for the experiments it runs; reaps those of the dead."""
+        return Liveness(self.db, self.recorder)
+
+    @cached_property
     def queries(self) -> ExperimentQueries:
-        return ExperimentQueries(self.db)
+        return ExperimentQueries(self.db, before_read=self.liveness.reap_if_due)
 
     @cached_property
     def models(self) -> ModelCatalog:

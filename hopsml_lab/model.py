@@ -24,6 +24,7 @@ from .engine.context import current_trial
 from .errors import BadInput, Conflict, NotFound
 from .hdfs import _relative, _store, copy_to_local
 from .lab import get_lab
+from .redact import mask_url
 from .store import Store
 
 
@@ -122,7 +123,7 @@ def export(
     if store.exists(target):
         if not overwrite:
             raise ModelExportError(
-                f"{name} version {version} exists at {store.url(target)}: "
+                f"{name} version {version} exists at {mask_url(store.url(target))}: "
                 "pass overwrite=True, or leave model_version out for the next version"
             )
         store.delete(target, recursive=True)

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from .errors import BadInput
+from .redact import mask_url
 
 ENV_PROJECT_ROOT = "HOPSML_PROJECT_ROOT"
 ENV_CATALOG_URL = "HOPSML_CATALOG_URL"
@@ -33,6 +34,10 @@ ENV_DRIVER_HOST = "HOPSML_DRIVER_HOST"
 ENV_SHIP_ENVIRONMENT = "HOPSML_SHIP_ENVIRONMENT"
 # Set by the server extension for the kernels it starts: where it proxies TensorBoards.
 ENV_TENSORBOARD_PROXY = "HOPSML_TENSORBOARD_PROXY"
+
+# The project's own files inside a local project folder, hidden from the notebooks.
+PROJECT_FOLDER = ".hopsml"
+CATALOG_FILE = "catalog.db"
 
 _SPARK_MASTER = re.compile(
     r"^(local(\[(\*|\d+)(,\d+)?\])?|local-cluster\[\d+,\d+,\d+\]|spark://[^\s]+"
@@ -54,8 +59,8 @@ class Settings:
     """Where the project lives and which services it uses.
 
     project_root: a local folder, or ``hdfs://`` / ``webhdfs://`` URL.
-    catalog_url: a SQLAlchemy URL; ``None`` means SQLite inside the project root
-    (or in ``~/.hopsml`` when the root is remote).
+    catalog_url: a SQLAlchemy URL; ``None`` means SQLite in the project root's hidden
+    ``.hopsml`` folder (or in ``~/.hopsml`` when the root is remote).
     """
 
     project_root: str = field(default_factory=default_project_root)
@@ -92,22 +97,46 @@ class Settings:
         return urlparse(self.project_root).scheme in ("hdfs", "webhdfs")
 
     def resolved_catalog_url(self) -> str:
+        """The catalog's SQLAlchemy URL, with its password: show it through
+        :func:`~hopsml_lab.redact.mask_url`."""
         if self.catalog_url:
             return self.catalog_url
-        base = Path.home() / ".hopsml" if self.is_remote_store else Path(self.project_root)
-        return f"sqlite:///{base / 'catalog.db'}"
+        return f"sqlite:///{self.default_catalog_path()}"
+
+    def default_catalog_path(self) -> Path:
+        """The SQLite catalog's file when no catalog URL is set.
+
+        A local project keeps it in ``<root>/.hopsml/catalog.db``: the root is the folder
+        JupyterLab opens, and the hidden folder keeps the catalog and SQLite's ``-wal``
+        and ``-shm`` files out of the way of the notebooks.
+
+        A project made before keeps its ``<root>/catalog.db`` where it is, found there
+        for as long as no ``.hopsml/catalog.db`` exists. It is never moved for you: a
+        kernel or another server of the project started before a move keeps the old
+        path, and its next connection would make a new, empty catalog there, so what it
+        records would be missing from the moved one; nothing here can prove that no such
+        process runs. To tidy an old project, stop its server and kernels,
+        then ``mkdir .hopsml && mv catalog.db catalog.db-wal catalog.db-shm .hopsml/``
+        (the ``-wal`` and ``-shm`` files only where they exist).
+        """
+        if self.is_remote_store:
+            return Path.home() / PROJECT_FOLDER / CATALOG_FILE
+        root = Path(self.project_root.removeprefix("file://")).expanduser()
+        hidden, old = root / PROJECT_FOLDER / CATALOG_FILE, root / CATALOG_FILE
+        return old if old.is_file() and not hidden.exists() else hidden
 
     def validated(self) -> Settings:
         root = self.project_root
         scheme = urlparse(root).scheme
         if scheme not in ("", "file", "hdfs", "webhdfs") or not root.strip():
             raise SettingsError(
-                f"{ENV_PROJECT_ROOT}={root!r}: use a local folder, or an hdfs:// or webhdfs:// URL"
+                f"{ENV_PROJECT_ROOT}={mask_url(root)!r}: use a local folder, "
+                "or an hdfs:// or webhdfs:// URL"
             )
         if scheme == "hdfs" and not self.webhdfs_url:
             # hdfs://namenode:8020 speaks RPC; the WebHDFS gateway is a separate address.
             raise SettingsError(
-                f"{ENV_PROJECT_ROOT}={root!r} is an hdfs:// URL: also set "
+                f"{ENV_PROJECT_ROOT}={mask_url(root)!r} is an hdfs:// URL: also set "
                 f"{ENV_WEBHDFS_URL} to the namenode's WebHDFS address "
                 "(for example http://namenode:9870), or use a webhdfs:// URL"
             )
@@ -120,7 +149,7 @@ class Settings:
             check_catalog_url(self.catalog_url)
         if not _SPARK_MASTER.match(self.spark_master):
             raise SettingsError(
-                f"{ENV_SPARK_MASTER}={self.spark_master!r}: use local[*], local[N], "
+                f"{ENV_SPARK_MASTER}={mask_url(self.spark_master)!r}: use local[*], local[N], "
                 "spark://host:port, yarn, k8s://https://host:port or sc://host:port"
             )
         return self
@@ -141,19 +170,22 @@ def _seconds(text: str, setting: str) -> float:
 
 
 def check_catalog_url(url: str) -> None:
+    """Refuse a URL the catalog cannot use; the message shows it without its password."""
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
+    shown = mask_url(url)
     try:
         parsed = make_url(url)
-    except ArgumentError as error:
+    except (ArgumentError, ValueError):
+        # Not chained: the parser's own message may quote the URL with its password.
         raise SettingsError(
-            f"{ENV_CATALOG_URL}={url!r} is not a database URL: use sqlite:///path/catalog.db "
+            f"{ENV_CATALOG_URL}={shown!r} is not a database URL: use sqlite:///path/catalog.db "
             "or postgresql://user:password@host:5432/dbname"
-        ) from error
+        ) from None
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
         raise SettingsError(
-            f"{ENV_CATALOG_URL}={url!r}: the catalog runs on sqlite or postgresql, "
+            f"{ENV_CATALOG_URL}={shown!r}: the catalog runs on sqlite or postgresql, "
             f"not {parsed.get_backend_name()}"
         )
 

@@ -28,7 +28,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One experiment with its trials, params and metrics. */
+        /** One experiment: its summary, the best value of each metric, the first page of its trials (or the page next_token names) and its best trials for the charts, with their params, results and metric series. */
         get: operations["getExperiment"];
         put?: never;
         post?: never;
@@ -49,6 +49,23 @@ export interface paths {
         put?: never;
         /** Write a new notebook that reruns one trial: the experiment's snapshot notebook after a cell assigning the trial's parameters. */
         post: operations["reproduceTrial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hopsml/api/experiments/{experiment_id}/trials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The trials of one experiment, a page at a time, in any order the trials table sorts by. */
+        get: operations["listTrials"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -135,6 +152,12 @@ export interface components {
              */
             duration_s: number | null;
             /**
+             * Error
+             * @description Why it did not finish (a lost experiment: its owner is gone).
+             * @default null
+             */
+            error: string | null;
+            /**
              * Finished At
              * @default null
              */
@@ -170,15 +193,38 @@ export interface components {
             /** Name */
             name: string;
             /**
+             * Next Token
+             * @description Pass as next_token (with the same sort) for the next page of trials.
+             */
+            next_token?: string | null;
+            /**
              * Notebook
              * @default null
              */
             notebook: string | null;
+            /**
+             * Sort
+             * @description The order of `trials` (see the trials route).
+             */
+            sort?: string;
             status: components["schemas"]["ExperimentStatus"];
+            /**
+             * Top Trials
+             * @description The best trials by the experiment's metric that are not in `trials`, with their series: the charts draw `trials` and these.
+             */
+            top_trials?: components["schemas"]["TrialRecord"][];
             /** Trial Count */
             trial_count: number;
-            /** Trials */
+            /**
+             * Trials
+             * @description A page of trials in `sort` order (every trial when asked for all).
+             */
             trials: components["schemas"]["TrialRecord"][];
+            /**
+             * Trials Total
+             * @description How many trials the experiment has.
+             */
+            trials_total?: number;
             /** Updated At */
             updated_at: number;
             /** User */
@@ -204,7 +250,7 @@ export interface components {
          * ExperimentStatus
          * @enum {string}
          */
-        ExperimentStatus: "running" | "finished" | "failed" | "killed";
+        ExperimentStatus: "running" | "finished" | "failed" | "killed" | "lost";
         /** ExperimentSummary */
         ExperimentSummary: {
             /**
@@ -232,6 +278,12 @@ export interface components {
              * @default null
              */
             duration_s: number | null;
+            /**
+             * Error
+             * @description Why it did not finish (a lost experiment: its owner is gone).
+             * @default null
+             */
+            error: string | null;
             /**
              * Finished At
              * @default null
@@ -322,7 +374,7 @@ export interface components {
             started_at: number;
             /**
              * Url
-             * @description Where the server proxies it, ending in '/'.
+             * @description Where to show it, ending in '/': in an iframe sandboxed with 'allow-scripts allow-downloads allow-popups' (never 'allow-same-origin'). The URL's key is its credential (no Jupyter cookie needed) while this TensorBoard process runs.
              */
             url: string;
         };
@@ -333,6 +385,27 @@ export interface components {
              * @description Ids of the experiments to show together; each trial is a run named by its hyperparameters.
              */
             experiments: string[];
+        };
+        /** TrialPage */
+        TrialPage: {
+            /**
+             * Next Token
+             * @description Pass as next_token for the next page.
+             * @default null
+             */
+            next_token: string | null;
+            /**
+             * Sort
+             * @description The order of `trials`.
+             */
+            sort: string;
+            /**
+             * Total
+             * @description How many trials the experiment has.
+             */
+            total: number;
+            /** Trials */
+            trials: components["schemas"]["TrialRecord"][];
         };
         /** TrialRecord */
         TrialRecord: {
@@ -384,7 +457,7 @@ export interface components {
          * TrialStatus
          * @enum {string}
          */
-        TrialStatus: "running" | "finished" | "failed" | "stopped";
+        TrialStatus: "queued" | "running" | "finished" | "failed" | "stopped" | "lost";
     };
     responses: never;
     parameters: never;
@@ -401,7 +474,7 @@ export interface operations {
                 sort?: string;
                 /** @description Only experiments whose name contains this. */
                 name?: string;
-                status?: "running" | "finished" | "failed" | "killed";
+                status?: "running" | "finished" | "failed" | "killed" | "lost";
                 /** @description Only experiments this user ran. */
                 user?: string;
                 /** @description Only experiments created at or after this time (seconds since the epoch). */
@@ -448,7 +521,18 @@ export interface operations {
     };
     getExperiment: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description key, status, duration, started_at, metric, param:<name> or result:<name>; a leading '-' sorts descending. key is the order the trials were recorded; metric the experiment's metric. Numbers sort before text, and trials without the value come last either way. Default: best first by the experiment's metric, else key. */
+                sort?: string;
+                limit?: number;
+                next_token?: string;
+                /** @description With each trial's metric series. */
+                series?: boolean;
+                /** @description At most this many points of each series, evenly spread (the first and the last kept). */
+                max_points?: number;
+                /** @description Also this many of the best trials by the experiment's metric (with their series) that are not on the page, for the charts. */
+                top?: number;
+            };
             header?: never;
             path: {
                 experiment_id: string;
@@ -464,6 +548,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ExperimentDetail"];
+                };
+            };
+            /** @description A bad query parameter; the message names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not authenticated: send the Jupyter token or log in. */
@@ -539,6 +632,64 @@ export interface operations {
             };
             /** @description The experiment has no snapshot notebook. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listTrials: {
+        parameters: {
+            query?: {
+                /** @description key, status, duration, started_at, metric, param:<name> or result:<name>; a leading '-' sorts descending. key is the order the trials were recorded; metric the experiment's metric. Numbers sort before text, and trials without the value come last either way. Default: best first by the experiment's metric, else key. */
+                sort?: string;
+                limit?: number;
+                next_token?: string;
+                /** @description With each trial's metric series. */
+                series?: boolean;
+                /** @description At most this many points of each series, evenly spread (the first and the last kept). */
+                max_points?: number;
+            };
+            header?: never;
+            path: {
+                experiment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of trials. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrialPage"];
+                };
+            };
+            /** @description A bad query parameter; the message names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: send the Jupyter token or log in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No experiment with that id. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import multiprocessing
+import random
 import time
 from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
-from sqlalchemy import inspect
+from sqlalchemy import insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from hopsml_lab.catalog import (
@@ -23,7 +24,7 @@ from hopsml_lab.catalog import (
 )
 from hopsml_lab.catalog.db import alembic_config
 from hopsml_lab.catalog.experiments.queries import _encode_token
-from hopsml_lab.catalog.experiments.tables import Experiment
+from hopsml_lab.catalog.experiments.tables import Experiment, MetricPoint, Trial
 
 
 @pytest.fixture
@@ -297,3 +298,201 @@ def test_sqlite_catalog_uses_wal(tmp_path: Path) -> None:
     with database.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     database.dispose()
+
+
+# -- An experiment's trials, a page at a time -----------------------------------------------
+
+
+def _bulk_experiment(db: Database, trials: int, points: int = 0, seed: int = 3) -> str:
+    """An experiment of ``trials`` trials (finished, failed and queued, params of mixed
+    types, ``points`` points of loss each) written in bulk, as a long search leaves it."""
+    recorder = ExperimentRecorder(db)
+    project = recorder.ensure_project("demo", "/p")
+    experiment = recorder.create_experiment(
+        project, name="big", kind="random_search", user="ada", logdir="/p/e", metric_key="acc"
+    )
+    rng = random.Random(seed)
+    rows = []
+    for n in range(trials):
+        status = rng.choice(["finished"] * 8 + ["failed", "queued"])
+        acc = round(rng.random(), 2) if status == "finished" else None  # many ties
+        lr = rng.choice([round(rng.random(), 1), "auto", True, None, "absent"])
+        params = {"opt": rng.choice(["adam", "sgd"])} | ({} if lr == "absent" else {"lr": lr})
+        rows.append(
+            {
+                "experiment_id": experiment,
+                "key": f"trial_{n}",
+                "status": status,
+                "params": params,
+                "results": {} if acc is None else {"acc": acc, "plot": f"t{n}.png"},
+                "metric_value": acc,
+                "logdir": f"/p/e/trial_{n}",
+                "duration_s": None if status == "queued" else rng.random(),
+            }
+        )
+    with db.writing() as session:
+        session.execute(insert(Trial), rows)
+        session.get(Experiment, experiment).trial_count = trials
+    with db.reading() as session:
+        ids = session.scalars(select(Trial.id).where(Trial.experiment_id == experiment)).all()
+    series = [
+        {"trial_id": t, "name": "loss", "step": s, "value": 1.0 / (s + 1), "timestamp": 0.0}
+        for t in ids
+        for s in range(points)
+    ]
+    if series:
+        with db.writing() as session:
+            session.execute(insert(MetricPoint), series)
+    return experiment
+
+
+def _walk(queries: ExperimentQueries, experiment: str, sort: str | None, limit: int) -> list:
+    trials, token = [], None
+    while True:
+        page = queries.trial_page(experiment, sort=sort, limit=limit, next_token=token)
+        assert len(page.trials) <= limit
+        trials += page.trials
+        token = page.next_token
+        if token is None:
+            return trials
+
+
+def _in_order(values: list, descending: bool) -> bool:
+    """Numbers (by value) before text before missing, whichever the direction."""
+
+    def group(v: object) -> int:
+        if v is None:
+            return 2
+        return 0 if isinstance(v, (int, float)) and not isinstance(v, bool) else 1
+
+    groups = [group(v) for v in values]
+    if groups != sorted(groups):
+        return False
+    for kind in (0, 1):
+        same = [str(v).lower() if kind else v for v in values if group(v) == kind]
+        if same != sorted(same, reverse=descending):
+            return False
+    return True
+
+
+def test_a_10000_trial_experiment_answers_a_bounded_page(db: Database) -> None:
+    queries = ExperimentQueries(db)
+    experiment = _bulk_experiment(db, 10_000, points=5)
+
+    detail = queries.get_experiment(experiment, 50, top=10, max_points=200)
+    body = detail.model_dump_json().encode()
+    assert len(body) < 200_000, len(body)
+    assert detail.trials_total == 10_000 and len(detail.trials) == 50
+    assert detail.sort == "-metric" and detail.next_token is not None
+    accs = [t.metric_value for t in detail.trials]
+    assert accs == sorted(accs, reverse=True)
+    assert all(t.metrics and t.metrics[0].steps == [0, 1, 2, 3, 4] for t in detail.trials)
+    # the charts' best trials: the next ten by the metric, not those on the page
+    assert len(detail.top_trials) == 10
+    assert {t.key for t in detail.top_trials}.isdisjoint(t.key for t in detail.trials)
+    assert min(accs) >= max(t.metric_value for t in detail.top_trials)
+
+    whole = queries.get_experiment(experiment)  # what Python callers still get
+    assert len(whole.trials) == 10_000 and whole.next_token is None and whole.sort == "key"
+    assert [t.key for t in whole.trials[:3]] == ["trial_0", "trial_1", "trial_2"]
+    assert len(whole.model_dump_json()) > 10 * len(body)
+
+
+@pytest.mark.parametrize(
+    "sort", [None, "key", "-key", "status", "-duration", "param:lr", "-param:lr", "result:acc"]
+)
+def test_paging_through_trials_visits_each_exactly_once_in_order(db: Database, sort) -> None:
+    queries = ExperimentQueries(db)
+    experiment = _bulk_experiment(db, 10_000 if sort is None else 1_500)
+    trials = _walk(queries, experiment, sort, 500 if sort is None else 97)
+    keys = [t.key for t in trials]
+    assert len(keys) == len(set(keys)) == (10_000 if sort is None else 1_500)
+    field = (sort or "-metric").lstrip("-")
+    descending = (sort or "-metric").startswith("-")
+    if field == "key":
+        numbers = [int(k.removeprefix("trial_")) for k in keys]
+        assert numbers == sorted(numbers, reverse=descending)
+    elif field == "status":
+        assert [t.status for t in trials] == sorted(t.status for t in trials)
+    else:
+        value = {
+            "metric": lambda t: t.metric_value,
+            "duration": lambda t: t.duration_s,
+            "param:lr": lambda t: t.params.get("lr"),
+            "result:acc": lambda t: t.results.get("acc"),
+        }[field]
+        assert _in_order([value(t) for t in trials], descending)
+
+
+def test_a_trial_recorded_between_pages_is_neither_skipped_nor_repeated(db: Database) -> None:
+    recorder, queries = ExperimentRecorder(db), ExperimentQueries(db)
+    experiment = _bulk_experiment(db, 30)
+    first = queries.trial_page(experiment, sort="key", limit=20)
+    recorder.start_trial(experiment, "late", {"lr": 0.5}, "/p/e/late")
+    rest = queries.trial_page(experiment, sort="key", limit=20, next_token=first.next_token)
+    keys = [t.key for t in first.trials + rest.trials]
+    assert keys == [f"trial_{n}" for n in range(30)] + ["late"]
+    assert rest.total == 31 and rest.next_token is None
+
+
+def test_series_are_thinned_to_max_points_keeping_first_and_last(db: Database) -> None:
+    recorder, queries = ExperimentRecorder(db), ExperimentQueries(db)
+    experiment = _experiment(recorder, recorder.ensure_project("demo", "/p"), "e", 0.5)
+    trial = recorder.start_trial(experiment, "trial_1", {}, "/p")
+    recorder.add_metric_points(trial, [("loss", s, s / 1000, 0.0) for s in range(1000)])
+    recorder.add_metric_points(trial, [("acc", s, s / 10, 0.0) for s in range(10)])
+    page = queries.trial_page(experiment, sort="-key", limit=1, max_points=50)
+    loss, acc = sorted(page.trials[0].metrics, key=lambda s: s.name != "loss")
+    assert 40 <= len(loss.steps) <= 50 and loss.steps[0] == 0 and loss.steps[-1] == 999
+    assert loss.values == [s / 1000 for s in loss.steps]
+    assert acc.steps == list(range(10))  # short series whole
+    whole = {s.name: s for s in queries.get_experiment(experiment).trials[1].metrics}
+    assert whole["loss"].steps == list(range(1000))  # Python callers get every point
+    assert queries.trial_page(experiment, series=False).trials[0].metrics == []
+
+
+@pytest.mark.parametrize(
+    ("sort", "token", "says"),
+    [
+        ("-created_at", [{"a": 1}, "x"], "sort value is an object, not a number"),
+        ("-created_at", [1, 2], "id is a number, not a string"),
+        ("name", [1.5, "x"], "sort value is a number, not a string"),
+        ("-metric:accuracy", [True, "x"], "sort value is a boolean"),
+        ("-created_at", [None, "x"], "sort value is null, not a number"),
+        ("-created_at", [1, "x\x00"], "start again"),
+        ("-created_at", [10**30, "x"], "out of range"),
+    ],
+)
+def test_a_next_token_of_the_wrong_shape_is_refused(db: Database, sort, token, says) -> None:
+    queries = ExperimentQueries(db)
+    ExperimentRecorder(db).ensure_project("demo", "/p")
+    with pytest.raises(BadQueryError, match=says):
+        queries.list_experiments(
+            "demo", ExperimentQuery(sort=sort, next_token=_encode_token(token))
+        )
+
+
+@pytest.mark.parametrize(
+    ("sort", "token", "says"),
+    [
+        ("-metric", [{"a": 1}, 5], "sort value is an object, not a number or null"),
+        ("metric", ["x", 5], "sort value is a string, not a number or null"),
+        ("status", [1, 5], "sort value is a number, not a string"),
+        ("key", [None, 5], "sort value is null, not a number"),
+        ("param:lr", [[1], 5], "sort value is a list"),
+        ("param:lr", [1, "y"], "id is a string, not a trial id"),
+        ("param:lr", [1, -1], "id is out of range"),
+        ("key", [1, 2**64], "id is out of range"),
+        ("key", [1, 2.5], "id is out of range"),
+        ("key", [1, True], "id is a boolean"),
+    ],
+)
+def test_a_trial_next_token_of_the_wrong_shape_is_refused(db: Database, sort, token, says) -> None:
+    queries = ExperimentQueries(db)
+    experiment = _bulk_experiment(db, 3)
+    with pytest.raises(BadQueryError, match=says):
+        queries.trial_page(experiment, sort=sort, next_token=_encode_token(token))
+    with pytest.raises(BadQueryError, match="sort="):
+        queries.trial_page(experiment, sort='param:a"b')
+    with pytest.raises(UnknownExperimentError):
+        queries.trial_page("does-not-exist")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
@@ -43,9 +45,10 @@ def jp_server_config(project_dir: Path) -> dict:
 
 
 @pytest.fixture
-def recorder(jp_serverapp, project_dir: Path) -> ExperimentRecorder:
-    db = Database(f"sqlite:///{project_dir / 'catalog.db'}")
-    return ExperimentRecorder(db)
+def recorder(jp_serverapp) -> ExperimentRecorder:
+    """A recorder on the server's own catalog, wherever the settings put it."""
+    lab = jp_serverapp.web_app.settings["hopsml_lab"]
+    return ExperimentRecorder(Database(lab.settings.resolved_catalog_url()))
 
 
 def _record(recorder: ExperimentRecorder, name: str, accuracy: float) -> str:
@@ -195,6 +198,7 @@ async def test_every_route_refuses_requests_without_a_token(
         "experiment_id": experiment,
         "tensorboard_id": "0123abcd",
         "target_id": "0123abcd",
+        "frame_key": "0123456789abcdef0123456789abcdef",
         "proxied_path": "data",
     }
     patterns = _registered_hopsml_routes(jp_serverapp)
@@ -432,3 +436,295 @@ async def test_reproduce_bad_body_is_400_saying_what_to_send(
     experiment = _record(recorder, "e", 0.5)
     code, message = await _refused(jp_fetch, experiment, body)
     assert code == 400 and mentions in message
+
+
+# -- Bad and oversized input: a 400 or 404 that says what is wrong, never a 500 ----------
+
+BODY_ROUTES = [
+    (("tensorboards",), '{"experiments": ["<experiment id>"]}'),
+    (("experiments", "{experiment}", "reproduce"), '{"trial": "trial_0"}'),
+]
+
+
+async def _refusal(jp_fetch, *path: str, **kwargs) -> tuple[int, str]:
+    with pytest.raises(HTTPClientError) as error:
+        await jp_fetch("hopsml", "api", *path, **kwargs)
+    return error.value.code, json.loads(error.value.response.body)["message"]
+
+
+@pytest.mark.parametrize(("path", "example"), BODY_ROUTES)
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 100_000,  # the C parser gives up with a RecursionError
+        "[" * 40 + "]" * 40,  # valid JSON, deeper than any body needs
+        '{"experiments": ' + "[" * 5_000 + "]" * 5_000 + ', "trial": "trial_0"}',
+    ],
+    ids=["unclosed", "deep", "deep-inside"],
+)
+async def test_a_deeply_nested_body_is_400_saying_so(
+    jp_fetch, recorder, path, example: str, body: str
+) -> None:
+    experiment = _record(recorder, "e", 0.5)
+    path = tuple(p.replace("{experiment}", experiment) for p in path)
+    code, message = await _refusal(jp_fetch, *path, method="POST", body=body)
+    assert code == 400
+    assert "nests deeper than 32 levels" in message and example in message
+    assert len(message) < 300
+
+
+@pytest.mark.parametrize(("path", "example"), BODY_ROUTES)
+async def test_a_body_that_is_not_json_is_400_saying_what_to_send(
+    jp_fetch, recorder, path, example: str
+) -> None:
+    experiment = _record(recorder, "e", 0.5)
+    path = tuple(p.replace("{experiment}", experiment) for p in path)
+    for body in (b"\xff\xfe", b"1" * 5000, b'{"trial": "trial_0",}'):
+        code, message = await _refusal(jp_fetch, *path, method="POST", body=body)
+        assert code == 400 and f"JSON like {example}" in message, body[:20]
+
+
+async def test_many_validation_problems_make_one_readable_message(jp_fetch, recorder) -> None:
+    body = json.dumps({"experiments": [1] * 100, **{f"extra{n}": n for n in range(1000)}})
+    code, message = await _refusal(jp_fetch, "tensorboards", method="POST", body=body)
+    assert code == 400
+    assert message.startswith("experiments.0: Input should be a valid string; ")
+    assert message.endswith("(and 1095 more problems)")
+    assert len(message) < 1000
+
+
+class _Lines(logging.Handler):
+    """Every log line the server writes, formatted as it would be written."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.lines.append(record.getMessage())
+        except Exception as error:  # what logging itself prints as "--- Logging error ---"
+            self.lines.append(f"UNFORMATTABLE {record.msg!r}: {error}")
+
+
+@pytest.fixture
+def server_log(jp_serverapp) -> Iterator[list[str]]:
+    handler = _Lines()
+    loggers = [logging.getLogger(), jp_serverapp.log, logging.getLogger("tornado")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG)
+    yield handler.lines
+    for logger, level in zip(loggers, levels, strict=True):
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+async def test_a_long_id_is_quoted_short_in_the_answer_and_the_log(
+    jp_fetch, recorder, server_log: list[str]
+) -> None:
+    in_path = "f" * 60_000  # about what a request line may carry
+    code, message = await _refusal(jp_fetch, "experiments", in_path)
+    assert code == 404
+    assert f"'{'f' * 200}… (60,000 characters)'" in message
+    assert len(message) < 400
+
+    in_body = "e" * 5_000_000
+    body = json.dumps({"experiments": [in_body]})
+    code, message = await _refusal(jp_fetch, "tensorboards", method="POST", body=body)
+    assert code == 404 and "(5,000,000 characters)" in message and len(message) < 400
+
+    written = [line for line in server_log if "f" * 1_000 in line or "e" * 1_000 in line]
+    assert written == [], [line[:300] for line in written]
+    assert any("(60,000 characters)" in line for line in server_log)
+    assert any("(5,000,000 characters)" in line for line in server_log)
+
+
+async def test_a_percent_in_a_message_appears_once(
+    jp_fetch, recorder, server_log: list[str]
+) -> None:
+    code, message = await _refusal(jp_fetch, "experiments", "50%-off")  # sent as 50%25-off
+    assert code == 404
+    assert "'50%-off'" in message and "%%" not in message
+    mentions = [line for line in server_log if "50%" in line and "-off" in line]
+    assert mentions and not any("%%" in line or "UNFORMATTABLE" in line for line in mentions)
+
+
+# == Detail paging: an experiment's detail carries a page of trials; the rest come from
+# == GET /hopsml/api/experiments/<id>/trials, on SQLite and on PostgreSQL ==================
+
+
+def _token(values: object) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+class TestDetailPaging:
+    @pytest.fixture
+    def jp_server_config(self, project_dir: Path, catalog_url: str) -> dict:
+        return {
+            "ServerApp": {"jpserver_extensions": {"hopsml_lab": True}},
+            "HopsMLExtension": {
+                "project_root": str(project_dir),
+                "project_name": "demo",
+                "catalog_url": catalog_url,
+                "change_check_interval": 0.1,
+            },
+        }
+
+    @pytest.fixture
+    def db(self, jp_serverapp) -> Database:
+        return jp_serverapp.web_app.settings["hopsml_lab"].db
+
+    @staticmethod
+    def _many(db: Database, count: int) -> str:
+        """An experiment of ``count`` trials (a tenth failed, without a metric), each
+        with a short loss series, written in bulk."""
+        from sqlalchemy import insert, select
+
+        from hopsml_lab.catalog.experiments.tables import Experiment, MetricPoint, Trial
+
+        recorder = ExperimentRecorder(db)
+        project = recorder.ensure_project("demo", "/p")
+        experiment = recorder.create_experiment(
+            project, name="wide", kind="grid_search", user="ada", logdir="/p/e", metric_key="acc"
+        )
+        rows = [
+            {
+                "experiment_id": experiment,
+                "key": f"trial_{n}",
+                "status": "failed" if n % 10 == 0 else "finished",
+                "params": {"lr": (n * 37 % 101) / 100, "layers": n % 4},
+                "results": {} if n % 10 == 0 else {"acc": (n * 7919 % 10007) / 10007},
+                "metric_value": None if n % 10 == 0 else (n * 7919 % 10007) / 10007,
+                "logdir": f"/p/e/trial_{n}",
+                "error": "Traceback: boom" if n % 10 == 0 else None,
+            }
+            for n in range(count)
+        ]
+        with db.writing() as session:
+            session.execute(insert(Trial), rows)
+            session.get(Experiment, experiment).trial_count = count
+            ids = session.scalars(select(Trial.id).where(Trial.experiment_id == experiment))
+            points = [
+                {"trial_id": t, "name": "loss", "step": s, "value": 1 / (s + 1), "timestamp": 0}
+                for t in ids
+                for s in range(3)
+            ]
+            session.execute(insert(MetricPoint), points)
+        return experiment
+
+    async def test_a_10000_trial_detail_is_one_bounded_page(self, jp_fetch, db) -> None:
+        experiment = self._many(db, 10_000)
+        response = await jp_fetch("hopsml", "api", "experiments", experiment)
+        assert len(response.body) < 200_000, len(response.body)
+        body = json.loads(response.body)
+        assert body["trials_total"] == 10_000 and len(body["trials"]) == 50
+        assert body["sort"] == "-metric" and body["next_token"]
+        values = [t["metric_value"] for t in body["trials"]]
+        assert values == sorted(values, reverse=True)
+        assert all(t["metrics"][0]["steps"] == [0, 1, 2] for t in body["trials"])
+        assert len(body["top_trials"]) == 10
+        assert {t["key"] for t in body["top_trials"]}.isdisjoint(t["key"] for t in body["trials"])
+
+        # the rest of the trials, a page at a time, each exactly once
+        seen = [t["key"] for t in body["trials"]]
+        token = body["next_token"]
+        while token:
+            response = await jp_fetch(
+                "hopsml",
+                "api",
+                "experiments",
+                experiment,
+                "trials",
+                params={"limit": "500", "next_token": token, "series": "false"},
+            )
+            page = json.loads(response.body)
+            assert page["total"] == 10_000 and page["sort"] == "-metric"
+            assert all(t["metrics"] == [] for t in page["trials"])
+            seen += [t["key"] for t in page["trials"]]
+            token = page["next_token"]
+        assert len(seen) == len(set(seen)) == 10_000
+
+    async def test_trials_sort_by_a_param_and_page_the_detail_too(self, jp_fetch, db) -> None:
+        experiment = self._many(db, 30)
+        response = await jp_fetch(
+            "hopsml",
+            "api",
+            "experiments",
+            experiment,
+            "trials",
+            params={"sort": "-param:lr", "limit": "20", "1795583598457": ""},
+        )
+        first = json.loads(response.body)
+        lrs = [t["params"]["lr"] for t in first["trials"]]
+        assert first["sort"] == "-param:lr" and lrs == sorted(lrs, reverse=True)
+        response = await jp_fetch(
+            "hopsml",
+            "api",
+            "experiments",
+            experiment,
+            params={"sort": "-param:lr", "limit": "20", "next_token": first["next_token"]},
+        )
+        rest = json.loads(response.body)  # the detail, with the page the token names
+        assert rest["next_token"] is None and rest["trials_total"] == 30
+        keys = [t["key"] for t in first["trials"] + rest["trials"]]
+        assert sorted(keys) == sorted(f"trial_{n}" for n in range(30))
+
+    @pytest.mark.parametrize(
+        ("params", "says"),
+        [
+            ({"sort": "password"}, "sort="),
+            ({"sort": 'param:a"b'}, "sort="),
+            ({"limit": "0"}, "limit"),
+            ({"max_points": "1"}, "max_points"),
+            ({"colour": "red"}, "colour"),
+            ({"next_token": _token([{"a": 1}, 5])}, "sort value is an object"),
+            ({"next_token": _token(["x", 5])}, "sort value is a string, not a number"),
+            ({"next_token": _token([0.5, "x"])}, "id is a string"),
+            ({"next_token": "garbage!"}, "next_token"),
+        ],
+    )
+    async def test_a_bad_trials_query_is_400_saying_what(self, jp_fetch, db, params, says):
+        experiment = self._many(db, 3)
+        for path in (("trials",), ()):
+            with pytest.raises(HTTPClientError) as error:
+                await jp_fetch("hopsml", "api", "experiments", experiment, *path, params=params)
+            assert error.value.code == 400
+            assert says in json.loads(error.value.response.body)["message"]
+
+    async def test_trials_of_an_unknown_experiment_are_404(self, jp_fetch, db) -> None:
+        with pytest.raises(HTTPClientError) as error:
+            await jp_fetch("hopsml", "api", "experiments", "nope", "trials")
+        assert error.value.code == 404
+        assert "nope" in json.loads(error.value.response.body)["message"]
+
+    @pytest.mark.parametrize(
+        ("token", "says"),
+        [
+            ([{"a": 1}, "x"], "its sort value is an object, not a number"),
+            ([1, 2], "its id is a number, not a string"),
+        ],
+    )
+    async def test_a_list_token_of_the_wrong_shape_is_400_not_500(
+        self, jp_fetch, db, token, says
+    ) -> None:
+        self._many(db, 1)
+        with pytest.raises(HTTPClientError) as error:
+            await jp_fetch("hopsml", "api", "experiments", params={"next_token": _token(token)})
+        assert error.value.code == 400
+        assert says in json.loads(error.value.response.body)["message"]
+
+    async def test_the_trials_route_is_documented(self, jp_fetch, db) -> None:
+        response = await jp_fetch("hopsml", "api", "openapi.json")
+        document = json.loads(response.body)
+        trials = document["paths"]["/hopsml/api/experiments/{experiment_id}/trials"]["get"]
+        assert trials["operationId"] == "listTrials"
+        names = {p["name"] for p in trials["parameters"]}
+        assert {"experiment_id", "sort", "limit", "next_token", "series", "max_points"} <= names
+        detail = document["paths"]["/hopsml/api/experiments/{experiment_id}"]["get"]
+        assert {"sort", "limit", "next_token", "top"} <= {p["name"] for p in detail["parameters"]}
+        schema = document["components"]["schemas"]["ExperimentDetail"]["properties"]
+        assert {"trials_total", "next_token", "sort", "top_trials"} <= set(schema)

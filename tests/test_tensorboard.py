@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
+import secrets
 import time
 import urllib.error
 import urllib.parse
@@ -93,8 +95,10 @@ async def test_tensorboard_through_the_proxy_shows_the_trials_scalars(
         body=json.dumps({"experiments": [experiment_id]}),
     )
     assert code == 201
-    # Under the server's base URL (pytest-jupyter serves under one that needs quoting).
-    assert board["url"] == f"{jp_base_url.rstrip('/')}/hopsml/tensorboard/{board['id']}/"
+    # Under the server's base URL (pytest-jupyter serves under one that needs quoting),
+    # with the key that lets the panel's sandboxed iframe in.
+    frame = f"{jp_base_url.rstrip('/')}/hopsml/tensorboard-frame/{board['id']}/"
+    assert re.fullmatch(re.escape(frame) + "[0-9a-f]{32}/", board["url"])
     assert board["experiments"] == [experiment_id]
     proxied = ["hopsml", "tensorboard", board["id"], "data"]
 
@@ -279,3 +283,180 @@ def test_an_hdfs_project_is_read_through_webhdfs(tmp_path: Path) -> None:
             assert any(op == "OPEN" for _, op, _ in requests)  # read from the "namenode"
         finally:
             manager.stop_all()
+
+
+# -- The proxies' defences: XSRF on the Jupyter-authenticated one, a sandboxed frame ----
+
+TIMESERIES = "data/plugin/timeseries/timeSeries"  # one of TensorBoard's own POSTs
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+SANDBOX = "sandbox allow-scripts allow-downloads allow-popups"
+
+
+async def _board_without_spark(jp_serverapp, jp_fetch) -> dict:
+    """A running TensorBoard of an experiment recorded straight into the catalog."""
+    lab = jp_serverapp.web_app.settings["hopsml_lab"]
+    recorder = lab.recorder
+    experiment_id = recorder.create_experiment(
+        recorder.ensure_project("demo", lab.store.url()),
+        name="proxied",
+        kind="launch",
+        user="ada",
+        logdir=lab.store.url("Experiments/proxied"),
+    )
+    recorder.start_trial(experiment_id, "trial_0", {}, lab.store.url("Experiments/proxied/t0"))
+    code, board = await _json(
+        jp_fetch,
+        "hopsml",
+        "api",
+        "tensorboards",
+        method="POST",
+        body=json.dumps({"experiments": [experiment_id]}),
+    )
+    assert code == 201
+    return board
+
+
+async def _login_cookie(http_server_client, jp_base_url: str, jp_auth_header: dict) -> str:
+    """The cookie a browser holds once logged in (Jupyter sets it for a token request)."""
+    response = await http_server_client.fetch(
+        f"{jp_base_url}hopsml/api/tensorboards", headers=jp_auth_header
+    )
+    cookies = [c.split(";", 1)[0] for c in response.headers.get_list("Set-Cookie")]
+    login = [c for c in cookies if c.startswith("username-")]
+    assert login, cookies
+    return login[0]
+
+
+async def test_a_cross_site_post_through_the_proxy_is_refused_even_with_the_cookie(
+    jp_serverapp, jp_fetch, http_server_client, jp_base_url, jp_auth_header, jp_http_port
+) -> None:
+    board = await _board_without_spark(jp_serverapp, jp_fetch)
+    cookie = await _login_cookie(http_server_client, jp_base_url, jp_auth_header)
+    xsrf = secrets.token_hex(16)
+    here = f"http://127.0.0.1:{jp_http_port}"
+    url = f"{jp_base_url}hopsml/tensorboard/{board['id']}/{TIMESERIES}"
+
+    async def post(headers: dict, cookies: str = cookie):
+        return await http_server_client.fetch(
+            url,
+            method="POST",
+            body="requests=[]",
+            headers={"Cookie": cookies, **FORM, **headers},
+            raise_error=False,
+            follow_redirects=False,
+        )
+
+    refused = [
+        {"Origin": "https://evil.example"},
+        {"Origin": "null"},  # a sandboxed frame (TensorBoard's own page) has no cookie here
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Referer": "https://evil.example/page"},
+        {},  # the cookie alone proves nothing
+        {"X-XSRFToken": "not-the-cookie"},
+    ]
+    for headers in refused:
+        response = await post(headers)
+        assert response.code == 403, headers
+        assert json.loads(response.body)["message"], headers
+    # Even Jupyter's XSRF token does not make another site's page this server's.
+    with_token = await post(
+        {"Origin": "https://evil.example", "X-XSRFToken": xsrf}, f"{cookie}; _xsrf={xsrf}"
+    )
+    assert with_token.code == 403
+    assert "https://evil.example" in json.loads(with_token.body)["message"]
+
+    same_origin = [
+        {"Origin": here},  # what a browser sends on a POST from this server's pages
+        {"Sec-Fetch-Site": "same-origin"},
+        {"Referer": f"{here}/lab"},
+    ]
+    for headers in same_origin:
+        response = await post(headers)
+        assert (response.code, response.body) == (200, b"[]"), headers
+    with_xsrf = await post({"X-XSRFToken": xsrf}, f"{cookie}; _xsrf={xsrf}")  # JupyterLab
+    assert (with_xsrf.code, with_xsrf.body) == (200, b"[]")
+    _, scripted = await _json(
+        jp_fetch,
+        "hopsml",
+        "tensorboard",
+        board["id"],
+        TIMESERIES,
+        method="POST",
+        body="requests=[]",
+        headers=FORM,
+    )
+    assert scripted == []  # the token in the Authorization header: a script, not a page
+
+
+async def test_tensorboard_is_served_sandboxed_to_a_frame_that_needs_no_cookie(
+    jp_serverapp, jp_fetch, http_server_client, jp_base_url, jp_http_port
+) -> None:
+    board = await _board_without_spark(jp_serverapp, jp_fetch)
+    frame = board["url"]
+
+    async def fetch(url: str, **kwargs):
+        return await http_server_client.fetch(
+            url, raise_error=False, follow_redirects=False, **kwargs
+        )
+
+    # No cookie, no token: the key in the URL is the credential, for this board only.
+    page = await fetch(frame)
+    assert page.code == 200 and page.headers["Content-Type"].startswith("text/html")
+    policies = page.headers.get_list("Content-Security-Policy")
+    assert SANDBOX in policies and not any("allow-same-origin" in p for p in policies)
+    assert page.headers["Referrer-Policy"] == "no-referrer"  # the key stays here
+    assert "Set-Cookie" not in page.headers
+    head = re.search(rb"<head[^>]*>(<script[^>]*>)", page.body)
+    assert head and head.group(1) == f'<script src="{frame}__hopsml__/sandbox.js">'.encode()
+    shim = await fetch(f"{frame}__hopsml__/sandbox.js")
+    assert shim.code == 200 and b"localStorage" in shim.body
+
+    # TensorBoard's page, now of an opaque origin, asks with Origin: null, through CORS.
+    flags = "content-type,x-tensorboard-feature-flags,x-xsrf-protected"
+    preflight = await fetch(
+        f"{frame}{TIMESERIES}",
+        method="OPTIONS",
+        headers={
+            "Origin": "null",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": flags,
+        },
+    )
+    assert preflight.code == 204
+    assert preflight.headers["Access-Control-Allow-Origin"] == "null"
+    assert preflight.headers["Access-Control-Allow-Headers"] == flags
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    headers = {"Origin": "null", "X-XSRF-Protected": "1", **FORM}
+    data = await fetch(f"{frame}{TIMESERIES}", method="POST", body="requests=[]", headers=headers)
+    assert (data.code, data.body) == (200, b"[]")
+    assert data.headers["Access-Control-Allow-Origin"] == "null"
+    assert "Access-Control-Allow-Credentials" not in data.headers
+    runs = await fetch(f"{frame}data/runs", headers={"Origin": "null"})
+    assert runs.code == 200 and SANDBOX in runs.headers.get_list("Content-Security-Policy")
+
+    # Another site's page, even knowing the key, may not post; a wrong key opens nothing.
+    evil = {"Origin": "https://evil.example", **FORM}
+    cross = await fetch(f"{frame}{TIMESERIES}", method="POST", body="requests=[]", headers=evil)
+    assert cross.code == 403 and "Access-Control-Allow-Origin" not in cross.headers
+    wrong = frame[:-2] + ("0" if frame[-2] != "0" else "1") + "/"
+    for method in ("GET", "POST", "OPTIONS"):
+        refused = await fetch(wrong, method=method, body="" if method == "POST" else None)
+        assert refused.code == 403 and b"not valid" in refused.body, method
+
+    # The Jupyter-authenticated proxy sandboxes its answers too, and sends the page itself
+    # to the frame: served there, its requests would carry no cookie.
+    proxied = await jp_fetch("hopsml", "tensorboard", board["id"], "data", "runs")
+    assert SANDBOX in proxied.headers.get_list("Content-Security-Policy")
+    for path in (board["id"], f"{board['id']}/"):
+        moved = await jp_fetch(
+            "hopsml", "tensorboard", path, follow_redirects=False, raise_error=False
+        )
+        assert (moved.code, moved.headers["Location"]) == (302, frame), path
+
+    # Stopped: the key dies with the process.
+    await jp_fetch("hopsml", "api", "tensorboards", board["id"], method="DELETE")
+    assert (await fetch(frame)).code == 403
+    for path in (board["id"], f"{board['id']}/"):
+        with pytest.raises(HTTPClientError) as gone:
+            await jp_fetch("hopsml", "tensorboard", path, follow_redirects=False)
+        assert gone.value.code == 404, path

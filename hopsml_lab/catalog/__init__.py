@@ -4,6 +4,7 @@ writes and reads; ``models`` the model registry."""
 
 from .base import Base, Project
 from .db import CatalogError, Database
+from .experiments.owners import Liveness, Owner
 from .experiments.queries import BadQueryError, ExperimentQueries
 from .experiments.recorder import ExperimentRecorder, UnknownExperimentError, new_experiment_id
 from .experiments.records import (
@@ -31,9 +32,11 @@ __all__ = [
     "ExperimentRecorder",
     "ExperimentStatus",
     "ExperimentSummary",
+    "Liveness",
     "MetricSeries",
     "ModelCatalog",
     "ModelRecord",
+    "Owner",
     "Project",
     "TrialLogdir",
     "TrialRecord",

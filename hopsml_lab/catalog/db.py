@@ -15,9 +15,11 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import Unavailable
+from ..redact import mask_secrets, mask_url
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 _WRITE = "hopsml_write"
@@ -25,7 +27,8 @@ _migrate_lock = threading.Lock()
 
 
 class CatalogError(Unavailable):
-    """The catalog cannot be reached or is not in a usable state."""
+    """The catalog cannot be reached or is not in a usable state; the message shows the
+    catalog's URL without its password."""
 
 
 def _use_wal(cursor: Any) -> None:
@@ -88,7 +91,9 @@ class Database:
                 url = url.replace("postgresql://", "postgresql+psycopg://", 1)
             self.engine = create_engine(url, pool_pre_ping=True)
         else:
-            raise CatalogError(f"the catalog runs on sqlite or postgresql, not {backend}")
+            raise CatalogError(
+                f"{mask_url(url)}: the catalog runs on sqlite or postgresql, not {backend}"
+            )
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(
             self.engine.execution_options(**{_WRITE: True}), expire_on_commit=False
@@ -114,7 +119,7 @@ class Database:
     def migrate(self) -> None:
         config = alembic_config()
         head = ScriptDirectory.from_config(config).get_current_head()
-        if self.current_revision() == head:
+        if self._reachable_revision() == head:
             return
         with _migrate_lock, self.engine.execution_options(**{_WRITE: True}).begin() as conn:
             if conn.dialect.name == "postgresql":
@@ -122,6 +127,25 @@ class Database:
                 conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7242019)")
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
+
+    def _reachable_revision(self) -> str | None:
+        """The schema's revision; a catalog that does not answer raises CatalogError."""
+        try:
+            return self.current_revision()
+        except DBAPIError as error:
+            reason = mask_secrets(str(error.orig or error).strip())
+            # Not chained: the driver's error may quote the connection string.
+            raise CatalogError(
+                f"cannot open the catalog at {mask_url(self.url)}: {reason}. {self._advice()}"
+            ) from None
+
+    def _advice(self) -> str:
+        if self.engine.dialect.name == "sqlite":
+            return "Check that its folder can be written, or set HOPSML_CATALOG_URL"
+        return (
+            "Check that the database server runs and that HOPSML_CATALOG_URL names its "
+            "host, port, database, user and password"
+        )
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import queue
 import threading
 import time
@@ -16,6 +17,8 @@ from . import trial_env
 from .messages import Point, RunTrial, ToSlot
 from .reporter import Verdict
 from .trial import TrialOutcome, TrialSpec
+
+log = logging.getLogger(__name__)
 
 # A trial's metric reports (name, step, value, time); may answer with a verdict.
 MetricsCallback = Callable[[str, list[Point]], Verdict | None]
@@ -37,6 +40,7 @@ class Batch:
     env: dict[str, str] = field(default_factory=trial_env.capture)  # the kernel's, at submit
     limit: int | None = None  # at most this many of its trials queued or running at once
     gpus: int = 0  # each trial's GPUs: only slots holding that many take its trials
+    on_start: Callable[[str], None] | None = None  # hears a trial's key as a slot takes it
     _waiting: deque[TrialSpec] = field(default_factory=deque)
     _admitted: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -49,6 +53,14 @@ class Batch:
             ready = [self._waiting.popleft() for _ in range(min(free, len(self._waiting)))]
             self._admitted += len(ready)
             return ready
+
+    def started(self, key: str) -> None:
+        """A slot took trial ``key``: it runs from now, it no longer waits."""
+        if self.on_start is not None:
+            try:
+                self.on_start(key)
+            except Exception:  # the trial runs on even if recording its start fails
+                log.exception("HopsML: the start of trial %s could not be recorded", key)
 
     def deliver(self, outcome: TrialOutcome) -> list[TrialSpec]:
         """Hand a trial's outcome to the experiment; returns the trials that may go next."""

@@ -41,11 +41,13 @@ class SparkTrialRunner:
         metric_name: str = "metric",
         resources: TrialResources | None = None,
         on_tick: Callable[[], None] | None = None,
+        on_start: Callable[[str], None] | None = None,
     ) -> list[TrialOutcome]:
         """Run the trials; ``on_outcome`` may return more trials to queue (adaptive
         searches), ``on_metrics`` sees each report and may answer it with a verdict
         (early stopping), and ``on_tick`` runs on this (the kernel's main) thread several
-        times a second."""
+        times a second; ``on_start`` hears each trial's key as a slot takes it (on a
+        slot's thread)."""
         pool = self.engine.slots
         batch = pool.submit(
             fn,
@@ -55,6 +57,7 @@ class SparkTrialRunner:
             resources,
             metric_name=metric_name,
             on_metrics=on_metrics,
+            on_start=on_start,
         )
         outcomes: list[TrialOutcome] = []
         try:

@@ -3,6 +3,9 @@
 It connects back to the driver's dispatcher, then loops: ask for work, run the trial,
 send the outcome. The function is sent once per experiment, not once per trial. What
 goes over the connection, each way, is in :mod:`.messages`.
+
+A driver that goes away (its process ending, its pool closing) ends the slot quietly:
+there is no one left to tell, and a failed Spark task would print its traceback.
 """
 
 from __future__ import annotations
@@ -18,6 +21,9 @@ from .reporter import Reporter
 from .resources import slot_gpus, visible_devices
 from .trial import run_trial
 
+# What the slot's end of the connection sees when the driver closes it.
+_DRIVER_GONE = (EOFError, ConnectionResetError)
+
 
 def serve_slot(
     address: tuple[str, int], authkey: bytes, slot_id: int, gpus: int = 0
@@ -29,10 +35,21 @@ def serve_slot(
     functions: dict[int, Callable[..., Any]] = {}
     stop_early: set[str] = set()
     devices = visible_devices(slot_gpus() if gpus else [])
-    with Client(address, authkey=authkey) as connection:
+    try:
+        connection = Client(address, authkey=authkey)
+    except _DRIVER_GONE:
+        # The driver closed as this slot connected. (A refused connection still fails
+        # the task: a wrong driver address must show.)
+        yield slot_id
+        return
+    with connection:
         connection.send(Ready(slot_id, os.getpid()))
         while True:
-            match connection.recv():
+            try:
+                message = connection.recv()
+            except _DRIVER_GONE:  # nothing more to run
+                break
+            match message:
                 case StopTrial(key=key):
                     stop_early.add(key)  # for a trial not started yet, or one that ended
                 case GoOn():

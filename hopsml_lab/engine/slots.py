@@ -32,6 +32,7 @@ from .trial import TrialOutcome, TrialSpec
 log = logging.getLogger(__name__)
 _IDLE_CHECK_S = 0.25
 _START_ATTEMPTS = 3
+_CONNECT_GRACE_S = 3.0  # how long a closing pool waits for a slot still connecting
 
 
 class DispatchError(RuntimeError):
@@ -75,7 +76,9 @@ class SlotPool:
         resources: TrialResources | None = None,
         metric_name: str = "metric",
         on_metrics: MetricsCallback | None = None,
+        on_start: Callable[[str], None] | None = None,
     ) -> Batch:
+        """Queue ``specs``; ``on_start`` hears each trial's key as a slot takes it."""
         from pyspark import cloudpickle
 
         try:
@@ -95,6 +98,7 @@ class SlotPool:
             on_metrics,
             limit=resources.slots if resources else None,
             gpus=resources.gpus if resources else 0,
+            on_start=on_start,
         )
         self._enqueue(batch, batch.admit(specs))
         self._ensure_slots(len(specs), batch.limit, batch.gpus)
@@ -141,23 +145,40 @@ class SlotPool:
         return slot is not None and slot.tell(StopTrial(key))
 
     def shutdown(self, wait: float = 10.0) -> None:
-        """Stop every slot (killing running trials) and wait for their Spark jobs to end."""
+        """Stop every slot (killing running trials) and wait for their Spark jobs to end.
+
+        A slot still connecting is told to stop once it connects (a closed pool hands
+        out no work), so its job ends normally too; one that has not connected within
+        a few seconds (Spark may not have started it) is cancelled."""
         self._closed = True
         with self._lock:
             slots = list(self._slots.values())
+        connecting = []
         for slot in slots:
             with slot.lock:
-                idle = slot.current is None and slot.connection is not None
-            if idle:
+                idle, connected = slot.current is None, slot.connection is not None
+            if idle and connected:
                 slot.tell(Stop())
+            elif idle:
+                connecting.append(slot)
             else:
-                with contextlib.suppress(Exception):
-                    self._backend.cancel(slot.group)
-        deadline = time.monotonic() + wait
-        while self._slots and time.monotonic() < deadline:
+                self._cancel(slot)
+        started = time.monotonic()
+        while self._slots and time.monotonic() < started + wait:
+            if connecting and time.monotonic() > started + min(wait, _CONNECT_GRACE_S):
+                for slot in connecting:
+                    with slot.lock:
+                        connected = slot.connection is not None
+                    if not connected:
+                        self._cancel(slot)
+                connecting = []
             time.sleep(0.02)
         if self._listener is not None:
             self._listener.close()
+
+    def _cancel(self, slot: Slot) -> None:
+        with contextlib.suppress(Exception):
+            self._backend.cancel(slot.group)
 
     # -- slots ------------------------------------------------------------------------
 
@@ -273,7 +294,8 @@ class SlotPool:
 
     def _accept(self) -> None:
         listener = self._listener
-        while listener is not None and not self._closed:
+        # While the listener is open: slots that connect as the pool closes get Stop.
+        while listener is not None:
             try:
                 connection = listener.accept()
             except (OSError, EOFError):
@@ -302,6 +324,7 @@ class SlotPool:
                     return
                 batch, spec = work
                 slot.run(batch, spec)
+                batch.started(spec.key)
                 outcome = self._follow(slot, connection, batch)
                 slot.drop(retire=outcome is None)
                 if outcome is None:  # the worker cannot run it and ends: requeue

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import sys
 import threading
+import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,6 +48,7 @@ class SparkEngine:
         self._slots: SlotPool | None = None
         self._lock = threading.Lock()
         self._shipping = ShippedEnvironment(settings.ship_environment, store)
+        _engines.add(self)
 
     @property
     def slots(self) -> SlotPool:
@@ -131,3 +134,24 @@ class SparkEngine:
             if self._session is not None:
                 self._session.stop()
                 self._session = None
+
+
+# Every engine, stopped at interpreter exit (LIFO: this runs before the exit handlers of
+# modules imported before this one, multiprocessing's among them).
+_engines: weakref.WeakSet[SparkEngine] = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_engines_at_exit() -> None:
+    """Stop each engine's slots, then its Spark session, while the process still runs.
+
+    Left alone, idle slots would find the driver gone when the interpreter exits, and
+    Spark's executors would print their ``EOFError`` tracebacks: a script that ended
+    normally must print nothing. Stopped here, each slot gets ``Stop`` and its Spark
+    job ends like any other.
+    """
+    for engine in list(_engines):
+        try:
+            engine.stop()
+        except Exception:  # the process is ending: nothing left to tell
+            log.debug("HopsML: stopping Spark at exit failed", exc_info=True)

@@ -3,6 +3,7 @@ recorded as an experiment with one trial (the chief's)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -42,6 +43,7 @@ def train_distributed(
     cluster = Cluster(count, evaluator, ps)
     spec = Cluster.spec(0, f"{run.logdir}/trial_0")
     trial_id = lab.recorder.start_trials(run.id, [(spec.key, {}, lab.store.url(spec.logdir))])
+    lab.recorder.mark_started([(trial_id[spec.key], time.time())])  # no queue: it runs now
     failure: list[str] = []
 
     def train() -> None:

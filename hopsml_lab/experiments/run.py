@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import time
 from collections.abc import Callable, Sequence
@@ -16,7 +17,9 @@ from ..lab import Lab
 from .early_stopping import StoppingRule, Verdict
 from .metric_sink import MetricSink
 from .progress import Progress
+from .result_files import cap_results
 from .results import ExperimentResult, TrialResult, best_of, pick_metric
+from .search_space import NAME_LIMIT, clip
 from .snapshot import write_snapshot
 
 
@@ -50,8 +53,8 @@ class ExperimentRun:
                 "yarn or k8s://..., and spark.executor.resource.gpu.amount in "
                 "HOPSML_SPARK_CONF), or use gpus=0: local trials see this machine's GPUs"
             )
-        self.lab, self.fn, self.name = lab, fn, name
-        self.metric_key, self.direction = metric_key, direction
+        self.lab, self.fn, self.name = lab, fn, _text("name", name, required=True)
+        self.metric_key, self.direction = _text("metric_key", metric_key), direction
         self.id = new_experiment_id()
         self.logdir = f"Experiments/{self.id}"
         self.trials: list[TrialResult] = []
@@ -59,20 +62,34 @@ class ExperimentRun:
         self.progress = progress
         self.early_stop = early_stop
         self._started = time.time()
-        lab.store.makedirs(self.logdir)
-        snapshot = write_snapshot(lab.store, self.logdir)
+        # The catalog row first: a start that fails there leaves no folder behind.
         lab.recorder.create_experiment(
             lab.project_id,
-            name=name,
+            name=self.name,
             kind=kind,
             user=getpass.getuser(),
             logdir=lab.store.url(self.logdir),
             experiment_id=self.id,
-            description=description,
-            metric_key=metric_key,
+            description=_text("description", description, limit=None),
+            metric_key=self.metric_key,
             direction=direction,
-            notebook=snapshot["notebook"],
+            owner=str(lab.liveness.owner),
         )
+        lab.liveness.hold(self.id)
+        try:
+            lab.store.makedirs(self.logdir)
+            snapshot = write_snapshot(lab.store, self.logdir)
+        except BaseException as error:
+            self._abandon(f"its folder could not be written: {error}")
+            raise
+        lab.recorder.set_notebook(self.id, snapshot["notebook"])
+
+    def _abandon(self, reason: str) -> None:
+        """Undo a start: the folder goes, the row says why it failed."""
+        with contextlib.suppress(Exception):
+            self.lab.store.delete(self.logdir, recursive=True)
+        self.lab.recorder.finish_experiment(self.id, ExperimentStatus.FAILED, reason)
+        self.lab.liveness.release(self.id)
 
     def run_round(self, param_sets: Sequence[dict[str, Any]]) -> list[TrialResult]:
         """Run one trial per parameter set, all queued at once; record each as it ends."""
@@ -145,6 +162,7 @@ class ExperimentRun:
                 metric_name=self.metric_key or "metric",
                 resources=self.resources,
                 on_tick=self.progress.tick if self.progress is not None else None,
+                on_start=sink.started,
             )
         except TrialsCancelled:
             self.killed = True
@@ -175,6 +193,7 @@ class ExperimentRun:
 
     def fail(self) -> None:
         self.lab.recorder.finish_experiment(self.id, ExperimentStatus.FAILED)
+        self.lab.liveness.release(self.id)
 
     def finish(self) -> ExperimentResult:
         trials = self.trials
@@ -182,6 +201,7 @@ class ExperimentRun:
         if status is ExperimentStatus.FINISHED and trials and all(t.error for t in trials):
             status = ExperimentStatus.FAILED
         self.lab.recorder.finish_experiment(self.id, status)
+        self.lab.liveness.release(self.id)
         best = best_of(trials, self.direction)
         result = ExperimentResult(
             id=self.id,
@@ -210,14 +230,15 @@ def record_trial(
         status, results, error = TrialStatus.FAILED, {}, outcome.error
         duration = outcome.duration_s
     metric = pick_metric(results, metric_key)
-    if status is TrialStatus.FINISHED and metric_key is not None and metric is None:
-        status = TrialStatus.FAILED
-        error = (
-            f"the train function returned {sorted(results)} but the metric key is "
-            f"{metric_key!r}: return it, or change metric_key"
-        )
+    if status is TrialStatus.FINISHED and metric is None:
+        # No key: a lone number ranks the trial, and a lone NaN is a failure too.
+        key = metric_key or (next(iter(results)) if len(results) == 1 else None)
+        if key is not None and (metric_key is not None or results[key] in _NOT_FINITE):
+            status, error = TrialStatus.FAILED, _missing_metric(results, key)
     started = (outcome.started_at or None) if outcome is not None else None
-    lab.recorder.finish_trial(trial_id, status, results, metric, error, duration, started)
+    # The catalog keeps what fits (every number); the whole results go to a file beside.
+    stored = cap_results(lab.store, spec.logdir, results)
+    lab.recorder.finish_trial(trial_id, status, stored, metric, error, duration, started)
     for model in outcome.models if outcome is not None else []:
         lab.models.register_model(lab.project_id, model)
     return TrialResult(
@@ -229,4 +250,45 @@ def record_trial(
         duration_s=duration,
         error=error,
         logdir=lab.store.url(spec.logdir),
+    )
+
+
+def _text(what: str, value: Any, required: bool = False, limit: int | None = NAME_LIMIT) -> Any:
+    """A name-like argument checked before anything is recorded."""
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise ExperimentError(
+            f"{what}={clip(repr(value))}: give {'a non-empty' if required else 'a'} text"
+        )
+    if limit is not None and len(value) > limit:
+        raise ExperimentError(
+            f"{what} {value[:40]!r}... is {len(value)} characters long: at most {limit} fit"
+        )
+    if "\x00" in value:
+        raise ExperimentError(f"{what}={clip(repr(value))}: a NUL character cannot be stored")
+    return value
+
+
+_NOT_FINITE = ("nan", "inf", "-inf")  # what a non-finite float returned is stored as
+
+
+def _missing_metric(results: dict[str, Any], metric_key: str) -> str:
+    """Why a finished trial has no metric to rank it by."""
+    if metric_key not in results:
+        returned = ", ".join(map(repr, sorted(results))) or "nothing"
+        return (
+            f"the train function returned {returned} but the metric key is {metric_key!r}: "
+            "return it, or change metric_key"
+        )
+    value = results[metric_key]
+    if value in _NOT_FINITE:
+        return (
+            f"the train function returned {metric_key}={value}: the metric must be a "
+            "finite number to rank trials (a NaN usually means the training diverged: "
+            "lower the learning rate, or check the data for NaNs)"
+        )
+    return (
+        f"the train function returned {metric_key}={clip(repr(value))} "
+        f"({type(value).__name__}): the metric must be a number"
     )

@@ -9,7 +9,9 @@ Choice(options=('relu', 'tanh'))
 from __future__ import annotations
 
 import ast
+import contextlib
 import itertools
+import json
 import math
 import random
 import re
@@ -25,6 +27,49 @@ _CALL = re.compile(r"^(?P<kind>[a-z]+)\((?P<args>.*)\)$")
 
 class SearchSpaceError(BadInput):
     """A search space that cannot be searched; the message names the token and why."""
+
+
+NAME_LIMIT = 200  # the catalog's name columns, the same on SQLite and PostgreSQL
+
+
+def clip(text: str, limit: int = 100) -> str:
+    """``text`` cut to ``limit`` characters for a message, saying how long it was."""
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
+
+
+def plain_value(name: str, value: Any) -> Any:
+    """A parameter value as the catalog records it (JSON): numpy scalars become Python
+    numbers; anything else that JSON cannot hold is refused, naming the parameter."""
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        with contextlib.suppress(Exception):
+            value = value.item()
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise SearchSpaceError(
+            f"parameter {name}={clip(repr(value))} ({type(value).__name__}): parameter "
+            "values are recorded as JSON, so give finite numbers, strings, booleans, None "
+            "or lists and dicts of them; to pass an object, pass its name or path and "
+            f"build it in the train function ({error})"
+        ) from None
+    return value
+
+
+def param_name(name: Any) -> str:
+    """A parameter name the catalog can hold (the same limit on every backend)."""
+    if not isinstance(name, str) or not name:
+        raise SearchSpaceError(f"parameter name {clip(repr(name))}: names are non-empty text")
+    if len(name) > NAME_LIMIT:
+        raise SearchSpaceError(
+            f"parameter name {name[:40]!r}... is {len(name)} characters long: "
+            f"at most {NAME_LIMIT} fit"
+        )
+    return name
+
+
+def plain_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    """``params`` with every name checked by ``param_name``, every value by ``plain_value``."""
+    return {param_name(name): plain_value(name, value) for name, value in params.items()}
 
 
 def literal(text: str) -> Any:
@@ -67,6 +112,9 @@ class IntUniform:
 @dataclass(frozen=True)
 class Choice:
     options: tuple[Any, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "options", tuple(plain_value("choice", o) for o in self.options))
 
     def sample(self, rng: random.Random) -> Any:
         return rng.choice(self.options)
@@ -172,7 +220,10 @@ def grid_points(grid: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
     """Every combination, the last name varying fastest (as hops does)."""
     for name, values in grid.items():
         if not isinstance(values, (list, tuple)) or not values:
-            raise SearchSpaceError(f"{name}: give a non-empty list of values, not {values!r}")
+            raise SearchSpaceError(
+                f"{name}: give a non-empty list of values, not {clip(repr(values))}"
+            )
+    grid = {param_name(n): [plain_value(n, v) for v in values] for n, values in grid.items()}
     names = list(grid)
     return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*grid.values())]
 

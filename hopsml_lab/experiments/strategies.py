@@ -24,6 +24,7 @@ from .search_space import (
     SearchSpaceError,
     SpaceSampler,
     grid_points,
+    plain_params,
     random_points,
 )
 
@@ -89,7 +90,7 @@ class Launch(SearchStrategy):
     def __init__(self, param_sets: Sequence[Params]) -> None:
         if not param_sets:
             raise SearchSpaceError("no trials to run: give at least one set of parameters")
-        self.param_sets = [dict(p) for p in param_sets]
+        self.param_sets = [plain_params(p) for p in param_sets]
 
     def parameter_names(self) -> list[str]:
         return list(self.param_sets[0])

@@ -1,9 +1,14 @@
 """The live view of a running experiment in its cell: counts and the best metric
 (ipywidgets), metric curves per trial (Plotly), and at the end a parallel-coordinates
-figure of hyperparameters against the metric."""
+figure of hyperparameters against the metric.
+
+Names (experiment, metric, trial keys, parameters) are the user's text and shown as
+text: escaped for the HTML summary, and escaped with :func:`plotly_text` where Plotly
+would draw markup."""
 
 from __future__ import annotations
 
+import html
 import json
 import threading
 import time
@@ -38,7 +43,9 @@ class NotebookProgress:
         self._lock = threading.Lock()
         self._dirty = False
         self._drawn_at = 0.0
-        self.bar = widgets.IntProgress(value=0, min=0, max=1, description=name[:20])
+        self.bar = widgets.IntProgress(
+            value=0, min=0, max=1, description=name[:20], description_allow_html=False
+        )
         self.summary = widgets.HTML()
         self._show(widgets.VBox([self.bar, self.summary]))
         self._curve_handle: Any = None
@@ -101,8 +108,9 @@ class NotebookProgress:
         running = max(0, self.total - done) if final is None else 0
         self.bar.max = max(1, self.total)
         self.bar.value = done
-        best = "" if self.best is None else f" · best {self.metric} {self.best:.4g}"
-        state = f"<b>{final}</b> · " if final else ""
+        metric = html.escape(self.metric)
+        best = "" if self.best is None else f" · best {metric} {self.best:.4g}"
+        state = f"<b>{html.escape(final)}</b> · " if final else ""
         self.summary.value = (
             f"{state}{done}/{self.total} done · {running} running · "
             f"{self.counts.get('failed', 0)} failed · "
@@ -110,9 +118,23 @@ class NotebookProgress:
         )
 
 
+def plotly_text(text: str) -> str:
+    """``text`` as Plotly draws it, not as markup: Plotly (in Python and JavaScript
+    alike) draws ``<b>``, ``<a href>``, ``<br>``... in titles, axis titles, legend
+    names, category ticks, hover labels and parallel-coordinates labels. Escaped with
+    the entities Plotly decodes (numeric ones for quotes: it leaves ``&quot;`` as is)."""
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&#34;")
+        .replace("'", "&#39;")
+    )
+
+
 def mime_bundle(figure: go.Figure) -> dict[str, Any]:
     """Plotly's own MIME type, whatever plotly's default renderer is set to here."""
-    title = figure.layout.title.text or "figure"
+    title = html.unescape(figure.layout.title.text or "figure")  # plain text: as written
     return {
         "application/vnd.plotly.v1+json": json.loads(figure.to_json()),
         "text/plain": f"<{title}>",
@@ -122,11 +144,11 @@ def mime_bundle(figure: go.Figure) -> dict[str, Any]:
 def curve_figure(curves: dict[str, tuple[list[int], list[float]]], metric: str) -> go.Figure:
     figure = go.Figure()
     for key, (steps, values) in curves.items():
-        figure.add_trace(go.Scatter(x=steps, y=values, mode="lines", name=key))
+        figure.add_trace(go.Scatter(x=steps, y=values, mode="lines", name=plotly_text(key)))
     figure.update_layout(
-        title=f"{metric} per trial",
+        title=f"{plotly_text(metric)} per trial",
         xaxis_title="step",
-        yaxis_title=metric,
+        yaxis_title=plotly_text(metric),
         height=320,
         margin={"l": 40, "r": 10, "t": 40, "b": 40},
     )
@@ -134,7 +156,8 @@ def curve_figure(curves: dict[str, tuple[list[int], list[float]]], metric: str) 
 
 
 def parallel_coordinates(trials: Sequence[TrialResult], metric: str) -> go.Figure | None:
-    """Hyperparameters against the metric, one line per trial that has one."""
+    """Hyperparameters against the metric, one line per trial that has one. Tick
+    labels stay as they are: Plotly draws parallel coordinates' ticks as plain text."""
     scored = [t for t in trials if t.metric is not None]
     names = sorted({name for t in scored for name in t.params})
     if not scored or not names:
@@ -144,25 +167,25 @@ def parallel_coordinates(trials: Sequence[TrialResult], metric: str) -> go.Figur
         values = [t.params.get(name) for t in scored]
         numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
         if numeric:
-            dimensions.append({"label": name, "values": values})
+            dimensions.append({"label": plotly_text(name), "values": values})
         else:
             labels = sorted({str(v) for v in values})
             index = {label: i for i, label in enumerate(labels)}
             dimensions.append(
                 {
-                    "label": name,
+                    "label": plotly_text(name),
                     "values": [index[str(v)] for v in values],
                     "tickvals": list(range(len(labels))),
                     "ticktext": labels,
                 }
             )
     metrics = [t.metric for t in scored]
-    dimensions.append({"label": metric, "values": metrics})
+    dimensions.append({"label": plotly_text(metric), "values": metrics})
     figure = go.Figure(
         go.Parcoords(
             line={"color": metrics, "colorscale": "Viridis", "showscale": True},
             dimensions=dimensions,
         )
     )
-    figure.update_layout(title=f"hyperparameters against {metric}", height=360)
+    figure.update_layout(title=f"hyperparameters against {plotly_text(metric)}", height=360)
     return figure

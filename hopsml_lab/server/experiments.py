@@ -1,4 +1,5 @@
-"""REST routes of the experiments stage: list, detail, reproduce a trial."""
+"""REST routes of the experiments stage: list, detail (a page of trials), the trials a
+page at a time, reproduce a trial."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from jupyter_core.utils import ensure_async
 from nbformat import NotebookNode
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..catalog import ExperimentDetail, ExperimentPage, ExperimentQuery
+from ..catalog import ExperimentDetail, ExperimentPage, ExperimentQueries, ExperimentQuery
+from ..catalog.experiments.records import DetailQuery, TrialPage, TrialQuery
 from ..experiments.reproduce import FOLDER
 from ..experiments.service import ExperimentService
 from .base import API, Answer, HopsMLHandler, Operation, Route
@@ -32,21 +34,51 @@ class ExperimentHandlerBase(HopsMLHandler):
     def service(self) -> ExperimentService:
         return self.settings["hopsml_service"]
 
+    @property
+    def queries(self) -> ExperimentQueries:
+        return self.service.queries
 
-class ExperimentsHandler(ExperimentHandlerBase):
-    def get(self) -> None:
-        raw: dict[str, Any] = {
+    def query_arguments(self) -> dict[str, Any]:
+        return {
             key: self.get_query_argument(key)
             for key in self.request.query_arguments
             if not _cache_buster(key, self.get_query_argument(key))
         }
-        query = ExperimentQuery.model_validate(raw)
+
+
+class ExperimentsHandler(ExperimentHandlerBase):
+    def get(self) -> None:
+        query = ExperimentQuery.model_validate(self.query_arguments())
         self.finish_model(self.service.list_experiments(query))
 
 
 class ExperimentHandler(ExperimentHandlerBase):
     def get(self, experiment_id: str) -> None:
-        self.finish_model(self.service.get_experiment(experiment_id))
+        query = DetailQuery.model_validate(self.query_arguments())
+        detail = self.queries.get_experiment(
+            experiment_id,
+            query.limit,
+            sort=query.sort,
+            next_token=query.next_token,
+            top=query.top,
+            series=query.series,
+            max_points=query.max_points,
+        )
+        self.finish_model(detail)
+
+
+class TrialsHandler(ExperimentHandlerBase):
+    def get(self, experiment_id: str) -> None:
+        query = TrialQuery.model_validate(self.query_arguments())
+        page = self.queries.trial_page(
+            experiment_id,
+            sort=query.sort,
+            limit=query.limit,
+            next_token=query.next_token,
+            series=query.series,
+            max_points=query.max_points,
+        )
+        self.finish_model(page)
 
 
 class ReproduceHandler(ExperimentHandlerBase):
@@ -106,8 +138,32 @@ ROUTES = [
         {
             "get": Operation(
                 "getExperiment",
-                "One experiment with its trials, params and metrics.",
-                {200: Answer("The experiment.", ExperimentDetail), 404: _UNKNOWN},
+                "One experiment: its summary, the best value of each metric, the first "
+                "page of its trials (or the page next_token names) and its best trials "
+                "for the charts, with their params, results and metric series.",
+                {
+                    200: Answer("The experiment.", ExperimentDetail),
+                    400: Answer("A bad query parameter; the message names it."),
+                    404: _UNKNOWN,
+                },
+                query=DetailQuery,
+            )
+        },
+    ),
+    Route(
+        f"{API}/experiments/{{experiment_id}}/trials",
+        TrialsHandler,
+        {
+            "get": Operation(
+                "listTrials",
+                "The trials of one experiment, a page at a time, in any order the trials "
+                "table sorts by.",
+                {
+                    200: Answer("A page of trials.", TrialPage),
+                    400: Answer("A bad query parameter; the message names it."),
+                    404: _UNKNOWN,
+                },
+                query=TrialQuery,
             )
         },
     ),

@@ -13,6 +13,7 @@ from traitlets import Float, Type, Unicode
 
 from ..experiments.service import ExperimentService
 from ..lab import Lab
+from ..redact import mask_url
 from ..settings import ENV_TENSORBOARD_PROXY, Settings, SettingsError
 from ..tensorboards import TensorBoardManager
 from .routes import all_routes
@@ -36,7 +37,7 @@ class HopsMLExtension(ExtensionApp):
         None,
         allow_none=True,
         config=True,
-        help="SQLAlchemy URL of the catalog (default: SQLite in the project folder).",
+        help="SQLAlchemy URL of the catalog (default: SQLite in the project's .hopsml folder).",
     )
     spark_master = Unicode(None, allow_none=True, config=True, help="Spark master URL.")
     service_class = Type(
@@ -81,8 +82,8 @@ class HopsMLExtension(ExtensionApp):
         self.log.info(
             "HopsML Lab: project %s at %s, catalog %s",
             settings.project_name,
-            self.lab.store.url(),
-            settings.resolved_catalog_url(),
+            mask_url(self.lab.store.url()),
+            mask_url(settings.resolved_catalog_url()),
         )
 
     routes = all_routes()
@@ -91,6 +92,8 @@ class HopsMLExtension(ExtensionApp):
         self.handlers.extend(route.rule() for route in self.routes)
 
     async def _start_jupyter_server_extension(self, serverapp: Any) -> None:
+        if not hasattr(self, "service"):
+            return  # settings failed (logged): nothing to watch, and the server can stop
         self._last_change = self.service.last_change()
         self._watcher = PeriodicCallback(self._check_changes, self.change_check_interval * 1000)
         self._watcher.start()
@@ -116,5 +119,7 @@ class HopsMLExtension(ExtensionApp):
             callback = getattr(self, name, None)
             if callback is not None:
                 callback.stop()
-        self.tensorboards.stop_all()
+        tensorboards = getattr(self, "tensorboards", None)
+        if tensorboards is not None:
+            tensorboards.stop_all()
         self.lab.db.dispose()

@@ -1,16 +1,30 @@
-"""TensorBoard over REST, and the authenticated proxy in front of each TensorBoard."""
+"""TensorBoard over REST, and the two proxies in front of each TensorBoard: the one the
+JupyterLab panel's sandboxed iframe loads (``/hopsml/tensorboard-frame/<id>/<key>/``, the
+record's ``url``; see FrameProxyHandler for why a key and not Jupyter's cookie) and
+Jupyter-authenticated ``/hopsml/tensorboard/<id>/<path>`` for scripts."""
 
 from __future__ import annotations
 
 import asyncio
 
+from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..tensorboards import TensorBoard, TensorBoardManager
-from .base import API, Answer, AuthenticatedProxyHandler, HopsMLHandler, Operation, Route
+from .base import (
+    API,
+    Answer,
+    AuthenticatedProxyHandler,
+    FrameProxyHandler,
+    HopsMLHandler,
+    Operation,
+    Route,
+    frame_key,
+)
 
 PROXY = "/hopsml/tensorboard"
+FRAME = "/hopsml/tensorboard-frame"
 
 
 class TensorBoardRequest(BaseModel):
@@ -28,7 +42,12 @@ class TensorBoardRecord(BaseModel):
     model_config = ConfigDict(json_schema_serialization_defaults_required=True)
 
     id: str = Field(description="The same id for the same set of experiments.")
-    url: str = Field(description="Where the server proxies it, ending in '/'.")
+    url: str = Field(
+        description="Where to show it, ending in '/': in an iframe sandboxed with "
+        "'allow-scripts allow-downloads allow-popups' (never 'allow-same-origin'). The "
+        "URL's key is its credential (no Jupyter cookie needed) while this TensorBoard "
+        "process runs."
+    )
     experiments: list[str]
     pid: int = Field(description="The TensorBoard process, bound to 127.0.0.1 only.")
     started_at: float = Field(description="Seconds since the epoch (UTC).")
@@ -41,15 +60,24 @@ class TensorBoardList(BaseModel):
     tensorboards: list[TensorBoardRecord]
 
 
-def _manager(handler: HopsMLHandler | AuthenticatedProxyHandler) -> TensorBoardManager:
+def _manager(handler: JupyterHandler) -> TensorBoardManager:
     return handler.settings["hopsml_tensorboards"]
+
+
+def _instance(board: TensorBoard) -> str:
+    return f"{board.process.pid}:{board.started_at}"
+
+
+def frame_url(handler: JupyterHandler, board: TensorBoard) -> str:
+    key = frame_key(handler.settings, board.id, _instance(board))
+    return url_path_join(handler.base_url, FRAME, board.id, key) + "/"
 
 
 class TensorBoardApiHandler(HopsMLHandler):
     def record(self, board: TensorBoard) -> TensorBoardRecord:
         return TensorBoardRecord(
             id=board.id,
-            url=url_path_join(self.base_url, PROXY, board.id) + "/",
+            url=frame_url(self, board),
             experiments=list(board.experiments),
             pid=board.process.pid,
             started_at=board.started_at,
@@ -80,7 +108,31 @@ class TensorBoardHandler(TensorBoardApiHandler):
 
 
 class TensorBoardProxyHandler(AuthenticatedProxyHandler):
-    """``/hopsml/tensorboard/<id>/<path>`` to that TensorBoard on 127.0.0.1."""
+    """``/hopsml/tensorboard/<id>/<path>`` to that TensorBoard on 127.0.0.1, for scripts
+    and JupyterLab. Its page itself (the empty path) redirects to the frame URL: served
+    here it would be sandboxed all the same, and its requests would carry no cookie."""
+
+    def target_port(self, target_id: str) -> int:
+        board = _manager(self).get(target_id)
+        board.touch()
+        return board.port
+
+    async def http_get(self, target_id: str, proxied_path: str = "") -> None:
+        if proxied_path == "":
+            self.redirect(frame_url(self, _manager(self).get(target_id)))
+            return
+        await super().http_get(target_id, proxied_path)
+
+
+class TensorBoardFrameHandler(FrameProxyHandler):
+    """``/hopsml/tensorboard-frame/<id>/<key>/<path>``: what the panel's iframe loads."""
+
+    stale_message = (
+        "this TensorBoard link is not valid (any more): open TensorBoard again from JupyterLab"
+    )
+
+    def target_instance(self, target_id: str) -> str:
+        return _instance(_manager(self).get(target_id))
 
     def target_port(self, target_id: str) -> int:
         board = _manager(self).get(target_id)
@@ -89,13 +141,14 @@ class TensorBoardProxyHandler(AuthenticatedProxyHandler):
 
 
 class TensorBoardSlashHandler(HopsMLHandler):
-    """TensorBoard's page loads its parts by relative URLs: the id needs a trailing '/'."""
+    """``/hopsml/tensorboard/<id>``: to where its page is served (TensorBoard's page
+    loads its parts by relative URLs, so that ends in '/')."""
 
     def get(self, target_id: str) -> None:
-        self.redirect(url_path_join(self.base_url, PROXY, target_id) + "/")
+        self.redirect(frame_url(self, _manager(self).get(target_id)))
 
 
-_BOARD_ID = {"target_id": "[0-9a-f]+", "proxied_path": ".*"}
+_BOARD_ID = {"target_id": "[0-9a-f]+", "frame_key": "[0-9a-f]+", "proxied_path": ".*"}
 
 ROUTES = [
     Route(
@@ -135,4 +188,9 @@ ROUTES = [
     ),
     Route(f"{PROXY}/{{target_id}}", TensorBoardSlashHandler, parameters=_BOARD_ID),
     Route(f"{PROXY}/{{target_id}}/{{proxied_path}}", TensorBoardProxyHandler, parameters=_BOARD_ID),
+    Route(
+        f"{FRAME}/{{target_id}}/{{frame_key}}/{{proxied_path}}",
+        TensorBoardFrameHandler,
+        parameters=_BOARD_ID,
+    ),
 ]

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urlparse
 
+from ..redact import mask_url
 from .base import Store, StoreEntry, StoreError, StoreNotFoundError, StorePathError, clean_path
 
 
@@ -22,10 +23,12 @@ class HdfsStore(Store):
             gateway = webhdfs_url or f"http://{parsed.netloc}"
         elif parsed.scheme == "hdfs":
             if not webhdfs_url:
-                raise StoreError(f"{root}: an hdfs:// root needs the namenode's WebHDFS URL")
+                raise StoreError(
+                    f"{mask_url(root)}: an hdfs:// root needs the namenode's WebHDFS URL"
+                )
             gateway = webhdfs_url
         else:
-            raise StoreError(f"{root} is not an hdfs:// or webhdfs:// URL")
+            raise StoreError(f"{mask_url(root)} is not an hdfs:// or webhdfs:// URL")
         self.root = root.rstrip("/")
         self._base = posixpath.normpath(parsed.path or "/")
         self._gateway = gateway
@@ -34,6 +37,11 @@ class HdfsStore(Store):
 
     def __reduce__(self) -> tuple[type, tuple[str, str, str | None]]:
         return (HdfsStore, (self.root, self._gateway, self._user))
+
+    @property
+    def shown_root(self) -> str:
+        """The root as messages show it: without a password."""
+        return mask_url(self.root)
 
     @property
     def client(self) -> Any:
@@ -52,10 +60,13 @@ class HdfsStore(Store):
         return f"{self.root}/{relative}" if relative else self.root
 
     def reader_url(self, path: str = "") -> str:
-        """``webhdfs://gateway/path``: how fsspec (and TensorBoard through it) reads it."""
-        gateway = urlparse(self._gateway)
+        """``webhdfs://gateway/path``: how fsspec (and TensorBoard through it) reads it.
+
+        Without the gateway's password: fsspec cannot use one, and this address goes on
+        TensorBoard's command line."""
+        host = urlparse(self._gateway).netloc.rpartition("@")[2]
         user = f"{self._user}@" if self._user else ""
-        return f"webhdfs://{user}{gateway.netloc}{self._full(path)}"
+        return f"webhdfs://{user}{host}{self._full(path)}"
 
     def _status(self, path: str) -> dict[str, Any] | None:
         from hdfs.util import HdfsError
@@ -93,12 +104,12 @@ class HdfsStore(Store):
             self.client.rename(temporary, target)
         except HdfsError as error:
             self.client.delete(temporary)
-            raise StoreError(f"writing {path!r} to {self.root}: {error}") from error
+            raise StoreError(f"writing {path!r} to {self.shown_root}: {error}") from error
 
     def read_bytes(self, path: str) -> bytes:
         status = self._status(path)
         if status is None:
-            raise StoreNotFoundError(f"no file at {path!r} in {self.root}")
+            raise StoreNotFoundError(f"no file at {path!r} in {self.shown_root}")
         if status["type"] == "DIRECTORY":
             raise StoreError(f"{path!r} is a folder, not a file")
         with self.client.read(self._full(path)) as reader:
@@ -110,7 +121,7 @@ class HdfsStore(Store):
     def list(self, path: str = "") -> list[StoreEntry]:
         status = self._status(path)
         if status is None or status["type"] != "DIRECTORY":
-            raise StoreNotFoundError(f"no folder at {path!r} in {self.root}")
+            raise StoreNotFoundError(f"no folder at {path!r} in {self.shown_root}")
         base = clean_path(path)
         entries = []
         for name, info in sorted(self.client.list(self._full(path), status=True)):
@@ -135,7 +146,7 @@ class HdfsStore(Store):
         if not clean_path(path):
             raise StorePathError("refusing to delete the project root")
         if not self.exists(path):
-            raise StoreNotFoundError(f"no file or folder at {path!r} in {self.root}")
+            raise StoreNotFoundError(f"no file or folder at {path!r} in {self.shown_root}")
         try:
             self.client.delete(self._full(path), recursive=recursive)
         except HdfsError as error:

@@ -91,6 +91,7 @@ export function summary(id: string, extra: Partial<ExperimentSummary> = {}): Exp
     description: null,
     direction: 'MAX',
     duration_s: null,
+    error: null,
     finished_at: null,
     id,
     kind: 'launch',

@@ -10,7 +10,7 @@ const SORTS: { value: string; label: string }[] = [
   { value: 'created_at', label: 'Oldest first' },
   { value: 'name', label: 'Name' }
 ];
-const STATUSES: ExperimentStatus[] = ['running', 'finished', 'failed', 'killed'];
+const STATUSES: ExperimentStatus[] = ['running', 'finished', 'failed', 'killed', 'lost'];
 
 /** Redrawn by its parent when the model changes. */
 export function ExperimentFilters(props: { model: ExperimentListModel }): JSX.Element {

@@ -6,7 +6,7 @@ import React from 'react';
 import { OpenTensorBoard } from '../shared/commands';
 import { ComparisonView } from './Compare';
 import { ComparisonModel } from './comparison';
-import { ExperimentView, Reproduce } from './ExperimentDetail';
+import { ExperimentView, OpenFile, Reproduce } from './ExperimentDetail';
 import { ExperimentList } from './ExperimentList';
 import { ExperimentDetailModel, ExperimentListModel } from './model';
 
@@ -39,7 +39,8 @@ export class ExperimentDetailWidget extends ReactWidget {
   constructor(
     readonly model: ExperimentDetailModel,
     private readonly onReproduce: Reproduce,
-    private readonly onTensorBoard: OpenTensorBoard
+    private readonly onTensorBoard: OpenTensorBoard,
+    private readonly onOpenFile?: OpenFile
   ) {
     super();
     this.addClass('hopsml-DetailPanel');
@@ -55,6 +56,7 @@ export class ExperimentDetailWidget extends ReactWidget {
         model={this.model}
         onReproduce={this.onReproduce}
         onTensorBoard={this.onTensorBoard}
+        onOpenFile={this.onOpenFile}
       />
     );
   }

@@ -11,11 +11,12 @@ import {
 import { Event } from '@jupyterlab/services';
 
 import { HopsMLClient } from '../api';
+import { serverRequester } from '../connection';
 import { CommandIDs, tensorBoardOpener } from '../shared/commands';
 import { hopsmlIcon } from '../shared/icon';
 import { showInMain } from '../shared/shell';
 import { ComparisonModel } from './comparison';
-import { ExperimentDetailModel, ExperimentListModel } from './model';
+import { DetailClient, ExperimentDetailModel, ExperimentListModel, isLive } from './model';
 import { ComparisonWidget, ExperimentDetailWidget, ExperimentListWidget } from './panels';
 
 /** The event the server emits on Jupyter's event bus when an experiment changes. */
@@ -33,6 +34,8 @@ export function registerExperiments(
   { palette, restorer }: IExperimentsOptions
 ): void {
   const list = new ExperimentListModel(client);
+  // The detail's paged routes, over the same server connection as `client`.
+  const pages = new DetailClient(serverRequester(app.serviceManager.serverSettings));
   const tracker = new WidgetTracker<MainAreaWidget<ExperimentDetailWidget>>({
     namespace: 'hopsml-experiment'
   });
@@ -50,11 +53,13 @@ export function registerExperiments(
         app.shell.activateById(open.id);
         return open;
       }
-      const model = new ExperimentDetailModel(client, id);
+      const model = new ExperimentDetailModel(pages, id);
       const content = new ExperimentDetailWidget(
         model,
         trial => app.commands.execute(CommandIDs.reproduce, { id, trial }),
-        openTensorBoard
+        openTensorBoard,
+        // a results file, relative to the project folder (JupyterLab's root in `make lab`)
+        path => void app.commands.execute('docmanager:open', { path })
       );
       const widget = showInMain(app, content);
       content.title.changed.connect(() => {
@@ -142,14 +147,15 @@ export function registerExperiments(
       return;
     }
     void list.refresh();
+    // Only what still runs (or waits for a slot): one page of trials each.
     tracker.forEach(w => {
-      if (w.content.model.detail?.status === 'running' || !w.content.model.detail) {
+      if (w.content.model.live) {
         void w.content.model.refresh();
       }
     });
     comparisons.forEach(w => {
       const { model } = w.content;
-      const running = model.experiments.some(e => e.status === 'running');
+      const running = model.experiments.some(e => isLive(e.status));
       if (running || model.experiments.length < model.ids.length) {
         void model.refresh();
       }

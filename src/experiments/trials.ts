@@ -62,3 +62,63 @@ export function nextSort(current: ITrialSort, column: TrialColumn): ITrialSort {
     ? { column, descending: !current.descending }
     : { column, descending: column.startsWith('result:') };
 }
+
+/**
+ * The trials route's `sort` for a table sort. The experiment's metric column sorts by
+ * `metric`, the value the catalog ranked each trial by (the same order, from a column
+ * rather than from each trial's results).
+ */
+export function toServerSort(sort: ITrialSort, metricKey: string | null): string {
+  const column = metricKey && sort.column === `result:${metricKey}` ? 'metric' : sort.column;
+  return `${sort.descending ? '-' : ''}${column}`;
+}
+
+/** The table sort of the trials route's `sort` (see toServerSort). */
+export function fromServerSort(sort: string, metricKey: string | null): ITrialSort {
+  const descending = sort.startsWith('-');
+  const column = descending ? sort.slice(1) : sort;
+  return {
+    column: column === 'metric' && metricKey ? `result:${metricKey}` : column,
+    descending
+  };
+}
+
+/** What the charts draw: the trials of the page, then the best ones not on it. */
+export function chartTrials(
+  page: readonly TrialRecord[],
+  top: readonly TrialRecord[] = []
+): TrialRecord[] {
+  const shown = new Set(page.map(t => t.key));
+  return [...page, ...top.filter(t => !shown.has(t.key))];
+}
+
+/**
+ * A result the catalog keeps in the trial's results file instead (it was too large):
+ * `size` bytes of JSON, in `file` on the store (`path` in the project), with a
+ * `preview`. `omitted` counts the short results a very long result left out.
+ */
+export interface ITruncatedResult {
+  truncated: true;
+  size?: number;
+  omitted?: number;
+  file?: string | null;
+  path?: string;
+  preview?: string;
+}
+
+export function isTruncated(value: unknown): value is ITruncatedResult {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { truncated?: unknown }).truncated === true &&
+    typeof (value as { path?: unknown }).path === 'string'
+  );
+}
+
+/** '20.0 MB', '640 KB', '12 B'. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) {
+    return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  }
+  return bytes >= 1024 ? `${Math.round(bytes / 1024)} KB` : `${bytes} B`;
+}

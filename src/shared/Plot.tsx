@@ -4,7 +4,7 @@
  */
 import React, { useEffect, useRef, useState } from 'react';
 
-import { IFigure, readTheme, themedLayout } from './charts';
+import { IFigure, readTheme, themedData, themedLayout } from './charts';
 import { useThemeName } from './hooks';
 
 type PlotlyApi = (typeof import('plotly.js-dist-min'))['default'];
@@ -31,8 +31,9 @@ export function Plot(props: { figure: IFigure; label: string }): JSX.Element {
       .then(async Plotly => {
         const element = ref.current;
         if (current && element) {
-          const layout = themedLayout(figure.layout, readTheme(element));
-          await Plotly.react(element, figure.data, layout, {
+          const theme = readTheme(element);
+          const layout = themedLayout(figure.layout, theme);
+          await Plotly.react(element, themedData(figure.data, theme), layout, {
             displaylogo: false,
             responsive: true
           });

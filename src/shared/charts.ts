@@ -12,8 +12,25 @@ export interface IFigure {
   layout: Partial<Layout>;
 }
 
+/**
+ * `text` as Plotly draws it, not as markup. Plotly draws a subset of HTML (`<b>`,
+ * `<a href>`, `<br>`...) in titles, axis titles, legend names, category ticks, hover
+ * labels and parallel-coordinates labels; every name the user gave (experiments,
+ * trials, metrics, parameters) goes through here on its way into a figure, once.
+ * Quotes become numeric entities: Plotly decodes those, not `&quot;`.
+ */
+export function plotlyText(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&#34;')
+    .replace(/'/g, '&#39;');
+}
+
 /** One line per source: a trial's series, labelled by trial (or by experiment). */
 export interface ICurveSource {
+  /** Plain text; the figure escapes it. */
   label: string;
   series: readonly MetricSeries[];
 }
@@ -47,7 +64,7 @@ export function curveFigure(sources: readonly ICurveSource[], metric: string): I
       data.push({
         type: 'scatter',
         mode: series.steps.length < 30 ? 'lines+markers' : 'lines',
-        name: source.label,
+        name: plotlyText(source.label),
         x: [...series.steps],
         y: [...series.values]
       });
@@ -56,9 +73,9 @@ export function curveFigure(sources: readonly ICurveSource[], metric: string): I
   return {
     data,
     layout: {
-      title: { text: `${metric} per step` },
+      title: { text: `${plotlyText(metric)} per step` },
       xaxis: { title: { text: 'step' } },
-      yaxis: { title: { text: metric } },
+      yaxis: { title: { text: plotlyText(metric) } },
       height: 320,
       margin: MARGIN,
       showlegend: true
@@ -72,17 +89,21 @@ function isNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
 }
 
-/** A numeric axis when every trial has a number, else one tick per distinct value. */
+/**
+ * A numeric axis when every trial has a number, else one tick per distinct value.
+ * The tick labels stay as they are: Plotly writes those of parallel coordinates as
+ * plain text (escaped, they would read `&lt;`).
+ */
 function paramDimension(name: string, values: readonly unknown[]): Dimension {
   if (values.every(isNumber)) {
-    return { label: name, values: [...values] };
+    return { label: plotlyText(name), values: [...values] };
   }
   const text = values.map(v =>
     v === undefined || v === null ? '—' : typeof v === 'string' ? v : JSON.stringify(v)
   );
   const labels = [...new Set(text)].sort();
   return {
-    label: name,
+    label: plotlyText(name),
     values: text.map(t => labels.indexOf(t)),
     tickvals: labels.map((_, n) => n),
     ticktext: labels
@@ -110,7 +131,7 @@ export function parallelCoordinatesFigure(
       scored.map(t => t.params[name])
     )
   );
-  dimensions.push({ label: metric, values: metrics });
+  dimensions.push({ label: plotlyText(metric), values: metrics });
   return {
     data: [
       {
@@ -125,7 +146,7 @@ export function parallelCoordinatesFigure(
       }
     ],
     layout: {
-      title: { text: `hyperparameters against ${metric}` },
+      title: { text: `hyperparameters against ${plotlyText(metric)}` },
       height: 360,
       margin: { l: 64, r: 64, t: 72, b: 32 }
     }
@@ -138,14 +159,14 @@ export function bestMetricFigure(experiments: readonly ExperimentSummary[]): IFi
   if (scored.length === 0) {
     return null;
   }
-  const keys = [...new Set(scored.map(e => e.metric_key ?? 'metric'))];
+  const keys = [...new Set(scored.map(e => plotlyText(e.metric_key ?? 'metric')))];
   return {
     data: [
       {
         type: 'bar',
-        x: scored.map(e => `${e.name} · ${e.id.slice(-6)}`),
+        x: scored.map(e => plotlyText(`${e.name} · ${e.id.slice(-6)}`)),
         y: scored.map(e => e.metric_value as number),
-        text: scored.map(e => e.metric_key ?? 'metric'),
+        text: scored.map(e => plotlyText(e.metric_key ?? 'metric')),
         hovertemplate: '%{x}<br>%{text} %{y}<extra></extra>'
       }
     ],
@@ -198,6 +219,34 @@ export function readTheme(element: Element): IChartTheme {
   };
 }
 
+/** The theme's colour scale as plotly takes it; null when the theme defines none. */
+function themeScale(theme: IChartTheme): Array<[number, string]> | null {
+  if (theme.scale.length < 2) {
+    return null;
+  }
+  const last = theme.scale.length - 1;
+  return theme.scale.map((colour, n): [number, string] => [n / last, colour]);
+}
+
+/**
+ * The traces with the theme's colour scale set on each line that asks for it
+ * (`autocolorscale`): parallel coordinates do not read layout.colorscale on their first
+ * draw, only after a redraw.
+ */
+export function themedData(data: IFigure['data'], theme: IChartTheme): IFigure['data'] {
+  const scale = themeScale(theme);
+  if (scale === null) {
+    return data;
+  }
+  return data.map(trace => {
+    const line = (trace as { line?: Record<string, unknown> }).line;
+    if (!line || line.autocolorscale !== true) {
+      return trace;
+    }
+    return { ...trace, line: { ...line, autocolorscale: false, colorscale: scale } };
+  }) as IFigure['data'];
+}
+
 /** The figure's layout in the theme's colours; empty variables keep plotly's defaults. */
 export function themedLayout(layout: Partial<Layout>, theme: IChartTheme): Partial<Layout> {
   const themed: Partial<Layout> = { ...layout, autosize: true };
@@ -213,9 +262,8 @@ export function themedLayout(layout: Partial<Layout>, theme: IChartTheme): Parti
   if (theme.colorway.length > 0) {
     themed.colorway = theme.colorway;
   }
-  if (theme.scale.length > 1) {
-    const last = theme.scale.length - 1;
-    const scale = theme.scale.map((colour, n): [number, string] => [n / last, colour]);
+  const scale = themeScale(theme);
+  if (scale !== null) {
     themed.colorscale = { sequential: scale, sequentialminus: scale, diverging: scale };
   }
   if (theme.grid) {

@@ -5,11 +5,17 @@ import { PanelLayout, Widget } from '@lumino/widgets';
 
 import { TensorBoardModel, tensorBoardTitle } from './model';
 
-/** TensorBoard needs scripts and its own origin's cookies; downloads for its CSV/JSON
- * exports, popups for its links. */
+/**
+ * TensorBoard needs scripts; downloads for its CSV/JSON exports, popups for its links.
+ * Never 'allow-same-origin': TensorBoard is served from Jupyter's origin, and with it
+ * (and scripts) any script in TensorBoard could read Jupyter's pages and cookies and act
+ * as the user. Without it the page has an opaque origin and sends no cookies: the URL
+ * the server hands out carries a key for this one TensorBoard instead, and the server
+ * sends the same sandbox as a Content-Security-Policy, for a page opened by other means
+ * (hopsml_lab/server/base.py, FrameProxyHandler).
+ */
 export const TENSORBOARD_SANDBOX: IFrame.SandboxExceptions[] = [
   'allow-scripts',
-  'allow-same-origin',
   'allow-downloads',
   'allow-popups'
 ];
@@ -62,8 +68,8 @@ export class TensorBoardPanel extends Widget {
       return;
     }
     this._frame?.dispose();
-    // same-origin: the first request carries a Referer for Jupyter's origin checks
-    const frame = new IFrame({ sandbox: TENSORBOARD_SANDBOX, referrerPolicy: 'same-origin' });
+    // The URL's key is a credential: no Referer carries it anywhere.
+    const frame = new IFrame({ sandbox: TENSORBOARD_SANDBOX, referrerPolicy: 'no-referrer' });
     frame.addClass('hopsml-TensorBoard-frame');
     frame.node.dataset.tensorboardId = id;
     frame.url = url;

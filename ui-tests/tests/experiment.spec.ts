@@ -18,7 +18,7 @@ const EXPERIMENT_CELL = [
 ].join('\n');
 
 test.describe('HopsML Lab', () => {
-  // Large enough for a readable docs/sidebar.png.
+  // Large enough for a readable picture of the sidebar and the detail.
   test.use({ viewport: { width: 1280, height: 800 } });
 
   test('an %%experiment run shows up in the sidebar and opens its detail', async ({

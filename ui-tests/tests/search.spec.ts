@@ -9,10 +9,9 @@ import * as path from 'path';
 import { fillNotebook, runAllCells } from './notebook';
 
 const SIDEBAR_ID = 'hopsml-sidebar';
-/** Pictures of the views, to look at after a run (not compared). */
+/** Pictures of the views, to look at after a run (not compared). The README's picture of
+ * a search's detail comes from themes.spec.ts (a larger search, in both themes). */
 const picture = (name: string) => path.resolve(__dirname, `../test-results/${name}.png`);
-/** The README's picture: refreshed only on request, so a test run leaves the tree clean. */
-const README_PICTURE = path.resolve(__dirname, '../../docs/sidebar.png');
 
 /** Two grid searches; each trial streams `score` for three steps. */
 const SEARCH = (name: string, grid: string, pause: number) =>
@@ -132,9 +131,7 @@ test.describe('HopsML Lab searches', () => {
       const parallel = detail.locator('.hopsml-Plot[data-chart="parallel coordinates"]');
       await expect(parallel.locator('.js-plotly-plot')).toBeVisible();
       await page.mouse.move(0, 0);
-      await page.screenshot({
-        path: process.env.UPDATE_SCREENSHOT ? README_PICTURE : picture('detail')
-      });
+      await page.screenshot({ path: picture('detail') });
       await parallel.scrollIntoViewIfNeeded();
       await parallel.screenshot({ path: picture('parallel') });
     });

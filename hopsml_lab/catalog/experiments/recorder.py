@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import bindparam, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ...errors import NotFound
@@ -32,12 +32,24 @@ _FINISH_TRIAL = (
         error=bindparam("error"),
         finished_at=bindparam("finished_at"),
         duration_s=bindparam("duration_s"),
-        # Queued trials were recorded as started; keep that when the start is unknown.
+        # A trial that failed before it began has no start of its own: keep what is known.
         started_at=func.coalesce(
             bindparam("started_at", type_=_trials.c.started_at.type), _trials.c.started_at
         ),
     )
     .returning(_trials.c.experiment_id)
+)
+_START_TRIAL = (
+    update(_trials)
+    .where(
+        _trials.c.id == bindparam("trial_id"),
+        # A trial marked lost by another process while this one was slow to beat runs on.
+        or_(
+            _trials.c.status == TrialStatus.QUEUED.value,
+            _trials.c.status == TrialStatus.LOST.value,
+        ),
+    )
+    .values(status=TrialStatus.RUNNING.value, started_at=bindparam("started_at"))
 )
 _TOUCH_EXPERIMENT = (
     update(_experiments)
@@ -107,7 +119,10 @@ class ExperimentRecorder:
         metric_key: str | None = None,
         direction: str = "MAX",
         notebook: str | None = None,
+        owner: str | None = None,
     ) -> str:
+        """Record a running experiment; ``owner`` is the process that runs it (see
+        ``owners.Owner``), which keeps its heartbeat while it lives."""
         now = time.time()
         experiment_id = experiment_id or new_experiment_id(now)
         with self.db.writing() as session:
@@ -127,9 +142,18 @@ class ExperimentRecorder:
                     trial_count=0,
                     created_at=now,
                     updated_at=now,
+                    owner=owner,
+                    heartbeat_at=now if owner else None,
                 )
             )
         return experiment_id
+
+    def set_notebook(self, experiment_id: str, notebook: str | None) -> None:
+        """Record the notebook the experiment ran from (known once its snapshot is)."""
+        with self.db.writing() as session:
+            session.execute(
+                update(Experiment).where(Experiment.id == experiment_id).values(notebook=notebook)
+            )
 
     def start_trial(
         self, experiment_id: str, key: str, params: Mapping[str, Any], logdir: str
@@ -139,7 +163,8 @@ class ExperimentRecorder:
     def start_trials(
         self, experiment_id: str, trials: Sequence[tuple[str, Mapping[str, Any], str]]
     ) -> dict[str, int]:
-        """Record ``(key, params, logdir)`` trials as running, in one transaction."""
+        """Record ``(key, params, logdir)`` trials as queued, in one transaction; each
+        is marked running when a slot takes it (``mark_started``)."""
         now = time.time()
         with self.db.writing() as session:
             experiment = session.get(Experiment, experiment_id)
@@ -149,11 +174,10 @@ class ExperimentRecorder:
                 Trial(
                     experiment_id=experiment_id,
                     key=key,
-                    status=TrialStatus.RUNNING.value,
+                    status=TrialStatus.QUEUED.value,
                     params=dict(params),
                     results={},
                     logdir=logdir,
-                    started_at=now,
                 )
                 for key, params, logdir in trials
             ]
@@ -167,6 +191,14 @@ class ExperimentRecorder:
             experiment.trial_count += len(rows)
             experiment.updated_at = now
             return {row.key: row.id for row in rows}
+
+    def mark_started(self, started: Sequence[tuple[int, float]]) -> None:
+        """Mark ``(trial_id, started_at)`` trials running: a slot took them. A trial that
+        has already ended keeps its end."""
+        if started:
+            rows = [{"trial_id": t, "started_at": at} for t, at in started]
+            with self.db.writing() as session:
+                session.connection().execute(_START_TRIAL, rows)
 
     def finish_trial(
         self,
@@ -220,33 +252,73 @@ class ExperimentRecorder:
                 session.execute(_upsert_points(session.get_bind().dialect.name), rows)
         return len(rows)
 
-    def finish_experiment(self, experiment_id: str, status: ExperimentStatus) -> None:
+    def finish_experiment(
+        self, experiment_id: str, status: ExperimentStatus, error: str | None = None
+    ) -> None:
         """Close the experiment and rank its trials by its metric."""
-        now = time.time()
         with self.db.writing() as session:
             experiment = session.get(Experiment, experiment_id)
             if experiment is None:
                 raise UnknownExperimentError(f"no experiment {experiment_id!r} in the catalog")
-            best = best_trial(experiment.trials, experiment.direction)
-            experiment.status = status.value
-            experiment.finished_at = now
-            experiment.updated_at = now
-            experiment.duration_s = now - experiment.created_at
-            experiment.best_trial = best.key if best else None
-            experiment.metric_value = best.metric_value if best else None
+            _close(session, experiment, status, time.time(), error)
+
+    def mark_lost(
+        self,
+        experiment_id: str,
+        owner: str | None,
+        heartbeat_at: float | None,
+        reason: str,
+        at: float,
+    ) -> bool:
+        """Close a running experiment whose owner is gone, and its queued and running
+        trials, as lost at ``at``. Nothing changes (False) if the experiment finished, or
+        its owner beat again, since the caller looked."""
+        now = time.time()
+        with self.db.writing() as session:
+            experiment = session.get(Experiment, experiment_id)
+            if (
+                experiment is None
+                or experiment.status != ExperimentStatus.RUNNING.value
+                or experiment.owner != owner
+                or experiment.heartbeat_at != heartbeat_at
+            ):
+                return False
             session.execute(
-                delete(ExperimentMetric).where(ExperimentMetric.experiment_id == experiment_id)
-            )
-            if best is not None:
-                session.add_all(
-                    ExperimentMetric(
-                        experiment_id=experiment_id,
-                        name=name,
-                        value=value,
-                        project_id=experiment.project_id,
-                    )
-                    for name, value in numeric_results(best.results).items()
+                update(Trial)
+                .where(
+                    Trial.experiment_id == experiment_id,
+                    Trial.status.in_([TrialStatus.QUEUED.value, TrialStatus.RUNNING.value]),
                 )
+                .values(status=TrialStatus.LOST.value, error=reason, finished_at=at)
+            )
+            session.expire(experiment, ["trials"])
+            _close(session, experiment, ExperimentStatus.LOST, at, reason)
+            experiment.updated_at = now  # lists refresh on updated_at
+            return True
+
+
+def _close(
+    session: Any, experiment: Experiment, status: ExperimentStatus, at: float, error: str | None
+) -> None:
+    best = best_trial(experiment.trials, experiment.direction)
+    experiment.status = status.value
+    experiment.error = error
+    experiment.finished_at = at
+    experiment.updated_at = at
+    experiment.duration_s = max(0.0, at - experiment.created_at)
+    experiment.best_trial = best.key if best else None
+    experiment.metric_value = best.metric_value if best else None
+    session.execute(delete(ExperimentMetric).where(ExperimentMetric.experiment_id == experiment.id))
+    if best is not None:
+        session.add_all(
+            ExperimentMetric(
+                experiment_id=experiment.id,
+                name=name,
+                value=value,
+                project_id=experiment.project_id,
+            )
+            for name, value in numeric_results(best.results).items()
+        )
 
 
 def _upsert_points(dialect: str) -> Any:

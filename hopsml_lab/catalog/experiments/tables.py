@@ -44,6 +44,11 @@ class Experiment(Base):
     updated_at: Mapped[float] = mapped_column(Float)
     finished_at: Mapped[float | None] = mapped_column(Float)
     duration_s: Mapped[float | None] = mapped_column(Float)
+    # Whose work it is while it runs ("host/pid/process start"), and when that process
+    # last said it is alive: a running experiment whose owner is gone is marked lost.
+    owner: Mapped[str | None] = mapped_column(String(200))
+    heartbeat_at: Mapped[float | None] = mapped_column(Float)
+    error: Mapped[str | None] = mapped_column(Text)
 
     trials: Mapped[list[Trial]] = relationship(
         back_populates="experiment", cascade="all, delete-orphan", order_by="Trial.id"
@@ -55,6 +60,7 @@ class Experiment(Base):
         Index("ix_experiments_project_name", "project_id", "name", "created_at"),
         Index("ix_experiments_project_status", "project_id", "status", "created_at"),
         Index("ix_experiments_updated", "updated_at"),
+        Index("ix_experiments_status_heartbeat", "status", "heartbeat_at"),
     )
 
 

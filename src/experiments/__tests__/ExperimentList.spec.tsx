@@ -182,6 +182,29 @@ describe('ExperimentList selection and filters', () => {
     expect(onTensorBoard).toHaveBeenLastCalledWith(['b', 'a'], undefined);
   });
 
+  it('filters by every status, lost included, and badges each', async () => {
+    const lost = page(['gone']);
+    lost.experiments[0] = { ...lost.experiments[0], status: 'lost' };
+    requester.reply(() => jsonResponse(lost));
+    const { view } = await shown(model);
+    const select = view.getByLabelText('Filter by status') as HTMLSelectElement;
+    expect([...select.options].map(o => o.value)).toEqual([
+      '',
+      'running',
+      'finished',
+      'failed',
+      'killed',
+      'lost'
+    ]);
+    await act(async () => {
+      fireEvent.change(select, { target: { value: 'lost' } });
+    });
+    expect(requester.query(1)).toMatchObject({ status: 'lost' });
+    const badge = view.container.querySelector('[data-experiment-id="gone"] .hopsml-Status');
+    expect(badge?.className).toBe('hopsml-Status hopsml-Status-lost');
+    expect(badge?.textContent).toBe('lost');
+  });
+
   it('filters by user and by a range of days', async () => {
     const { view } = await shown(model);
     requester

@@ -1,6 +1,20 @@
-import { FakeRequester, detail, flush, jsonResponse, page } from '../../__tests__/fakes';
-import { ApiError, HopsMLClient } from '../../api';
-import { ExperimentDetailModel, ExperimentListModel, MAX_PAGE } from '../model';
+import {
+  FakeRequester,
+  detail,
+  flush,
+  jsonResponse,
+  page,
+  trial
+} from '../../__tests__/fakes';
+import { ApiError, ExperimentDetail, HopsMLClient } from '../../api';
+import {
+  DetailClient,
+  ExperimentDetailModel,
+  ExperimentListModel,
+  MAX_PAGE,
+  TrialPage,
+  isLive
+} from '../model';
 
 function ids(model: ExperimentListModel): string[] {
   return model.experiments.map(e => e.id);
@@ -414,44 +428,277 @@ describe('ExperimentListModel selection', () => {
   });
 });
 
+/** A page of trials as the trials route answers it. */
+function trialPage(
+  keys: string[],
+  nextToken: string | null = null,
+  total = keys.length,
+  sort = '-metric'
+): TrialPage {
+  return { trials: keys.map(k => trial(k, {}, 0.5)), next_token: nextToken, total, sort };
+}
+
+/** The detail as the paging server answers it: summary, page, best for the charts. */
+function pagedDetail(
+  keys: string[],
+  nextToken: string | null,
+  total: number,
+  extra: Partial<ExperimentDetail> = {}
+): ExperimentDetail {
+  return detail('exp-1', {
+    metric_key: 'accuracy',
+    status: 'running',
+    trials: keys.map(k => trial(k, {}, 0.5)),
+    trials_total: total,
+    next_token: nextToken,
+    sort: '-metric',
+    top_trials: [trial('best', {}, 0.99)],
+    ...extra
+  });
+}
+
+const keys = (model: ExperimentDetailModel) => model.trials.map(t => t.key);
+
 describe('ExperimentDetailModel', () => {
   let requester: FakeRequester;
-  let client: HopsMLClient;
+  let client: DetailClient;
 
   beforeEach(() => {
     requester = new FakeRequester();
-    client = new HopsMLClient(requester.request);
+    client = new DetailClient(requester.request);
   });
 
-  it('starts with no detail and no error', () => {
+  it('starts with no detail, no trials and no error', () => {
     const model = new ExperimentDetailModel(client, 'exp-1');
     expect(model.id).toBe('exp-1');
     expect(model.detail).toBeNull();
+    expect(model.trials).toEqual([]);
     expect(model.error).toBeNull();
+    expect(model.hasNext || model.hasPrevious).toBe(false);
+    expect(model.live).toBe(true); // not loaded yet: ask
   });
 
-  it('refresh loads the experiment and fires changed', async () => {
+  it('refresh loads the experiment with the first page of its trials', async () => {
     const model = new ExperimentDetailModel(client, 'exp/1');
     let fired = 0;
     model.changed.connect(sender => {
       expect(sender).toBe(model);
       fired++;
     });
-    requester.reply(() => jsonResponse(detail('exp/1', { logdir: '/runs/exp-1' })));
+    requester.reply(() =>
+      jsonResponse(pagedDetail(['t1', 't2'], 'tok-2', 10_000, { logdir: '/runs/exp-1' }))
+    );
 
     await model.refresh();
-    expect(requester.calls[0].path).toBe('hopsml/api/experiments/exp%2F1');
-    expect(model.detail?.id).toBe('exp/1');
+    expect(requester.calls[0].path).toBe('hopsml/api/experiments/exp%2F1?limit=50&top=10');
     expect(model.detail?.logdir).toBe('/runs/exp-1');
+    expect(keys(model)).toEqual(['t1', 't2']);
+    expect(model.total).toBe(10_000);
+    expect(model.sort).toBe('-metric');
+    expect(model.offset).toBe(0);
+    expect(model.hasNext).toBe(true);
+    expect(model.hasPrevious).toBe(false);
     expect(model.error).toBeNull();
     expect(fired).toBe(1);
+  });
+
+  it('pages forward and back with the trials route, in the same order', async () => {
+    const model = new ExperimentDetailModel(client, 'exp-1', 2);
+    requester
+      .reply(() => jsonResponse(pagedDetail(['t1', 't2'], 'tok-2', 5)))
+      .reply(() => jsonResponse(trialPage(['t3', 't4'], 'tok-3', 5)))
+      .reply(() => jsonResponse(trialPage(['t5'], null, 5)))
+      .reply(() => jsonResponse(trialPage(['t3', 't4'], 'tok-3', 5)))
+      .reply(() => jsonResponse(trialPage(['t1', 't2'], 'tok-2', 5)));
+    await model.refresh();
+    expect(requester.query(0)).toEqual({ limit: '2', top: '10' });
+
+    await model.nextPage();
+    expect(requester.calls[1].path).toMatch(/^hopsml\/api\/experiments\/exp-1\/trials\?/);
+    expect(requester.query(1)).toEqual({ sort: '-metric', next_token: 'tok-2', limit: '2' });
+    expect(keys(model)).toEqual(['t3', 't4']);
+    expect(model.offset).toBe(2);
+    expect(model.hasPrevious).toBe(true);
+
+    await model.nextPage();
+    expect(requester.query(2).next_token).toBe('tok-3');
+    expect(keys(model)).toEqual(['t5']);
+    expect(model.offset).toBe(4);
+    expect(model.hasNext).toBe(false);
+    await model.nextPage(); // the last page: nothing to ask
+    expect(requester.calls).toHaveLength(3);
+
+    await model.previousPage();
+    expect(requester.query(3)).toEqual({ sort: '-metric', next_token: 'tok-2', limit: '2' });
+    expect(keys(model)).toEqual(['t3', 't4']);
+    expect(model.offset).toBe(2);
+
+    await model.previousPage();
+    expect(requester.query(4)).toEqual({ sort: '-metric', limit: '2' }); // the first page
+    expect(keys(model)).toEqual(['t1', 't2']);
+    expect(model.offset).toBe(0);
+    expect(model.hasPrevious).toBe(false);
+    await model.previousPage();
+    expect(requester.calls).toHaveLength(5);
+  });
+
+  it('refresh asks again for the page shown, in one request, and stays there', async () => {
+    const model = new ExperimentDetailModel(client, 'exp-1', 2);
+    requester
+      .reply(() => jsonResponse(pagedDetail(['t1', 't2'], 'tok-2', 5)))
+      .reply(() => jsonResponse(trialPage(['t3', 't4'], 'tok-3', 5)))
+      .reply(() =>
+        jsonResponse(pagedDetail(['t3', 'new'], 'tok-3b', 6, { status: 'finished' }))
+      );
+    await model.refresh();
+    await model.nextPage();
+
+    await model.refresh();
+    expect(requester.calls[2].path).toMatch(/^hopsml\/api\/experiments\/exp-1\?/);
+    expect(requester.query(2)).toEqual({
+      limit: '2',
+      top: '10',
+      sort: '-metric',
+      next_token: 'tok-2'
+    });
+    expect(keys(model)).toEqual(['t3', 'new']);
+    expect(model.total).toBe(6);
+    expect(model.offset).toBe(2);
+    expect(model.detail?.status).toBe('finished');
+    expect(model.hasNext).toBe(true);
+  });
+
+  it('setSort starts again from the first page in that order', async () => {
+    const model = new ExperimentDetailModel(client, 'exp-1', 2);
+    requester
+      .reply(() => jsonResponse(pagedDetail(['t1', 't2'], 'tok-2', 5)))
+      .reply(() => jsonResponse(trialPage(['t3', 't4'], 'tok-3', 5)))
+      .reply(() => jsonResponse(trialPage(['t5', 't1'], 'lr-2', 5, 'param:lr')))
+      .reply(() => jsonResponse(trialPage(['t2', 't3'], 'lr-3', 5, 'param:lr')));
+    await model.refresh();
+    await model.nextPage();
+
+    await model.setSort('param:lr');
+    expect(requester.query(2)).toEqual({ sort: 'param:lr', limit: '2' });
+    expect(keys(model)).toEqual(['t5', 't1']);
+    expect(model.sort).toBe('param:lr');
+    expect(model.offset).toBe(0);
+    expect(model.hasPrevious).toBe(false);
+
+    await model.nextPage();
+    expect(requester.query(3)).toEqual({ sort: 'param:lr', next_token: 'lr-2', limit: '2' });
+  });
+
+  it('is loading while a page is fetched, and asks for one page at a time', async () => {
+    const model = new ExperimentDetailModel(client, 'exp-1', 2);
+    requester.reply(() => jsonResponse(pagedDetail(['t1', 't2'], 'tok-2', 5)));
+    await model.refresh();
+    const held = requester.hold();
+    const next = model.nextPage();
+    expect(model.loading).toBe(true);
+    await model.nextPage();
+    expect(requester.calls).toHaveLength(2);
+    held.resolve(jsonResponse(trialPage(['t3', 't4'], 'tok-3', 5)));
+    await next;
+    expect(model.loading).toBe(false);
+    expect(keys(model)).toEqual(['t3', 't4']);
+  });
+
+  it('drops a page another order superseded', async () => {
+    const model = new ExperimentDetailModel(client, 'exp-1', 2);
+    requester.reply(() => jsonResponse(pagedDetail(['t1', 't2'], 'tok-2', 5)));
+    await model.refresh();
+    const older = requester.hold();
+    const newer = requester.hold();
+    const first = model.setSort('key');
+    const second = model.setSort('-key');
+    newer.resolve(jsonResponse(trialPage(['t5', 't4'], 'k', 5, '-key')));
+    await second;
+    older.resolve(jsonResponse(trialPage(['t1', 't2'], 'k', 5, 'key')));
+    await first;
+    expect(keys(model)).toEqual(['t5', 't4']);
+    expect(model.sort).toBe('-key');
+    expect(model.loading).toBe(false);
+  });
+
+  it('a refresh answered while a page loads updates the summary, not the page', async () => {
+    const model = new ExperimentDetailModel(client, 'exp-1', 2);
+    requester.reply(() => jsonResponse(pagedDetail(['t1', 't2'], 'tok-2', 5)));
+    await model.refresh();
+    const page = requester.hold();
+    const polled = requester.hold();
+    const next = model.nextPage();
+    const refresh = model.refresh(); // the server announced a change meanwhile
+    polled.resolve(jsonResponse(pagedDetail(['t1', 't2'], 'tok-2', 6, { status: 'failed' })));
+    await refresh;
+    expect(model.detail?.status).toBe('failed');
+    expect(keys(model)).toEqual(['t1', 't2']);
+    page.resolve(jsonResponse(trialPage(['t3', 't4'], 'tok-3', 6)));
+    await next;
+    expect(keys(model)).toEqual(['t3', 't4']);
+    expect(model.offset).toBe(2);
+  });
+
+  it('reports a failed page, keeping the page shown and its place', async () => {
+    const model = new ExperimentDetailModel(client, 'exp-1', 2);
+    requester
+      .reply(() => jsonResponse(pagedDetail(['t1', 't2'], 'tok-2', 5)))
+      .reply(() =>
+        jsonResponse(
+          { message: 'next_token does not fit sort=-metric', reason: null },
+          400,
+          'Bad Request'
+        )
+      )
+      .reply(() => jsonResponse(trialPage(['t3', 't4'], 'tok-3', 5)));
+    await model.refresh();
+    await model.nextPage();
+    expect(model.error).toBe('next_token does not fit sort=-metric');
+    expect(keys(model)).toEqual(['t1', 't2']);
+    expect(model.hasNext).toBe(true);
+    expect(model.loading).toBe(false);
+    await model.nextPage();
+    expect(requester.query(2).next_token).toBe('tok-2');
+    expect(model.error).toBeNull();
+  });
+
+  it('is live while the experiment runs or a trial shown waits or runs', async () => {
+    const model = new ExperimentDetailModel(client, 'exp-1');
+    const queued = { ...trial('t1', {}, null), status: 'queued' as const };
+    requester
+      .reply(() => jsonResponse(pagedDetail(['t1'], null, 1, { status: 'running' })))
+      .reply(() =>
+        jsonResponse(pagedDetail([], null, 1, { status: 'finished', trials: [queued] }))
+      )
+      .reply(() => jsonResponse(pagedDetail(['t1'], null, 1, { status: 'lost' })));
+    await model.refresh();
+    expect(model.live).toBe(true);
+    await model.refresh();
+    expect(model.live).toBe(true);
+    await model.refresh();
+    expect(model.live).toBe(false);
+    expect(isLive('queued') && isLive('running') && !isLive('lost')).toBe(true);
+  });
+
+  it('shows an answer without paging fields (an older server) as one page', async () => {
+    const model = new ExperimentDetailModel(client, 'exp-1');
+    requester.reply(() =>
+      jsonResponse(detail('exp-1', { trials: [trial('a', {}, 1), trial('b', {}, 2)] }))
+    );
+    await model.refresh();
+    expect(keys(model)).toEqual(['a', 'b']);
+    expect(model.total).toBe(2);
+    expect(model.sort).toBeNull();
+    expect(model.hasNext || model.hasPrevious).toBe(false);
   });
 
   it('puts the error in .error, keeps the last detail, and fires changed', async () => {
     const model = new ExperimentDetailModel(client, 'exp-1');
     requester
       .reply(() => jsonResponse(detail('exp-1')))
-      .reply(() => jsonResponse({ message: 'No experiment "exp-1".', reason: 'not_found' }, 404, 'Not Found'))
+      .reply(() =>
+        jsonResponse({ message: 'No experiment "exp-1".', reason: 'not_found' }, 404, 'Not Found')
+      )
       .reply(() => jsonResponse(detail('exp-1', { name: 'renamed' })));
     let fired = 0;
     model.changed.connect(() => fired++);
@@ -498,5 +745,31 @@ describe('ExperimentDetailModel', () => {
 
     expect(model.error).toBeNull();
     expect(model.detail?.id).toBe('exp-1');
+  });
+});
+
+describe('DetailClient', () => {
+  it('sends only the query values given, and GET', async () => {
+    const requester = new FakeRequester();
+    const client = new DetailClient(requester.request);
+    requester.reply(() => jsonResponse(trialPage([])));
+    await client.getTrials('a b', { sort: 'param:lr', next_token: undefined, limit: 5 });
+    expect(requester.calls[0].path).toBe(
+      'hopsml/api/experiments/a%20b/trials?sort=param%3Alr&limit=5'
+    );
+    expect(requester.calls[0].init?.method).toBe('GET');
+  });
+
+  it("rejects with an ApiError carrying the server's message", async () => {
+    const requester = new FakeRequester();
+    const client = new DetailClient(requester.request);
+    requester
+      .reply(() => jsonResponse({ message: 'no experiment x', reason: 'nf' }, 404, 'Not Found'))
+      .reply(() => new Response('<html>', { status: 502, statusText: 'Bad Gateway' }));
+    const error = await client.getTrials('x', {}).catch(e => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect([error.status, error.message, error.reason]).toEqual([404, 'no experiment x', 'nf']);
+    const gateway = await client.getExperimentPage('x', {}).catch(e => e);
+    expect([gateway.status, gateway.message]).toEqual([502, '502 Bad Gateway']);
   });
 });

@@ -1,5 +1,14 @@
 import { detail, trial } from '../../__tests__/fakes';
-import { defaultTrialSort, nextSort, sortTrials } from '../trials';
+import {
+  chartTrials,
+  defaultTrialSort,
+  formatBytes,
+  fromServerSort,
+  isTruncated,
+  nextSort,
+  sortTrials,
+  toServerSort
+} from '../trials';
 
 const trials = [
   trial('trial_2', { lr: 0.1, opt: 'sgd' }, 0.7, { duration_s: 3 }),
@@ -50,5 +59,67 @@ describe('nextSort', () => {
     expect(nextSort(sort, 'param:lr')).toEqual({ column: 'param:lr', descending: true });
     expect(nextSort(sort, 'result:loss')).toEqual({ column: 'result:loss', descending: true });
     expect(nextSort(sort, 'key')).toEqual({ column: 'key', descending: false });
+  });
+});
+
+describe('the server sort of a table sort', () => {
+  it("sorts the experiment's metric column by the catalog's metric", () => {
+    const best = { column: 'result:accuracy', descending: true };
+    expect(toServerSort(best, 'accuracy')).toBe('-metric');
+    expect(toServerSort({ ...best, descending: false }, 'accuracy')).toBe('metric');
+    expect(toServerSort(best, 'loss')).toBe('-result:accuracy');
+    expect(toServerSort(best, null)).toBe('-result:accuracy');
+    expect(toServerSort({ column: 'param:lr', descending: false }, 'accuracy')).toBe(
+      'param:lr'
+    );
+    expect(toServerSort({ column: 'duration', descending: true }, null)).toBe('-duration');
+  });
+
+  it('reads the sort the server answered back into a table sort', () => {
+    expect(fromServerSort('-metric', 'accuracy')).toEqual({
+      column: 'result:accuracy',
+      descending: true
+    });
+    expect(fromServerSort('key', 'accuracy')).toEqual({ column: 'key', descending: false });
+    expect(fromServerSort('-param:lr', null)).toEqual({
+      column: 'param:lr',
+      descending: true
+    });
+    for (const sort of ['-metric', 'metric', 'status', '-result:f1', 'param:a:b']) {
+      expect(toServerSort(fromServerSort(sort, 'accuracy'), 'accuracy')).toBe(sort);
+    }
+  });
+});
+
+describe('chartTrials', () => {
+  it("draws the page's trials, then the best ones not on it", () => {
+    const page = [trial('t1', {}, 0.5), trial('t2', {}, 0.4)];
+    const top = [trial('t9', {}, 0.99), trial('t1', {}, 0.5)];
+    expect(chartTrials(page, top).map(t => t.key)).toEqual(['t1', 't2', 't9']);
+    expect(chartTrials(page).map(t => t.key)).toEqual(['t1', 't2']);
+  });
+});
+
+describe('results kept in the results file', () => {
+  const marker = {
+    truncated: true,
+    size: 20 * 1024 * 1024,
+    file: '/p/Experiments/e/trial_3/results.json',
+    path: 'Experiments/e/trial_3/results.json',
+    preview: 'xxx'
+  };
+
+  it('are told from plain values', () => {
+    expect(isTruncated(marker)).toBe(true);
+    expect(isTruncated({ ...marker, file: null })).toBe(true); // could not be written
+    for (const value of [null, 1, 'x', [], { truncated: true }, { truncated: 'yes' }]) {
+      expect(isTruncated(value)).toBe(false);
+    }
+  });
+
+  it('show their size', () => {
+    expect(formatBytes(marker.size)).toBe('20.0 MB');
+    expect(formatBytes(600 * 1024)).toBe('600 KB');
+    expect(formatBytes(12)).toBe('12 B');
   });
 });

@@ -7,7 +7,7 @@ import { HopsMLClient } from '../../api';
 import { ComparisonView } from '../Compare';
 import { ComparisonModel } from '../comparison';
 import { ExperimentView } from '../ExperimentDetail';
-import { ExperimentDetailModel } from '../model';
+import { DetailClient, ExperimentDetailModel } from '../model';
 
 // plotly.js draws with SVG and WebGL that jsdom lacks; the figures are checked as data.
 const plotly = {
@@ -46,13 +46,18 @@ const search = detail('20261125-101010-abcdef', {
   metric_value: 0.9,
   best_trial: 'trial_1',
   notebook: '/home/ada/churn.ipynb',
+  // the first page, best first, as the server sorts it
   trials: [
-    trial('trial_0', { lr: 0.1, opt: 'sgd' }, 0.5, { metrics: [series('accuracy', [0.2, 0.5])] }),
     trial('trial_1', { lr: 0.01, opt: 'adam' }, 0.9, {
       metrics: [series('accuracy', [0.4, 0.9]), series('loss', [0.7, 0.1])]
     }),
-    trial('trial_2', { lr: 0.5, opt: 'adam' }, 0.7)
-  ]
+    trial('trial_2', { lr: 0.5, opt: 'adam' }, 0.7),
+    trial('trial_0', { lr: 0.1, opt: 'sgd' }, 0.5, { metrics: [series('accuracy', [0.2, 0.5])] })
+  ],
+  trials_total: 3,
+  next_token: null,
+  sort: '-metric',
+  top_trials: []
 });
 
 describe('ExperimentView', () => {
@@ -61,14 +66,23 @@ describe('ExperimentView', () => {
 
   beforeEach(async () => {
     requester = new FakeRequester();
-    model = new ExperimentDetailModel(new HopsMLClient(requester.request), search.id);
+    model = new ExperimentDetailModel(new DetailClient(requester.request), search.id);
     requester.reply(() => jsonResponse(search));
     await model.refresh();
   });
 
-  function shown(onReproduce = jest.fn(() => Promise.resolve()), onTensorBoard = jest.fn()) {
+  function shown(
+    onReproduce = jest.fn(() => Promise.resolve()),
+    onTensorBoard = jest.fn(),
+    onOpenFile = jest.fn()
+  ) {
     const view = render(
-      <ExperimentView model={model} onReproduce={onReproduce} onTensorBoard={onTensorBoard} />
+      <ExperimentView
+        model={model}
+        onReproduce={onReproduce}
+        onTensorBoard={onTensorBoard}
+        onOpenFile={onOpenFile}
+      />
     );
     const rowKeys = () =>
       [...view.container.querySelectorAll('table.hopsml-Trials tbody tr')].map(r =>
@@ -88,15 +102,110 @@ describe('ExperimentView', () => {
     expect(onTensorBoard).toHaveBeenCalledWith([search.id], 'churn');
   });
 
-  it('lists the trials best first, and sorts by a clicked column', () => {
+  it('lists the trials in the order the server sorted them', () => {
     const { view, rowKeys } = shown();
     expect(rowKeys()).toEqual(['trial_1', 'trial_2', 'trial_0']);
+    const accuracy = view.getByRole('button', { name: 'accuracy' });
+    expect(accuracy.closest('th')?.getAttribute('aria-sort')).toBe('descending');
+    expect(view.container.querySelector('.hopsml-Pager')).toBeNull(); // one page
+  });
+
+  it('asks the server for a clicked column, and shows the order it answers', async () => {
+    const { view, rowKeys } = shown();
+    const [t1, t2, t0] = search.trials;
+    const answer = (trials: typeof search.trials, sort: string) =>
+      jsonResponse({ trials, total: 3, next_token: null, sort });
+    requester
+      .reply(() => answer([t1, t0, t2], 'param:lr'))
+      .reply(() => answer([t2, t0, t1], '-param:lr'))
+      .reply(() => answer([t1, t2, t0], '-metric'));
     const lr = view.getByRole('button', { name: 'lr' });
-    fireEvent.click(lr);
+    await act(async () => fireEvent.click(lr));
+    expect(requester.calls[1].path).toMatch(/\/experiments\/20261125-101010-abcdef\/trials\?/);
+    expect(requester.query(1)).toEqual({ sort: 'param:lr', limit: '50' });
     expect(rowKeys()).toEqual(['trial_1', 'trial_0', 'trial_2']);
     expect(lr.closest('th')?.getAttribute('aria-sort')).toBe('ascending');
-    fireEvent.click(lr);
+
+    await act(async () => fireEvent.click(lr));
+    expect(requester.query(2).sort).toBe('-param:lr');
     expect(rowKeys()).toEqual(['trial_2', 'trial_0', 'trial_1']);
+    expect(lr.closest('th')?.getAttribute('aria-sort')).toBe('descending');
+
+    // the experiment's metric column sorts by the catalog's metric, best first
+    const accuracy = view.getByRole('button', { name: 'accuracy' });
+    await act(async () => fireEvent.click(accuracy));
+    expect(requester.query(3).sort).toBe('-metric');
+    expect(rowKeys()).toEqual(['trial_1', 'trial_2', 'trial_0']);
+    expect(accuracy.closest('th')?.getAttribute('aria-sort')).toBe('descending');
+  });
+
+  it('turns the pages of a large experiment', async () => {
+    requester.reply(() =>
+      jsonResponse({ ...search, trials_total: 10_000, next_token: 'tok-2' })
+    );
+    await model.refresh();
+    const { view, rowKeys } = shown();
+    const range = () => view.container.querySelector('.hopsml-Pager-range')?.textContent;
+    const next = () => view.getAllByRole('button', { name: 'Next' })[0] as HTMLButtonElement;
+    const previous = () =>
+      view.getAllByRole('button', { name: 'Previous' })[0] as HTMLButtonElement;
+    expect(range()).toBe(`Trials 1–3 of ${(10_000).toLocaleString()}`);
+    expect(previous().disabled).toBe(true);
+
+    const held = requester.hold();
+    await act(async () => fireEvent.click(next()));
+    expect(next().disabled).toBe(true); // while the page loads
+    expect(requester.query(2)).toEqual({ sort: '-metric', next_token: 'tok-2', limit: '50' });
+    await act(async () => {
+      held.resolve(
+        jsonResponse({
+          trials: [trial('trial_7', { lr: 0.2 }, 0.4)],
+          total: 10_000,
+          next_token: 'tok-3',
+          sort: '-metric'
+        })
+      );
+    });
+    expect(rowKeys()).toEqual(['trial_7']);
+    expect(range()).toBe(`Trials 51–51 of ${(10_000).toLocaleString()}`);
+    expect(previous().disabled).toBe(false);
+  });
+
+  it('links a result too large for the catalog to its file', async () => {
+    const marker = {
+      truncated: true,
+      size: 20 * 1024 * 1024,
+      file: '/p/Experiments/e/trial_1/results.json',
+      path: 'Experiments/e/trial_1/results.json',
+      preview: 'xxxx'
+    };
+    const big = { ...search.trials[0], results: { accuracy: 0.9, log: marker } };
+    requester.reply(() => jsonResponse({ ...search, trials: [big] }));
+    await model.refresh();
+    const onOpenFile = jest.fn();
+    const { view } = shown(undefined, undefined, onOpenFile);
+    const cell = view.container.querySelector('.hopsml-Truncated') as HTMLElement;
+    expect(cell.textContent).toBe('20.0 MB in results.json');
+    expect(cell.title).toContain(marker.file);
+    fireEvent.click(view.getByRole('button', { name: 'results.json' }));
+    expect(onOpenFile).toHaveBeenCalledWith(marker.path);
+    const row = view.container.querySelector('tr[data-trial="trial_1"]') as HTMLElement;
+    expect(row.textContent).toContain('0.9');
+  });
+
+  it('shows queued and lost trials with their own badges', async () => {
+    const waiting = { ...search.trials[1], status: 'queued' as const };
+    const gone = { ...search.trials[2], status: 'lost' as const };
+    requester.reply(() =>
+      jsonResponse({ ...search, status: 'lost', trials: [search.trials[0], waiting, gone] })
+    );
+    await model.refresh();
+    const { view } = shown();
+    const badge = (key: string) =>
+      view.container.querySelector(`tr[data-trial="${key}"] .hopsml-Status`)?.className;
+    expect(badge('trial_2')).toBe('hopsml-Status hopsml-Status-queued');
+    expect(badge('trial_0')).toBe('hopsml-Status hopsml-Status-lost');
+    expect(model.live).toBe(true); // a trial shown still waits
   });
 
   it('reproduces a trial through the callback, busy until it is done', async () => {
@@ -128,7 +237,7 @@ describe('ExperimentView', () => {
     await settle();
     const figures = drawn();
     const curves = figures.get('accuracy per step');
-    expect(curves?.data.map(d => d.name)).toEqual(['trial_0', 'trial_1']);
+    expect(curves?.data.map(d => d.name)).toEqual(['trial_1', 'trial_0']);
     const parallel = figures.get('hyperparameters against accuracy');
     expect(parallel?.data[0].type).toBe('parcoords');
     expect(parallel?.data[0].dimensions).toHaveLength(3);
@@ -137,6 +246,24 @@ describe('ExperimentView', () => {
     fireEvent.change(view.getByRole('combobox'), { target: { value: 'loss' } });
     await settle();
     expect(drawn().get('loss per step')?.data.map(d => d.name)).toEqual(['trial_1']);
+  });
+
+  it("draws the page's trials and the best ones off the page, saying so", async () => {
+    const best = trial('trial_9', { lr: 0.02, opt: 'adam' }, 0.95, {
+      metrics: [series('accuracy', [0.5, 0.95])]
+    });
+    requester.reply(() =>
+      jsonResponse({ ...search, trials_total: 10_000, next_token: 't', top_trials: [best] })
+    );
+    await model.refresh();
+    plotly.react.mockClear();
+    const { view } = shown();
+    await settle();
+    const curves = drawn().get('accuracy per step');
+    expect(curves?.data.map(d => d.name)).toEqual(['trial_1', 'trial_0', 'trial_9']);
+    expect(view.container.querySelector('.hopsml-ChartNote')?.textContent).toBe(
+      'The trials of this page and the 1 best others by accuracy.'
+    );
   });
 });
 

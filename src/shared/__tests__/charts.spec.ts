@@ -3,7 +3,9 @@ import {
   curveFigure,
   defaultMetric,
   parallelCoordinatesFigure,
+  plotlyText,
   seriesNames,
+  themedData,
   themedLayout
 } from '../charts';
 import { series, summary, trial } from '../../__tests__/fakes';
@@ -135,6 +137,27 @@ describe('themedLayout', () => {
     ]);
   });
 
+  it("gives parallel coordinates the theme's scale on their first draw", () => {
+    const figure = parallelCoordinatesFigure(
+      [trial('t0', { lr: 0.1 }, 0.5), trial('t1', { lr: 0.2 }, 0.7)],
+      'accuracy',
+      'MAX'
+    );
+    if (figure === null) {
+      throw new Error('no figure');
+    }
+    const [trace] = themedData(figure.data, theme) as Array<{ line: Record<string, unknown> }>;
+    expect(trace.line).toMatchObject({
+      autocolorscale: false,
+      colorscale: [
+        [0, '#f00'],
+        [0.5, '#ff0'],
+        [1, '#0f0']
+      ]
+    });
+    expect(themedData(figure.data, { ...theme, scale: [] })).toBe(figure.data);
+  });
+
   it("keeps plotly's defaults where the theme defines nothing", () => {
     const layout = themedLayout(
       { height: 300 },
@@ -144,5 +167,53 @@ describe('themedLayout', () => {
     expect(layout).not.toHaveProperty('colorway');
     expect(layout).not.toHaveProperty('colorscale');
     expect(layout).not.toHaveProperty('xaxis');
+  });
+});
+
+describe('names are text, not Plotly markup', () => {
+  // Plotly draws <b>, <a href>, <br>... of titles, legends, ticks, hovers and labels.
+  const NAME = '<b>x</b><a href="javascript:alert(1)">y</a>';
+  const SAFE = '&lt;b&gt;x&lt;/b&gt;&lt;a href=&#34;javascript:alert(1)&#34;&gt;y&lt;/a&gt;';
+  const METRIC = "<img src=x onerror='alert(1)'>";
+  const SAFE_METRIC = '&lt;img src=x onerror=&#39;alert(1)&#39;&gt;';
+
+  it('escapes with the entities Plotly decodes, once', () => {
+    expect(plotlyText(NAME)).toBe(SAFE);
+    expect(plotlyText(METRIC)).toBe(SAFE_METRIC);
+    expect(plotlyText('a & b')).toBe('a &amp; b');
+    expect(plotlyText('&lt;')).toBe('&amp;lt;'); // text that looks escaped stays as typed
+    expect(plotlyText('lr=0.1 · é')).toBe('lr=0.1 · é');
+  });
+
+  it('escapes the trace names and titles of metric curves', () => {
+    const figure = curveFigure(
+      [{ label: `${NAME} · trial_0`, series: [series(METRIC, [0.1, 0.2])] }],
+      METRIC
+    );
+    expect(figure.data[0].name).toBe(`${SAFE} · trial_0`);
+    expect(figure.layout.title).toEqual({ text: `${SAFE_METRIC} per step` });
+    expect(figure.layout.yaxis?.title).toEqual({ text: SAFE_METRIC });
+  });
+
+  it('escapes the axis labels of parallel coordinates; ticks are plain text there', () => {
+    const figure = parallelCoordinatesFigure(
+      [trial('a', { [NAME]: '<b>big</b>' }, 0.3), trial('b', { [NAME]: 'small' }, 0.2)],
+      METRIC,
+      'MAX'
+    );
+    const trace = figure?.data[0] as { dimensions: { label: string; ticktext?: string[] }[] };
+    expect(trace.dimensions.map(d => d.label)).toEqual([SAFE, SAFE_METRIC]);
+    // Plotly writes parcoords tick labels with textContent: escaped they would read &lt;
+    expect(trace.dimensions[0].ticktext).toEqual(['<b>big</b>', 'small']);
+    expect(figure?.layout.title).toEqual({ text: `hyperparameters against ${SAFE_METRIC}` });
+  });
+
+  it('escapes the categories, hover text and titles of the best-metric bars', () => {
+    const figure = bestMetricFigure([
+      summary('e-000001', { name: NAME, metric_key: METRIC, metric_value: 0.8 })
+    ]);
+    expect(figure?.data[0]).toMatchObject({ x: [`${SAFE} · 000001`], text: [SAFE_METRIC] });
+    expect(figure?.layout.title).toEqual({ text: `best ${SAFE_METRIC} per experiment` });
+    expect(figure?.layout.yaxis?.title).toEqual({ text: SAFE_METRIC });
   });
 });
