@@ -5,7 +5,14 @@ from __future__ import annotations
 import threading
 from functools import cached_property
 
-from .catalog import Database, ExperimentQueries, ExperimentRecorder, Liveness, ModelCatalog
+from .catalog import (
+    Database,
+    ExperimentQueries,
+    ExperimentRecorder,
+    FeatureGroupCatalog,
+    Liveness,
+    ModelCatalog,
+)
 from .engine.runner import SparkTrialRunner
 from .engine.spark import SparkEngine
 from .settings import Settings
@@ -48,6 +55,10 @@ class Lab:
     @cached_property
     def models(self) -> ModelCatalog:
         return ModelCatalog(self.db)
+
+    @cached_property
+    def feature_groups(self) -> FeatureGroupCatalog:
+        return FeatureGroupCatalog(self.db)
 
     @cached_property
     def project_id(self) -> int:

@@ -1,6 +1,7 @@
 """The catalog: everything queried, one module (or folder) per domain over one alembic
 chain. ``base`` holds what all share; ``experiments/`` the experiments' tables, records,
-writes and reads; ``models`` the model registry."""
+writes and reads; ``models`` the model registry; ``featurestore`` feature groups and
+their commits."""
 
 from .base import Base, Project
 from .db import CatalogError, Database
@@ -18,12 +19,14 @@ from .experiments.records import (
     TrialRecord,
     TrialStatus,
 )
+from .featurestore import CommitRecord, FeatureGroupCatalog, FeatureGroupRecord, FeatureSpec
 from .models import ModelCatalog, ModelRecord
 
 __all__ = [
     "BadQueryError",
     "Base",
     "CatalogError",
+    "CommitRecord",
     "Database",
     "ExperimentDetail",
     "ExperimentPage",
@@ -32,6 +35,9 @@ __all__ = [
     "ExperimentRecorder",
     "ExperimentStatus",
     "ExperimentSummary",
+    "FeatureGroupCatalog",
+    "FeatureGroupRecord",
+    "FeatureSpec",
     "Liveness",
     "MetricSeries",
     "ModelCatalog",

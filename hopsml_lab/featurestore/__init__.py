@@ -1,0 +1,13 @@
+"""The feature store: feature groups as Delta tables on the project's store, their
+schema and commits in the catalog. The ``hsfs``/``hopsworks`` facades call this."""
+
+from .errors import FeatureStoreException, SchemaMismatch, UnknownFeatureGroup
+from .groups import FeatureGroups, GroupSpec
+
+__all__ = [
+    "FeatureGroups",
+    "FeatureStoreException",
+    "GroupSpec",
+    "SchemaMismatch",
+    "UnknownFeatureGroup",
+]

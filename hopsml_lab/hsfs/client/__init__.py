@@ -1,0 +1,1 @@
+"""hsfs' ``client`` package: only its exceptions module is offered here."""

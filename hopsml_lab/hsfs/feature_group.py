@@ -1,0 +1,363 @@
+"""hsfs' ``FeatureGroup``: a versioned Delta table of features with commits and time travel."""
+
+from __future__ import annotations
+
+import warnings
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from ..catalog import FeatureGroupRecord
+from ..featurestore import FeatureGroups, GroupSpec
+from ..featurestore.errors import BadFeatureInput, FeatureStoreException, VersionWarning
+from ..featurestore.groups import feature_name
+from ..featurestore.times import committed_on, to_epoch_ms
+from .feature import Feature
+
+if TYPE_CHECKING:
+    from .feature_store import FeatureStore
+
+TimeInput = str | int | datetime | date | None
+DATAFRAME_TYPES = ("default", "spark", "pandas", "numpy", "python")
+
+
+class FeatureGroup:
+    """A feature group version. Made by ``FeatureStore`` methods, not directly."""
+
+    def __init__(self) -> None:  # pragma: no cover - use FeatureStore's methods
+        raise TypeError(
+            "get a FeatureGroup from the feature store: fs.get_or_create_feature_group(...)"
+        )
+
+    @classmethod
+    def _make(cls, store: FeatureStore, groups: FeatureGroups) -> FeatureGroup:
+        fg = object.__new__(cls)
+        fg._store, fg._groups = store, groups
+        fg._spec, fg._record = None, None
+        return fg
+
+    @classmethod
+    def _from_spec(
+        cls, store: FeatureStore, groups: FeatureGroups, spec: GroupSpec
+    ) -> FeatureGroup:
+        fg = cls._make(store, groups)
+        fg._spec = spec
+        return fg
+
+    @classmethod
+    def _from_record(
+        cls, store: FeatureStore, groups: FeatureGroups, record: FeatureGroupRecord
+    ) -> FeatureGroup:
+        fg = cls._make(store, groups)
+        fg._record = record
+        return fg
+
+    # -- metadata -----------------------------------------------------------------
+
+    @property
+    def _meta(self) -> FeatureGroupRecord | GroupSpec:
+        return self._record if self._record is not None else self._spec  # type: ignore[return-value]
+
+    @property
+    def id(self) -> int | None:
+        return None if self._record is None else self._record.id
+
+    @property
+    def name(self) -> str:
+        return self._meta.name
+
+    @property
+    def version(self) -> int | None:
+        return self._meta.version or None
+
+    @property
+    def description(self) -> str:
+        return self._meta.description
+
+    @property
+    def primary_key(self) -> list[str]:
+        return list(self._meta.primary_key)
+
+    @property
+    def event_time(self) -> str | None:
+        return self._meta.event_time
+
+    @property
+    def partition_key(self) -> list[str]:
+        return list(self._meta.partition_key)
+
+    @property
+    def online_enabled(self) -> bool:
+        return self._meta.online_enabled
+
+    @property
+    def time_travel_format(self) -> str:
+        return self._meta.time_travel_format
+
+    @property
+    def location(self) -> str | None:
+        return None if self._record is None else self._groups.lab.store.url(self._record.location)
+
+    @property
+    def feature_store_name(self) -> str:
+        return self._store.name
+
+    @property
+    def features(self) -> list[Feature]:
+        meta = self._meta
+        return [
+            Feature(
+                f.name,
+                type=f.type or None,
+                description=f.description,
+                primary=f.name in meta.primary_key,
+                partition=f.name in meta.partition_key,
+                feature_group_id=self.id,
+                feature_group=self,
+            )
+            for f in meta.features
+        ]
+
+    schema = features
+
+    def get_feature(self, name: str) -> Feature | None:
+        return next((f for f in self.features if f.name == feature_name(name)), None)
+
+    def __getitem__(self, name: str) -> Feature:
+        feature = self.get_feature(name)
+        if feature is None:
+            raise KeyError(f"feature group {self.name!r} has no feature {name!r}")
+        return feature
+
+    def __getattr__(self, name: str) -> Feature:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        feature = self.get_feature(name) if name == name.lower() else None
+        if feature is None:
+            raise AttributeError(
+                f"'FeatureGroup' object has no attribute {name!r} (and no feature of that name)"
+            )
+        return feature
+
+    def _saved(self, action: str) -> FeatureGroupRecord:
+        if self._record is None:
+            raise FeatureStoreException(
+                f"feature group {self.name!r} is not saved yet: insert a DataFrame (or save()) "
+                f"before {action}"
+            )
+        return self._record
+
+    def update_description(self, description: str) -> FeatureGroup:
+        self._record = self._groups.update_description(self._saved("updating it"), description)
+        return self
+
+    def update_feature_description(self, feature_name: str, description: str) -> FeatureGroup:
+        record = self._saved("updating it")
+        self._record = self._groups.update_feature_description(record, feature_name, description)
+        return self
+
+    def delete(self) -> None:
+        """Delete this version: its catalog entry, commits and table files."""
+        self._groups.delete(self._saved("deleting it"))
+        self._record = None
+
+    # -- writing ------------------------------------------------------------------
+
+    def _resolved_spec(self) -> GroupSpec:
+        spec = self._spec
+        assert spec is not None
+        if not spec.version:
+            spec.version = self._groups.next_version(spec.name)
+            warnings.warn(
+                f"No version provided for creating feature group `{spec.name}`, "
+                f"incremented version to `{spec.version}`.",
+                VersionWarning,
+                stacklevel=3,
+            )
+        return spec
+
+    def insert(
+        self,
+        features: pd.DataFrame,
+        overwrite: bool = False,
+        operation: str = "upsert",
+        storage: str | None = None,
+        write_options: dict[str, Any] | None = None,
+        validation_options: dict[str, Any] | None = None,
+        wait: bool = False,
+        transformation_context: dict[str, Any] | None = None,
+        transform: bool = True,
+        n_processes: int | None = None,
+        save_code: bool = True,
+    ) -> tuple[None, None]:
+        """Write a pandas DataFrame as one commit; the first insert creates the group
+        from the frame's schema. ``operation="upsert"`` updates rows by primary key,
+        ``"insert"`` appends; ``overwrite=True`` replaces the content. Returns
+        ``(job, report)``: ``(None, None)`` here (direct writes, no expectation suite).
+        ``write_options``, ``wait``, ``n_processes`` and ``save_code`` (3.x) are accepted
+        and change nothing."""
+        if storage is not None and str(storage).lower() not in ("offline", "online"):
+            raise FeatureStoreException(f"storage {storage!r}: use None, 'offline' or 'online'")
+        if storage is not None and str(storage).lower() == "online" and not self.online_enabled:
+            raise FeatureStoreException(
+                f"feature group {self.name!r} is not online enabled: insert offline"
+            )
+        if not isinstance(features, pd.DataFrame) and hasattr(features, "toPandas"):
+            features = features.toPandas()
+        target = self._record if self._record is not None else self._resolved_spec()
+        self._record, _commit = self._groups.insert(
+            target, features, operation=operation, overwrite=overwrite
+        )
+        return None, None
+
+    def save(
+        self,
+        features: pd.DataFrame | list[Feature] | None = None,
+        write_options: dict[str, Any] | None = None,
+        validation_options: dict[str, Any] | None = None,
+        wait: bool = False,
+        n_processes: int | None = None,
+    ) -> tuple[None, None]:
+        """Create the group: with a DataFrame, write it as the first commit; with a list
+        of ``Feature`` (or none, if given at creation), register its schema only."""
+        if isinstance(features, pd.DataFrame) or hasattr(features, "toPandas"):
+            return self.insert(features, write_options=write_options)
+        if self._record is not None:
+            raise FeatureStoreException(f"feature group {self.name!r} is saved already")
+        spec = self._resolved_spec()
+        if features:
+            from ..catalog import FeatureSpec
+
+            spec.features = [
+                FeatureSpec(
+                    name=f.name, type=f.type or "", description=f.description or "", dtype=""
+                )
+                for f in features
+            ]
+        if not spec.features:
+            raise FeatureStoreException(
+                "Feature list not provided: pass a DataFrame or a list of Feature objects to save()"
+            )
+        self._record = self._groups.register(spec)
+        return None, None
+
+    # -- reading ------------------------------------------------------------------
+
+    def _frame(self, as_of_ms: int | None, dataframe_type: str) -> Any:
+        record = self._saved("reading it")
+        if dataframe_type not in DATAFRAME_TYPES:
+            raise TypeError(
+                f"dataframe_type {dataframe_type!r}: use one of {', '.join(DATAFRAME_TYPES)}"
+            )
+        spark = self._store.engine == "spark"
+        if dataframe_type == "spark" or (dataframe_type == "default" and spark):
+            if not spark:
+                raise TypeError(
+                    "dataframe_type 'spark' needs the spark engine: hopsworks.login(engine='spark')"
+                )
+            return self._spark_frame(record, as_of_ms)
+        frame = self._groups.read(record, as_of_ms)
+        if dataframe_type == "numpy":
+            return frame.values
+        if dataframe_type == "python":
+            return frame.values.tolist()
+        return frame
+
+    def _spark_frame(self, record: FeatureGroupRecord, as_of_ms: int | None) -> Any:
+        session = self._groups.lab.spark.session()
+        files = self._groups.files(record, as_of_ms)
+        if not files:
+            return session.createDataFrame(self._groups.read(record, as_of_ms))
+        return session.read.parquet(*files).select(*[f.name for f in record.features])
+
+    def read(
+        self,
+        wallclock_time: TimeInput = None,
+        online: bool = False,
+        dataframe_type: str = "default",
+        read_options: dict[str, Any] | None = None,
+        start_time: TimeInput = None,
+        end_time: TimeInput = None,
+    ) -> Any:
+        """The group's rows: a pandas DataFrame on the python engine, a Spark DataFrame
+        on the spark engine (or as ``dataframe_type`` says). ``wallclock_time`` works on
+        the spark engine; on the python engine use ``as_of(t).read()`` as in hsfs."""
+        if start_time is not None or end_time is not None:
+            raise FeatureStoreException(
+                "start_time/end_time filters come with queries in a later version: "
+                "filter the frame read"
+            )
+        if online:
+            raise FeatureStoreException(
+                "the online store comes in a later version: read with online=False"
+            )
+        if wallclock_time is not None and self._store.engine != "spark":
+            raise FeatureStoreException(
+                "Python environments does not support incremental queries. "
+                "Use fg.as_of(wallclock_time).read() instead."
+            )
+        return self._frame(to_epoch_ms(wallclock_time), dataframe_type)
+
+    def show(self, n: int, online: bool = False) -> Any:
+        """The first ``n`` rows: a pandas DataFrame (python engine); printed (spark)."""
+        frame = self.read(online=online)
+        if self._store.engine == "spark":
+            frame.show(n)
+            return None
+        return frame.head(n)
+
+    def as_of(self, wallclock_time: TimeInput = None, exclude_until: TimeInput = None) -> AsOfRead:
+        """The group as of ``wallclock_time``: the latest commit whose id (epoch ms) is at
+        or before it. Read it with ``.read()``; full queries come in a later version."""
+        if exclude_until is not None:
+            raise FeatureStoreException(
+                "exclude_until (incremental reads) comes in a later version: use as_of(t)"
+            )
+        return AsOfRead(self, to_epoch_ms(wallclock_time))
+
+    def commit_details(
+        self, wallclock_time: TimeInput = None, limit: int | None = None
+    ) -> dict[int, dict[str, Any]]:
+        """``{commit id (epoch ms): {"committedOn", "rowsUpdated", "rowsInserted",
+        "rowsDeleted"}}``, newest first, up to ``wallclock_time`` and ``limit`` commits."""
+        record = self._saved("asking for its commits")
+        commits = self._groups.commits(record, to_epoch_ms(wallclock_time), limit)
+        return {
+            c.commit_id: {
+                "committedOn": committed_on(c.commit_id),
+                "rowsUpdated": c.rows_updated,
+                "rowsInserted": c.rows_inserted,
+                "rowsDeleted": c.rows_deleted,
+            }
+            for c in commits
+        }
+
+    def __repr__(self) -> str:
+        return f"FeatureGroup({self.name!r}, {self.version}, {self.description!r})"
+
+
+class AsOfRead:
+    """What ``fg.as_of(t)`` gives for now: reads the group as of ``t``. (hsfs returns a
+    ``Query``; joins and filters come with queries in a later version.)"""
+
+    def __init__(self, group: FeatureGroup, as_of_ms: int | None) -> None:
+        self._group = group
+        self.as_of_ms = as_of_ms
+
+    def read(
+        self,
+        online: bool = False,
+        dataframe_type: str = "default",
+        read_options: dict[str, Any] | None = None,
+    ) -> Any:
+        if online:
+            raise BadFeatureInput("time travel reads the offline store: use online=False")
+        return self._group._frame(self.as_of_ms, dataframe_type)
+
+    def show(self, n: int, online: bool = False) -> Any:
+        frame = self.read(online=online)
+        if self._group._store.engine == "spark":
+            frame.show(n)
+            return None
+        return frame.head(n)

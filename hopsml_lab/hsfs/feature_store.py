@@ -1,0 +1,159 @@
+"""hsfs' ``FeatureStore``: the project's feature groups."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+from ..catalog import FeatureSpec
+from ..featurestore import FeatureGroups, GroupSpec
+from ..featurestore.errors import VersionWarning
+from ..featurestore.groups import feature_name
+from .feature import Feature
+from .feature_group import FeatureGroup
+
+DEFAULT_VERSION = 1
+
+
+def _names(names: list[str] | None) -> list[str]:
+    return [feature_name(n) for n in names or []]
+
+
+class FeatureStore:
+    """The feature store of a project, named ``<project>_featurestore`` as in Hopsworks."""
+
+    def __init__(self, project: str, engine: str = "python") -> None:
+        from ..lab import get_lab
+
+        base = project.lower()
+        self._name = base if base.endswith("_featurestore") else f"{base}_featurestore"
+        self._project_name = self._name.removesuffix("_featurestore")
+        self._engine = engine
+        self._groups = FeatureGroups(get_lab())
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def project_name(self) -> str:
+        return self._project_name
+
+    @property
+    def engine(self) -> str:
+        return self._engine
+
+    def _wrap(self, record: Any) -> FeatureGroup:
+        return FeatureGroup._from_record(self, self._groups, record)
+
+    def create_feature_group(
+        self,
+        name: str,
+        version: int | None = None,
+        description: str = "",
+        online_enabled: bool = False,
+        time_travel_format: str | None = None,
+        partition_key: list[str] | None = None,
+        primary_key: list[str] | None = None,
+        foreign_key: list[str] | None = None,
+        embedding_index: Any = None,
+        hudi_precombine_key: str | None = None,
+        features: list[Feature] | None = None,
+        statistics_config: Any = None,
+        event_time: str | None = None,
+        stream: bool = False,
+        expectation_suite: Any = None,
+        parents: list[FeatureGroup] | None = None,
+        topic_name: str | None = None,
+        notification_topic_name: str | None = None,
+        **unsupported: Any,
+    ) -> FeatureGroup:
+        """An unsaved feature group: the first ``insert`` or ``save`` creates it.
+        ``version=None`` takes the next free version then, with a ``VersionWarning``.
+        Options for what is not offered yet (statistics, expectation suites, streams,
+        embeddings, online serving) are accepted and not acted on."""
+        fmt = (time_travel_format or "DELTA").upper()
+        if fmt != "DELTA":
+            warnings.warn(
+                f"time_travel_format {time_travel_format!r}: feature groups here are Delta "
+                "tables; DELTA is used",
+                UserWarning,
+                stacklevel=2,
+            )
+        spec = GroupSpec(
+            name=feature_name(name),
+            version=version or 0,
+            description=description or "",
+            primary_key=_names(primary_key),
+            event_time=feature_name(event_time) if event_time else None,
+            partition_key=_names(partition_key),
+            online_enabled=bool(online_enabled),
+            time_travel_format="DELTA",
+            features=[
+                FeatureSpec(
+                    name=f.name, type=f.type or "", description=f.description or "", dtype=""
+                )
+                for f in features or []
+            ],
+        )
+        return FeatureGroup._from_spec(self, self._groups, spec)
+
+    def get_or_create_feature_group(
+        self,
+        name: str,
+        version: int,
+        description: str | None = "",
+        online_enabled: bool | None = False,
+        time_travel_format: str | None = None,
+        partition_key: list[str] | None = None,
+        primary_key: list[str] | None = None,
+        foreign_key: list[str] | None = None,
+        embedding_index: Any = None,
+        hudi_precombine_key: str | None = None,
+        features: list[Feature] | None = None,
+        statistics_config: Any = None,
+        expectation_suite: Any = None,
+        event_time: str | None = None,
+        stream: bool | None = False,
+        parents: list[FeatureGroup] | None = None,
+        topic_name: str | None = None,
+        notification_topic_name: str | None = None,
+        **unsupported: Any,
+    ) -> FeatureGroup:
+        """The saved ``(name, version)`` if there is one (other arguments ignored), else
+        an unsaved group as ``create_feature_group`` makes."""
+        record = self._groups.get(name, version)
+        if record is not None:
+            return self._wrap(record)
+        return self.create_feature_group(
+            name,
+            version=version,
+            description=description or "",
+            online_enabled=bool(online_enabled),
+            time_travel_format=time_travel_format,
+            partition_key=partition_key,
+            primary_key=primary_key,
+            features=features,
+            event_time=event_time,
+        )
+
+    def get_feature_group(self, name: str, version: int | None = None) -> FeatureGroup | None:
+        """The saved feature group, or ``None`` when there is none (as in 5.x). No version:
+        version 1, with a ``VersionWarning``."""
+        if version is None:
+            warnings.warn(
+                f"No version provided for getting feature group `{name}`, defaulting to "
+                f"`{DEFAULT_VERSION}`.",
+                VersionWarning,
+                stacklevel=2,
+            )
+            version = DEFAULT_VERSION
+        record = self._groups.get(name, version)
+        return None if record is None else self._wrap(record)
+
+    def get_feature_groups(self, name: str | None = None) -> list[FeatureGroup]:
+        """Every saved feature group, or every version of ``name``."""
+        return [self._wrap(r) for r in self._groups.list(name)]
+
+    def __repr__(self) -> str:
+        return f"FeatureStore({self._name!r})"
