@@ -16,6 +16,7 @@ BENCHMARKS = [
     "early_stopping",
     "tensorboard_first_data",
     "cluster",
+    "pit_join",
 ]
 
 

@@ -13,10 +13,7 @@ MLflow is not in the venv, so its ``search_runs`` is not the peer here.
 from __future__ import annotations
 
 import json
-import os
 import random
-import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
@@ -24,8 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import insert, select
 
-from .experiment_listing import _free_port, _wait
-from .stats import Timing, measure, ratio_line
+from .stats import Timing, jupyter_server, measure, ratio_line
 
 EPOCHS = 10  # points of each metric series
 
@@ -91,29 +87,9 @@ def run(count: int = 10_000, repeat: int = 50) -> list[str]:
         project.mkdir()
         catalog = f"sqlite:///{project / 'catalog.db'}"
         experiment = populate(catalog, count)
-        port, token = _free_port(), "bench-token"
-        env = {**os.environ, "HOPSML_PROJECT_ROOT": str(project), "HOPSML_CATALOG_URL": catalog}
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "jupyter",
-                "server",
-                f"--port={port}",
-                "--ip=127.0.0.1",
-                f"--IdentityProvider.token={token}",
-                "--ServerApp.open_browser=False",
-                f"--ServerApp.root_dir={folder}",
-                "--allow-root",
-            ],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            base = f"http://127.0.0.1:{port}/hopsml/api/experiments/{experiment}"
-            headers = {"Authorization": f"token {token}"}
-            _wait(base, headers)
+        env = {"HOPSML_CATALOG_URL": catalog}
+        with jupyter_server(folder, project, f"experiments/{experiment}", env) as (api, headers):
+            base = f"{api}experiments/{experiment}"
 
             def get(path: str = "", query: str = "") -> bytes:
                 request = urllib.request.Request(f"{base}{path}?{query}", headers=headers)
@@ -142,9 +118,6 @@ def run(count: int = 10_000, repeat: int = 50) -> list[str]:
                     repeat,
                 ),
             ]
-        finally:
-            server.terminate()
-            server.wait(30)
         db = Database(catalog)
         queries = ExperimentQueries(db)
         whole = queries.get_experiment(experiment).model_dump_json()

@@ -7,10 +7,7 @@ Newest first and sorted by a metric, first page and a deep page; the peer is MLf
 from __future__ import annotations
 
 import json
-import os
 import random
-import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
@@ -19,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from .peers import run_peer
-from .stats import Timing, measure, ratio_line
+from .stats import Timing, jupyter_server, measure, ratio_line
 
 
 def populate(catalog_url: str, count: int) -> None:
@@ -82,42 +79,13 @@ def populate(catalog_url: str, count: int) -> None:
     db.dispose()
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def run(count: int = 10_000, repeat: int = 100) -> list[str]:
     with tempfile.TemporaryDirectory() as folder:
         project = Path(folder) / "project"
         project.mkdir()
         populate(f"sqlite:///{project / 'catalog.db'}", count)
-        port, token = _free_port(), "bench-token"
-        env = {**os.environ, "HOPSML_PROJECT_ROOT": str(project)}
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "jupyter",
-                "server",
-                f"--port={port}",
-                "--ip=127.0.0.1",
-                f"--IdentityProvider.token={token}",
-                "--ServerApp.open_browser=False",
-                f"--ServerApp.root_dir={folder}",
-                "--allow-root",
-            ],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            base = f"http://127.0.0.1:{port}/hopsml/api/experiments"
-            headers = {"Authorization": f"token {token}"}
-            _wait(base, headers)
+        with jupyter_server(folder, project, "experiments") as (api, headers):
+            base = f"{api}experiments"
 
             def get(query: str) -> dict:
                 request = urllib.request.Request(f"{base}?{query}", headers=headers)
@@ -147,9 +115,6 @@ def run(count: int = 10_000, repeat: int = 100) -> list[str]:
                     repeat,
                 ),
             ]
-        finally:
-            server.terminate()
-            server.wait(30)
     peer = Timing(
         f"MLflow search_runs order_by metric, {count:,} runs (SQLite)",
         run_peer("mlflow", "search_runs", repeat=5, runs=count),
@@ -160,14 +125,3 @@ def run(count: int = 10_000, repeat: int = 100) -> list[str]:
         peer.line(),
         ratio_line(timings[1], peer),
     ]
-
-
-def _wait(url: str, headers: dict[str, str], timeout: float = 60) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(urllib.request.Request(url, headers=headers))
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError(f"{url} did not answer")

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -71,3 +76,49 @@ def bench_lab() -> Iterator[Any]:
         finally:
             lab.spark.stop()
             set_lab(None)
+
+
+@contextmanager
+def jupyter_server(
+    root: str, project: Path, probe: str, env: dict[str, str] | None = None
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """A real Jupyter server with HopsML Lab for ``project`` on a free port; yields its
+    ``/hopsml/api/`` address and the auth headers once ``probe`` (under it) answers."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    token = "bench-token"
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "server",
+            f"--port={port}",
+            "--ip=127.0.0.1",
+            f"--IdentityProvider.token={token}",
+            "--ServerApp.open_browser=False",
+            f"--ServerApp.root_dir={root}",
+            "--allow-root",
+        ],
+        env={**os.environ, "HOPSML_PROJECT_ROOT": str(project), **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}/hopsml/api/"
+        headers = {"Authorization": f"token {token}"}
+        deadline = time.time() + 60
+        while True:
+            try:
+                request = urllib.request.Request(base + probe, headers=headers)
+                urllib.request.urlopen(request).close()
+                break
+            except OSError:
+                if time.time() > deadline:
+                    raise TimeoutError(f"{base + probe} did not answer") from None
+                time.sleep(0.2)
+        yield base, headers
+    finally:
+        server.terminate()
+        server.wait(30)

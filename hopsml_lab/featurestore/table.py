@@ -9,7 +9,9 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 from deltalake import DeltaTable, write_deltalake
 
 
@@ -88,6 +90,40 @@ class DeltaFeatureTable:
     def files(self, version: int) -> list[str]:
         """The Parquet files holding ``version``'s rows (what Spark or DuckDB read)."""
         return list(DeltaTable(self.path, version=version).file_uris())
+
+    def ordered_files(self, version: int) -> list[str]:
+        """``files(version)`` in write order: oldest data file first (by the add
+        action's modification time, then by Delta's log order, which lists newer
+        files first)."""
+        table = DeltaTable(self.path, version=version)
+        uris = list(table.file_uris())
+        adds = pa.table(table.get_add_actions(flatten=True)).to_pydict()
+        written = dict(zip(adds["path"], adds["modification_time"], strict=True))
+        position = {uri: i for i, uri in enumerate(uris)}
+
+        def when(uri: str) -> tuple[int, int]:
+            relative = next((p for p in written if uri.endswith(p)), None)
+            return (written.get(relative, 0) if relative else 0, -position[uri])
+
+        return sorted(uris, key=when)
+
+    def read_ordered(self, version: int, columns: list[str], seq: str) -> pa.Table:
+        """``columns`` of ``version`` with a ``seq`` column numbering the rows in write
+        order: ``file rank * 2**32 + row in file``. Partitioned tables (whose partition
+        values are not in the files) are read whole, numbered in Delta's row order."""
+        if DeltaTable(self.path, version=version).metadata().partition_columns:
+            data = self.read(version).select(columns)
+            return data.append_column(seq, pa.array(np.arange(data.num_rows, dtype=np.int64)))
+        parts = []
+        for rank, uri in enumerate(self.ordered_files(version)):
+            part = pq.read_table(uri.removeprefix("file://"), columns=columns)
+            numbers = np.arange(part.num_rows, dtype=np.int64) + (rank << 32)
+            parts.append(part.append_column(seq, pa.array(numbers)))
+        if not parts:
+            return (
+                self.read(version).select(columns).append_column(seq, pa.array([], type=pa.int64()))
+            )
+        return pa.concat_tables(parts, promote_options="permissive")
 
     def drop(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)

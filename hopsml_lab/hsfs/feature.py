@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..featurestore.groups import feature_name
 
+if TYPE_CHECKING:
+    from .constructor.filter import Filter
+
 
 class Feature:
-    """A feature (column) of a feature group, with hsfs' 5.x signature. Filter
-    expressions (``fg.amount > 10``) come with queries in a later version."""
+    """A feature (column) of a feature group, with hsfs' 5.x signature. Comparisons
+    (``fg.amount > 10``, ``fg.city.isin([...])``, ``fg.name.like("%x%")``) build the
+    ``Filter`` objects queries filter with; ``&`` and ``|`` combine them."""
 
     def __init__(
         self,
@@ -84,6 +88,57 @@ class Feature:
     @property
     def feature_group_id(self) -> int | None:
         return self._feature_group_id
+
+    # -- filters ------------------------------------------------------------------
+
+    def _filter(self, condition: str, value: Any) -> Filter:
+        from .constructor.filter import Filter, filter_value
+
+        if isinstance(value, Feature):
+            raise TypeError(
+                f"compare feature {self._name!r} with a value, not with feature "
+                f"{value.name!r} (join the groups on it instead)"
+            )
+        return Filter(self, condition, filter_value(self._type, value))
+
+    def __lt__(self, other: Any) -> Filter:
+        return self._filter("LESS_THAN", other)
+
+    def __le__(self, other: Any) -> Filter:
+        return self._filter("LESS_THAN_OR_EQUAL", other)
+
+    def __eq__(self, other: Any) -> Filter:  # type: ignore[override]
+        return self._filter("EQUALS", other)
+
+    def __ne__(self, other: Any) -> Filter:  # type: ignore[override]
+        return self._filter("NOT_EQUALS", other)
+
+    def __ge__(self, other: Any) -> Filter:
+        return self._filter("GREATER_THAN_OR_EQUAL", other)
+
+    def __gt__(self, other: Any) -> Filter:
+        return self._filter("GREATER_THAN", other)
+
+    def isin(self, other: list[Any]) -> Filter:
+        """Rows whose value is one of ``other`` (stored as a JSON list, as hsfs does)."""
+        from .constructor.filter import Filter, isin_value
+
+        if isinstance(other, str) or not hasattr(other, "__iter__"):
+            raise TypeError(f"isin takes a list of values, not {other!r}")
+        return Filter(self, "IN", isin_value(other))
+
+    def contains(self, other: list[Any]) -> Filter:
+        """Deprecated in hsfs: ``isin``."""
+        return self.isin(other)
+
+    def like(self, other: str) -> Filter:
+        """Rows whose value matches the SQL pattern ``other`` (``%`` any run, ``_`` one)."""
+        from .constructor.filter import Filter
+
+        return Filter(self, "LIKE", other)
+
+    def __hash__(self) -> int:
+        return hash(f"{self._feature_group_id}_{self._name}")
 
     def __repr__(self) -> str:
         return f"Feature({self._name!r}, {self._type!r}, {self._description!r})"

@@ -16,6 +16,8 @@ from ..featurestore.times import committed_on, to_epoch_ms
 from .feature import Feature
 
 if TYPE_CHECKING:
+    from .constructor.filter import Filter, Logic
+    from .constructor.query import Query
     from .feature_store import FeatureStore
 
 TimeInput = str | int | datetime | date | None
@@ -307,14 +309,66 @@ class FeatureGroup:
             return None
         return frame.head(n)
 
-    def as_of(self, wallclock_time: TimeInput = None, exclude_until: TimeInput = None) -> AsOfRead:
-        """The group as of ``wallclock_time``: the latest commit whose id (epoch ms) is at
-        or before it. Read it with ``.read()``; full queries come in a later version."""
-        if exclude_until is not None:
-            raise FeatureStoreException(
-                "exclude_until (incremental reads) comes in a later version: use as_of(t)"
+    def as_of(self, wallclock_time: TimeInput = None, exclude_until: TimeInput = None) -> Query:
+        """``select_all().as_of(...)``: a query reading the group as of ``wallclock_time``
+        (its latest commit whose id, epoch ms, is at or before it)."""
+        return self.select_all().as_of(wallclock_time, exclude_until)
+
+    # -- queries ------------------------------------------------------------------
+
+    def _query(self, names: list[str]) -> Query:
+        from .constructor.query import Query
+
+        self._saved("querying it")
+        return Query(self, [self[n] for n in names])
+
+    def _names(self, features: list[str | Feature] | None, what: str) -> list[str]:
+        if isinstance(features, str | Feature):
+            features = [features]
+        names = [feature_name(f.name if isinstance(f, Feature) else f) for f in features or []]
+        unknown = [n for n in names if self.get_feature(n) is None]
+        if unknown:
+            raise BadFeatureInput(
+                f"{what}: feature group {self.name!r} has no feature {unknown} (its features "
+                f"are {[f.name for f in self.features]})"
             )
-        return AsOfRead(self, to_epoch_ms(wallclock_time))
+        return names
+
+    def select_all(
+        self,
+        include_primary_key: bool = True,
+        include_foreign_key: bool = True,
+        include_partition_key: bool = True,
+        include_event_time: bool = True,
+    ) -> Query:
+        """A query of every feature, less the kinds switched off (5.x order: the second
+        positional argument is ``include_foreign_key``)."""
+        leave = set()
+        if not include_primary_key:
+            leave |= set(self.primary_key)
+        if not include_partition_key:
+            leave |= set(self.partition_key)
+        if not include_event_time and self.event_time:
+            leave.add(self.event_time)
+        return self._query([f.name for f in self.features if f.name not in leave])
+
+    def select(self, features: list[str | Feature]) -> Query:
+        """A query of the named features (names or ``Feature`` objects), in group order."""
+        names = set(self._names(features, "select"))
+        return self._query([f.name for f in self.features if f.name in names])
+
+    def select_except(self, features: list[str | Feature] | None = None) -> Query:
+        """A query of every feature but those named (none named: ``select_all()``)."""
+        leave = set(self._names(features, "select_except"))
+        return self._query([f.name for f in self.features if f.name not in leave])
+
+    def select_features(self) -> Query:
+        """A query of the plain features: no primary key, partition key or event time."""
+        return self.select_all(False, False, False, False)
+
+    def filter(self, f: Filter | Logic) -> Query:
+        """``select_all().filter(f)``."""
+        return self.select_all().filter(f)
 
     def commit_details(
         self, wallclock_time: TimeInput = None, limit: int | None = None
@@ -335,29 +389,3 @@ class FeatureGroup:
 
     def __repr__(self) -> str:
         return f"FeatureGroup({self.name!r}, {self.version}, {self.description!r})"
-
-
-class AsOfRead:
-    """What ``fg.as_of(t)`` gives for now: reads the group as of ``t``. (hsfs returns a
-    ``Query``; joins and filters come with queries in a later version.)"""
-
-    def __init__(self, group: FeatureGroup, as_of_ms: int | None) -> None:
-        self._group = group
-        self.as_of_ms = as_of_ms
-
-    def read(
-        self,
-        online: bool = False,
-        dataframe_type: str = "default",
-        read_options: dict[str, Any] | None = None,
-    ) -> Any:
-        if online:
-            raise BadFeatureInput("time travel reads the offline store: use online=False")
-        return self._group._frame(self.as_of_ms, dataframe_type)
-
-    def show(self, n: int, online: bool = False) -> Any:
-        frame = self.read(online=online)
-        if self._group._store.engine == "spark":
-            frame.show(n)
-            return None
-        return frame.head(n)

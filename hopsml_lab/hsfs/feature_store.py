@@ -155,5 +155,34 @@ class FeatureStore:
         """Every saved feature group, or every version of ``name``."""
         return [self._wrap(r) for r in self._groups.list(name)]
 
+    def sql(
+        self,
+        query: str,
+        dataframe_type: str = "default",
+        online: bool = False,
+        read_options: dict[str, Any] | None = None,
+    ) -> Any:
+        """Run SQL (DuckDB's dialect, in process) over the feature groups' latest commits,
+        each a table named ``<name>_<version>`` as in Hopsworks (``transactions_1``).
+        pandas by default; a Spark DataFrame on the spark engine or with ``"spark"``."""
+        from ..featurestore.errors import FeatureStoreException
+        from ..featurestore.queries import run_sql
+
+        if online:
+            raise FeatureStoreException(
+                "the online store is not offered yet: run the SQL with online=False"
+            )
+        kinds = ("default", "spark", "pandas", "numpy", "python")
+        if dataframe_type not in kinds:
+            raise TypeError(f"dataframe_type {dataframe_type!r}: use one of {', '.join(kinds)}")
+        frame = run_sql(self._groups, query)
+        if dataframe_type == "spark" or (dataframe_type == "default" and self._engine == "spark"):
+            return self._groups.lab.spark.session().createDataFrame(frame)
+        if dataframe_type == "numpy":
+            return frame.values
+        if dataframe_type == "python":
+            return frame.values.tolist()
+        return frame
+
     def __repr__(self) -> str:
         return f"FeatureStore({self._name!r})"

@@ -1,0 +1,277 @@
+"""A query over feature groups as one plan both engines execute.
+
+The hsfs facade describes a query (``QuerySpec``: a selection of one group, joins with
+other queries, a filter); ``build_plan`` flattens it into nodes ``fg0, fg1, …`` (hsfs'
+SQL aliases), resolves join keys, output column names and which joins are
+point-in-time joins. The Python engine renders the plan as DuckDB SQL (``sql.py``), the
+Spark engine as DataFrame operations (``spark_query.py``).
+
+Point-in-time rule: when a joined group and the group it joins to both have an
+``event_time`` (and the join is ``left`` or ``inner``), each row gets the joined group's
+latest row for its key whose event time is at or before the row's event time, never a
+later one; with none, a left join keeps the row with nulls. Rows of the joined group with
+the same key and the same event time: the one written last wins (the newest data file of
+the version read, then the later row in it), so a later insert of that moment replaces
+an earlier one.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..catalog import FeatureGroupRecord
+from .errors import BadFeatureInput, FeatureGroupWarning
+
+JOIN_TYPES = {
+    "INNER": "INNER",
+    "LEFT": "LEFT",
+    "RIGHT": "RIGHT",
+    "FULL": "FULL",
+    "OUTER": "FULL",
+    "FULL_OUTER": "FULL",
+    "CROSS": "CROSS",
+    "LEFT_SEMI_JOIN": "SEMI",
+}
+OPERATORS = {
+    "GREATER_THAN_OR_EQUAL": ">=",
+    "GREATER_THAN": ">",
+    "NOT_EQUALS": "!=",
+    "EQUALS": "=",
+    "LESS_THAN_OR_EQUAL": "<=",
+    "LESS_THAN": "<",
+    "IN": "IN",
+    "LIKE": "LIKE",
+}
+
+
+@dataclass(frozen=True)
+class Condition:
+    """``<group's feature> <operator> <value>`` (operator: a key of ``OPERATORS``)."""
+
+    group_id: int | None
+    feature: str
+    operator: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class Combined:
+    """``left AND right`` or ``left OR right``."""
+
+    kind: str
+    left: Condition | Combined
+    right: Condition | Combined
+
+
+Predicate = Condition | Combined
+
+
+@dataclass
+class Selection:
+    group: FeatureGroupRecord
+    features: list[str]
+    as_of_ms: int | None = None
+
+
+@dataclass
+class JoinSpec:
+    query: QuerySpec
+    on: list[str]
+    left_on: list[str]
+    right_on: list[str]
+    join_type: str = "LEFT"
+    prefix: str | None = None
+
+
+@dataclass
+class QuerySpec:
+    """What the facade's ``Query`` holds."""
+
+    left: Selection
+    joins: list[JoinSpec] = field(default_factory=list)
+    predicate: Predicate | None = None
+
+
+@dataclass
+class Node:
+    """One group read in the plan, joined to ``parent`` (none for ``fg0``)."""
+
+    alias: str
+    group: FeatureGroupRecord
+    as_of_ms: int | None
+    selected: list[str]
+    parent: str | None = None
+    parent_keys: list[str] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+    join_type: str = "LEFT"
+    point_in_time: bool = False
+    needed: list[str] = field(default_factory=list)
+
+    @property
+    def table_name(self) -> str:
+        """hsfs' table name of the group: ``<name>_<version>``."""
+        return f"{self.group.name}_{self.group.version}"
+
+    @property
+    def event_time(self) -> str | None:
+        return self.group.event_time
+
+
+@dataclass
+class Plan:
+    nodes: list[Node]
+    outputs: list[tuple[str, str, str]]  # (alias, column, output name)
+    predicate: Predicate | None
+    aliases: dict[int, str]  # group id -> first alias reading it
+
+    def node(self, alias: str) -> Node:
+        return next(n for n in self.nodes if n.alias == alias)
+
+    def resolve(self, condition: Condition) -> tuple[str, str]:
+        """``(alias, column)`` a condition's feature is read from."""
+        alias = self.aliases.get(condition.group_id) if condition.group_id is not None else None
+        if alias is None:
+            alias = next(
+                (n.alias for n in self.nodes if condition.feature in self._columns(n)), None
+            )
+        if alias is None or condition.feature not in self._columns(self.node(alias)):
+            raise BadFeatureInput(
+                f"the filter on {condition.feature!r} names a feature of no feature group in "
+                "the query: filter on a feature of a group that is selected or joined"
+            )
+        return alias, condition.feature
+
+    @staticmethod
+    def _columns(node: Node) -> list[str]:
+        return [f.name for f in node.group.features]
+
+    @property
+    def dtypes(self) -> dict[str, str]:
+        """Output name -> the pandas dtype its feature was inserted with."""
+        result = {}
+        for alias, column, name in self.outputs:
+            spec = next(f for f in self.node(alias).group.features if f.name == column)
+            if spec.dtype:
+                result[name] = spec.dtype
+        return result
+
+
+def _conditions(predicate: Predicate | None) -> list[Condition]:
+    if predicate is None:
+        return []
+    if isinstance(predicate, Condition):
+        return [predicate]
+    return _conditions(predicate.left) + _conditions(predicate.right)
+
+
+def _keys(left: Node, right: Selection, join: JoinSpec) -> tuple[list[str], list[str]]:
+    if join.on:
+        return list(join.on), list(join.on)
+    if join.left_on or join.right_on:
+        if len(join.left_on) != len(join.right_on) or not join.left_on:
+            raise BadFeatureInput(
+                f"left_on {join.left_on} and right_on {join.right_on} must name as many "
+                "features each (pairwise): give both lists, or on=[...]"
+            )
+        return list(join.left_on), list(join.right_on)
+    shared = [k for k in right.group.primary_key if k in left.group.primary_key]
+    if not shared:
+        raise BadFeatureInput(
+            f"feature groups {left.group.name!r} and {right.group.name!r} share no primary "
+            "key feature to join on: give on=[...] or left_on=[...], right_on=[...]"
+        )
+    return shared, shared
+
+
+def _check(node_group: FeatureGroupRecord, names: list[str], what: str) -> None:
+    columns = [f.name for f in node_group.features]
+    missing = [n for n in names if n not in columns]
+    if missing:
+        raise BadFeatureInput(
+            f"{what} {missing} not in feature group {node_group.name!r} (features: {columns})"
+        )
+
+
+def build_plan(spec: QuerySpec) -> Plan:
+    """Flatten ``spec`` into nodes, outputs and point-in-time decisions."""
+    nodes: list[Node] = []
+    outputs: list[tuple[str, str, str]] = []
+
+    def add(query: QuerySpec, parent: Node | None, join: JoinSpec | None) -> None:
+        alias = f"fg{len(nodes)}"
+        selection = query.left
+        node = Node(alias, selection.group, selection.as_of_ms, list(selection.features))
+        if parent is not None and join is not None:
+            parent_keys, keys = _keys(parent, selection, join)
+            _check(parent.group, parent_keys, "join keys")
+            _check(selection.group, keys, "join keys")
+            node.parent, node.parent_keys, node.keys = parent.alias, parent_keys, keys
+            node.join_type = JOIN_TYPES.get(join.join_type.upper().replace(" ", "_"), "")
+            if not node.join_type:
+                raise BadFeatureInput(
+                    f"join_type {join.join_type!r}: use 'left', 'inner', 'right', 'full', "
+                    "'outer', 'cross' or 'left_semi_join'"
+                )
+            timed = parent.event_time is not None and node.event_time is not None
+            if timed and node.join_type in ("LEFT", "INNER"):
+                node.point_in_time = True
+            elif timed and node.join_type in ("RIGHT", "FULL"):
+                raise BadFeatureInput(
+                    f"feature groups {parent.group.name!r} and {node.group.name!r} both have "
+                    "an event_time, so they join point in time: use join_type='left' or "
+                    "'inner'"
+                )
+        nodes.append(node)
+        _output(node, join, outputs)
+        for sub in query.joins:
+            add(sub.query, node, sub)
+
+    add(spec, None, None)
+    aliases: dict[int, str] = {}
+    for node in nodes:
+        if node.group.id is not None:
+            aliases.setdefault(node.group.id, node.alias)
+    plan = Plan(nodes, outputs, spec.predicate, aliases)
+    used = {n.alias: set(n.selected) for n in nodes}
+    for condition in _conditions(spec.predicate):
+        alias, column = plan.resolve(condition)
+        used[alias].add(column)
+    for node in nodes:
+        extra = set(node.keys)
+        extra |= {k for child in nodes if child.parent == node.alias for k in child.parent_keys}
+        pit = node.point_in_time or any(c.point_in_time for c in nodes if c.parent == node.alias)
+        if pit and node.event_time:
+            extra.add(node.event_time)
+        order = [f.name for f in node.group.features]
+        node.needed = [c for c in order if c in used[node.alias] | extra]
+    return plan
+
+
+def _output(node: Node, join: JoinSpec | None, outputs: list[tuple[str, str, str]]) -> None:
+    if node.join_type == "SEMI":
+        return
+    taken = {name for _, _, name in outputs}
+    same_keys = join is not None and (
+        join.on or not (join.left_on or join.right_on)
+    )  # on=[...] or the primary key: the key columns appear once, from the left
+    for column in node.selected:
+        if same_keys and column in node.keys:
+            continue
+        name = f"{join.prefix}{column}" if join is not None and join.prefix else column
+        if name in taken:
+            if join is not None and join.prefix:
+                raise BadFeatureInput(
+                    f"column {name!r} is in the query twice even with prefix {join.prefix!r}: "
+                    "give the join another prefix, or select fewer features"
+                )
+            warnings.warn(
+                f"feature {column!r} of {node.group.name!r} is in the query already; it is "
+                f"named {node.alias}_{column}: pass prefix= to join() to name it yourself",
+                FeatureGroupWarning,
+                stacklevel=6,
+            )
+            name = f"{node.alias}_{column}"
+        outputs.append((node.alias, column, name))
+        taken.add(name)

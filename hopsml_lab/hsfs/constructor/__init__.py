@@ -1,0 +1,1 @@
+"""hsfs' query constructor: ``Query``, ``Join``, ``Filter`` and ``Logic``."""
