@@ -11,7 +11,10 @@ import pandas as pd
 import pytest
 
 from hopsml_lab import hopsworks
+from hopsml_lab.engine.duckdb import connection, fetch_arrow
 from hopsml_lab.featurestore.errors import FeatureStoreException
+from hopsml_lab.featurestore.queries import sources, table_names
+from hopsml_lab.featurestore.sql import duckdb_sql, ties_sql
 from hopsml_lab.hsfs.constructor.filter import Filter, Logic
 from hopsml_lab.hsfs.constructor.query import Query
 from hopsml_lab.hsfs.util import FeatureGroupWarning
@@ -219,6 +222,54 @@ def test_point_in_time_join_row_by_row(plab: Lab) -> None:
     assert got.a_f1.isna().any() and got.a_f1.notna().any()
     assert (got.a_f1 > 50).any()  # the later-written tie won
     assert "ASOF LEFT JOIN" in query.to_string()
+
+
+def test_point_in_time_ties_reduced_only_where_present(plab: Lab) -> None:
+    """A joined group's ties (rows of one key at one event time) are reduced to the last
+    written before the ASOF join only when the group has some: the rows are the brute
+    force's either way, reducing a group without ties changes nothing, and event times of
+    another type (epoch ms ints against timestamps) join too."""
+    fs = hopsworks.login(engine="python").get_feature_store()
+    labels, f1, f2 = _pit_data(seed=11)
+    f1 = f1.drop_duplicates(["cust", "ts"])
+    f2 = f2.drop_duplicates(["cust", "ts"])
+    spine = fs.create_feature_group("labels", version=1, primary_key=["row"], event_time="ts")
+    spine.insert(labels)
+    plain = fs.create_feature_group("plain", version=1, primary_key=["cust", "ts"], event_time="ts")
+    plain.insert(f1, operation="insert")
+    tied = fs.create_feature_group("tied", version=1, primary_key=["cust", "ts"], event_time="ts")
+    tied.insert(f1, operation="insert")
+    again = f1.iloc[:300].assign(f1=lambda d: d.f1 + 100)  # same keys and times, written later
+    tied.insert(again, operation="insert")
+    in_ms = f2.assign(t_ms=f2.ts.astype("datetime64[ms]").astype("int64")).drop(columns="ts")
+    millis = fs.create_feature_group("millis", version=1, primary_key=["cust"], event_time="t_ms")
+    millis.insert(in_ms, operation="insert")
+
+    query = (
+        spine.select_all()
+        .join(plain.select(["f1"]), on=["cust"], prefix="p_")
+        .join(tied.select(["f1"]), on=["cust"], prefix="t_")
+        .join(millis.select(["f2"]), on=["cust"])
+    )
+    got = _sorted(query.read(), "row")
+    wants = {
+        "p_f1": _brute_force(labels, f1, "f1"),
+        "t_f1": _brute_force(labels, pd.concat([f1, again], ignore_index=True), "f1"),
+        "f2": _brute_force(labels, f2, "f2"),
+    }
+    for column, want in wants.items():
+        for row, value in enumerate(want):
+            same = (pd.isna(got[column][row]) and value is None) or got[column][row] == value
+            assert same, (column, row)
+    assert (got.t_f1 > 50).any() and got.f2.notna().any()
+
+    plan = query._plan()
+    names = table_names(plan)
+    with connection(*sources(spine._groups, plan, names)) as con:
+        assert fetch_arrow(con, ties_sql(plan, names) or "").column(0).to_pylist() == ["fg2"]
+        found = fetch_arrow(con, duckdb_sql(plan, names, ["fg2"])).sort_by("row")
+        reduced = fetch_arrow(con, duckdb_sql(plan, names, ["fg1", "fg2", "fg3"])).sort_by("row")
+    assert found.equals(reduced)
 
 
 def test_spark_and_python_engines_agree(lab: Lab) -> None:

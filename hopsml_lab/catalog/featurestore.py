@@ -3,6 +3,9 @@ version) and their commits (one row per Delta commit the catalog accepted).
 
 Commit ids are epoch milliseconds, strictly increasing per group: two commits in the
 same millisecond get ``last + 1``, so every commit stays addressable by ``as_of``.
+Each commit row may carry the descriptive statistics of its version (a JSON column,
+written in the transaction that records the commit, loaded only when asked for); each
+group row its statistics configuration (``None``: hsfs' default, enabled).
 Changes to the tables need an alembic migration.
 """
 
@@ -24,7 +27,7 @@ from sqlalchemy import (
     func,
     select,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, undefer
 
 from .base import Base
 from .db import Database
@@ -49,6 +52,9 @@ class FeatureGroupRow(Base):
     features: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     location: Mapped[str] = mapped_column(Text)
     created_at: Mapped[float] = mapped_column(Float)
+    statistics_config: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON(none_as_null=True), nullable=True
+    )
 
     __table_args__ = (
         UniqueConstraint("project_id", "name", "version", name="uq_feature_groups_name_version"),
@@ -70,6 +76,9 @@ class FeatureGroupCommitRow(Base):
     rows_updated: Mapped[int] = mapped_column(Integer, default=0)
     rows_deleted: Mapped[int] = mapped_column(Integer, default=0)
     committed_at: Mapped[float] = mapped_column(Float)
+    statistics: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON(none_as_null=True), nullable=True, deferred=True
+    )
 
     __table_args__ = (
         UniqueConstraint("feature_group_id", "commit_id", name="uq_feature_group_commits_id"),
@@ -96,6 +105,7 @@ class FeatureGroupRecord(Record):
     features: list[FeatureSpec]
     location: str
     created_at: float = 0.0
+    statistics_config: dict[str, Any] | None = None
 
 
 class CommitRecord(Record):
@@ -117,6 +127,7 @@ _GROUP_FIELDS = (
     "online_enabled",
     "time_travel_format",
     "location",
+    "statistics_config",
 )
 
 
@@ -169,6 +180,7 @@ class FeatureGroupCatalog:
         *,
         description: str | None = None,
         features: list[FeatureSpec] | None = None,
+        statistics_config: dict[str, Any] | None = None,
     ) -> FeatureGroupRecord:
         with self.db.writing() as session:
             row = session.get(FeatureGroupRow, group_id)
@@ -178,6 +190,8 @@ class FeatureGroupCatalog:
                 row.description = description
             if features is not None:
                 row.features = [f.model_dump() for f in features]
+            if statistics_config is not None:
+                row.statistics_config = statistics_config
             session.flush()
             return _record(row)
 
@@ -203,9 +217,11 @@ class FeatureGroupCatalog:
         updated: int,
         deleted: int,
         now: float | None = None,
+        statistics: dict[str, Any] | None = None,
     ) -> CommitRecord:
-        """Record a Delta commit that succeeded; its id is ``now`` in ms, or the last
-        commit's id + 1 if the clock has not moved past it."""
+        """Record a Delta commit that succeeded, with its version's ``statistics`` if
+        computed; its id is ``now`` in ms, or the last commit's id + 1 if the clock has
+        not moved past it."""
         now = time.time() if now is None else now
         with self.db.writing() as session:
             # Serialises commits of one group (PostgreSQL; SQLite's writer lock already does).
@@ -228,6 +244,7 @@ class FeatureGroupCatalog:
                 rows_updated=updated,
                 rows_deleted=deleted,
                 committed_at=now,
+                statistics=statistics,
             )
             session.add(row)
             session.flush()
@@ -250,3 +267,40 @@ class FeatureGroupCatalog:
                 CommitRecord.model_validate(row, from_attributes=True)
                 for row in session.scalars(query)
             ]
+
+    def commit_statistics(
+        self, group_id: int, up_to_ms: int | None = None
+    ) -> tuple[CommitRecord, dict[str, Any]] | None:
+        """The newest commit with statistics whose id is <= ``up_to_ms``, and them."""
+        with self.db.reading() as session:
+            query = (
+                select(FeatureGroupCommitRow)
+                .options(undefer(FeatureGroupCommitRow.statistics))
+                .where(
+                    FeatureGroupCommitRow.feature_group_id == group_id,
+                    FeatureGroupCommitRow.statistics.is_not(None),
+                )
+            )
+            if up_to_ms is not None:
+                query = query.where(FeatureGroupCommitRow.commit_id <= up_to_ms)
+            row = session.scalars(
+                query.order_by(FeatureGroupCommitRow.commit_id.desc()).limit(1)
+            ).first()
+            if row is None or row.statistics is None:
+                return None
+            return CommitRecord.model_validate(row, from_attributes=True), row.statistics
+
+    def set_commit_statistics(
+        self, group_id: int, commit_id: int, statistics: dict[str, Any]
+    ) -> None:
+        """Store (or replace) the statistics of a recorded commit."""
+        with self.db.writing() as session:
+            row = session.scalars(
+                select(FeatureGroupCommitRow).where(
+                    FeatureGroupCommitRow.feature_group_id == group_id,
+                    FeatureGroupCommitRow.commit_id == commit_id,
+                )
+            ).first()
+            if row is None:
+                raise LookupError(f"feature group {group_id} has no commit {commit_id}")
+            row.statistics = statistics

@@ -24,6 +24,7 @@ from .errors import (
     FeatureStoreException,
     SchemaMismatch,
 )
+from .statistics import compute_for_version
 from .table import DeltaFeatureTable
 from .types import frame_types, restore_dtypes, to_arrow
 
@@ -52,6 +53,7 @@ class GroupSpec:
     online_enabled: bool = False
     time_travel_format: str = "DELTA"
     features: list[FeatureSpec] = field(default_factory=list)
+    statistics_config: dict | None = None  # StatisticsOptions as a dict; None: enabled
 
 
 def normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -195,6 +197,8 @@ class FeatureGroups:
             partition_by=record.partition_key,
         )
         try:
+            # Statistics of the new version, stored with the commit row (same transaction).
+            statistics = compute_for_version(self, record, result.table_version)
             if new:
                 record = self.catalog.register_group(self.project_id, record)
             elif undescribed:
@@ -205,6 +209,7 @@ class FeatureGroups:
                 inserted=result.inserted,
                 updated=result.updated,
                 deleted=result.deleted,
+                statistics=statistics,
             )
         except BaseException:
             if new or last is None:
@@ -291,6 +296,7 @@ class FeatureGroups:
             time_travel_format=spec.time_travel_format,
             features=features,
             location=f"FeatureStore/{spec.name}_{spec.version}",
+            statistics_config=spec.statistics_config,
         )
 
     @staticmethod

@@ -1,7 +1,9 @@
 """Run a plan: in process with DuckDB (Python engine) or with Spark, and ``fs.sql``.
 
 Each group is read at the query's ``as_of`` commit (or its latest): the Delta version
-the catalog recorded for that commit.
+the catalog recorded for that commit. On the Python engine DuckDB scans the version's
+Parquet files itself (a view over ``read_parquet``, nothing read ahead into memory); a
+partitioned table, or one without files yet, is read into Arrow first.
 """
 
 from __future__ import annotations
@@ -12,22 +14,42 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as pads
 
-from ..engine.duckdb import query_arrow
+from ..engine.duckdb import connection, fetch_arrow, query_arrow
 from .plan import Node, Plan
-from .sql import SEQ, duckdb_sql
+from .sql import SEQ, duckdb_sql, parquet_select, ties_sql
 from .types import restore_dtypes
 
 if TYPE_CHECKING:
+    from ..catalog import CommitRecord
     from .groups import FeatureGroups
 
 
+# DuckDB's virtual columns of a Parquet scan: a feature of that name would hide them.
+_VIRTUAL = {"filename", "file_index", "file_row_number"}
+_GLOB = set("*?[{")  # read_parquet would take such a path for a pattern
+
+
 def _node_input(groups: FeatureGroups, node: Node) -> pa.Table:
-    commit = groups._latest_commit(node.group, node.as_of_ms)
+    """The node's columns and ``SEQ``, read into memory."""
+    return _read_input(groups, node, groups._latest_commit(node.group, node.as_of_ms))
+
+
+def _read_input(groups: FeatureGroups, node: Node, commit: CommitRecord | None) -> pa.Table:
     if commit is None:
         empty = groups._empty(node.group).select(node.needed)
         return empty.append_column(SEQ, pa.array([], type=pa.int64()))
     table = groups.table(node.group)
     return table.read_ordered(commit.table_version, node.needed, SEQ)
+
+
+def _node_source(groups: FeatureGroups, node: Node) -> str | pa.Table:
+    """A SELECT over the node's Parquet files, or (see the module) an Arrow table."""
+    commit = groups._latest_commit(node.group, node.as_of_ms)
+    if commit is not None and not _VIRTUAL & {f.name for f in node.group.features}:
+        files = groups.table(node.group).scan_files(commit.table_version)
+        if files and not any(_GLOB & set(f) for f in files):
+            return parquet_select(files, node.needed)
+    return _read_input(groups, node, commit)
 
 
 def table_names(plan: Plan) -> dict[str, str]:
@@ -42,11 +64,29 @@ def table_names(plan: Plan) -> dict[str, str]:
     }
 
 
+def sources(
+    groups: FeatureGroups, plan: Plan, names: dict[str, str]
+) -> tuple[dict[str, pa.Table], dict[str, str]]:
+    """The plan's groups for ``connection``: Arrow tables and views, by registered name."""
+    tables: dict[str, pa.Table] = {}
+    views: dict[str, str] = {}
+    for node in plan.nodes:
+        source = _node_source(groups, node)
+        if isinstance(source, str):
+            views[names[node.alias]] = source
+        else:
+            tables[names[node.alias]] = source
+    return tables, views
+
+
 def run_arrow(groups: FeatureGroups, plan: Plan) -> pa.Table:
-    """The plan's rows, computed by DuckDB in process."""
+    """The plan's rows, computed by DuckDB in process: first which point-in-time joined
+    groups have ties (rows of one key at one event time), then the plan's query."""
     names = table_names(plan)
-    tables = {names[n.alias]: _node_input(groups, n) for n in plan.nodes}
-    return query_arrow(duckdb_sql(plan, names), tables)
+    with connection(*sources(groups, plan, names)) as con:
+        check = ties_sql(plan, names)
+        ties = set(fetch_arrow(con, check).column(0).to_pylist()) if check else set()
+        return fetch_arrow(con, duckdb_sql(plan, names, ties))
 
 
 def run_pandas(groups: FeatureGroups, plan: Plan) -> pd.DataFrame:

@@ -95,17 +95,16 @@ class DeltaFeatureTable:
         """``files(version)`` in write order: oldest data file first (by the add
         action's modification time, then by Delta's log order, which lists newer
         files first)."""
+        return _ordered(DeltaTable(self.path, version=version))
+
+    def scan_files(self, version: int) -> list[str] | None:
+        """``ordered_files(version)`` as local paths, for a reader that scans the files
+        itself and numbers rows by (file, row in file) for write order; None for a
+        partitioned table, whose partition values are not in its files."""
         table = DeltaTable(self.path, version=version)
-        uris = list(table.file_uris())
-        adds = pa.table(table.get_add_actions(flatten=True)).to_pydict()
-        written = dict(zip(adds["path"], adds["modification_time"], strict=True))
-        position = {uri: i for i, uri in enumerate(uris)}
-
-        def when(uri: str) -> tuple[int, int]:
-            relative = next((p for p in written if uri.endswith(p)), None)
-            return (written.get(relative, 0) if relative else 0, -position[uri])
-
-        return sorted(uris, key=when)
+        if table.metadata().partition_columns:
+            return None
+        return [uri.removeprefix("file://") for uri in _ordered(table)]
 
     def read_ordered(self, version: int, columns: list[str], seq: str) -> pa.Table:
         """``columns`` of ``version`` with a ``seq`` column numbering the rows in write
@@ -127,3 +126,17 @@ class DeltaFeatureTable:
 
     def drop(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _ordered(table: DeltaTable) -> list[str]:
+    """The table's file URIs, oldest data file first (see ``ordered_files``)."""
+    uris = list(table.file_uris())
+    adds = pa.table(table.get_add_actions(flatten=True)).to_pydict()
+    written = dict(zip(adds["path"], adds["modification_time"], strict=True))
+    position = {uri: i for i, uri in enumerate(uris)}
+
+    def when(uri: str) -> tuple[int, int]:
+        relative = next((p for p in written if uri.endswith(p)), None)
+        return (written.get(relative, 0) if relative else 0, -position[uri])
+
+    return sorted(uris, key=when)

@@ -12,8 +12,11 @@ from ..catalog import FeatureGroupRecord
 from ..featurestore import FeatureGroups, GroupSpec
 from ..featurestore.errors import BadFeatureInput, FeatureStoreException, VersionWarning
 from ..featurestore.groups import feature_name
+from ..featurestore.statistics import StatisticsOptions, StorageWarning
 from ..featurestore.times import committed_on, to_epoch_ms
 from .feature import Feature
+from .statistics import Statistics
+from .statistics_config import StatisticsConfig
 
 if TYPE_CHECKING:
     from .constructor.filter import Filter, Logic
@@ -386,6 +389,85 @@ class FeatureGroup:
             }
             for c in commits
         }
+
+    # -- statistics -----------------------------------------------------------------
+
+    @property
+    def statistics_config(self) -> StatisticsConfig:
+        """What statistics each commit gets (hsfs' default: enabled, descriptive only)."""
+        return StatisticsConfig._from_options(
+            StatisticsOptions.from_dict(self._meta.statistics_config)
+        )
+
+    @statistics_config.setter
+    def statistics_config(self, statistics_config: StatisticsConfig | dict | bool | None) -> None:
+        options = StatisticsConfig._coerce(statistics_config)._options().to_dict()
+        if self._record is None:
+            self._meta.statistics_config = options
+        else:  # saved: kept in the catalog at once (update_statistics_config() as well)
+            self._record = self._groups.catalog.update_group(
+                self._record.id, statistics_config=options
+            )
+
+    def update_statistics_config(self) -> FeatureGroup:
+        """Save ``statistics_config`` (setting it saves it here already); returns self."""
+        self.statistics_config = self.statistics_config
+        return self
+
+    def _statistics(self, found: Any, feature_names: list[str] | None = None) -> Statistics:
+        commit, stats = found
+        wanted = None if feature_names is None else {feature_name(n) for n in feature_names}
+        return Statistics(
+            computation_time=stats["computation_time"],
+            row_percentage=stats.get("row_percentage", 1.0),
+            feature_descriptive_statistics=[
+                f
+                for f in stats["feature_descriptive_statistics"]
+                if wanted is None or f["feature_name"] in wanted
+            ],
+            feature_group_id=self.id,
+            window_end_commit_time=commit.commit_id,
+        )
+
+    @property
+    def statistics(self) -> Statistics | None:
+        """The statistics of the latest commit that has them (``None`` if none has)."""
+        return self.get_statistics()
+
+    def get_statistics(
+        self,
+        computation_time: str | float | datetime | date | None = None,
+        feature_names: list[str] | None = None,
+    ) -> Statistics | None:
+        """The statistics of the newest commit at or before ``computation_time`` (any
+        time input ``as_of`` takes; ``None``: now) that has statistics, for
+        ``feature_names`` only if given; ``None`` when there are none."""
+        if self._record is None:
+            return None
+        if isinstance(computation_time, float):  # epoch seconds or ms, as ints are read
+            computation_time = int(computation_time)
+        up_to = to_epoch_ms(computation_time)
+        found = self._groups.catalog.commit_statistics(self._record.id, up_to_ms=up_to)
+        return None if found is None else self._statistics(found, feature_names)
+
+    def compute_statistics(self, wallclock_time: TimeInput = None) -> Statistics | None:
+        """Statistics of the commit at ``wallclock_time`` (default: the latest): those
+        stored if they have what ``statistics_config`` asks for, else computed now and
+        stored with the commit. Statistics disabled: a ``StorageWarning`` and ``None``,
+        as hsfs."""
+        record = self._saved("computing its statistics")
+        if not self.statistics_config.enabled:
+            warnings.warn(
+                f"The statistics are not enabled of feature group `{self.name}`, with version"
+                f" `{self.version}`. No statistics computed.",
+                StorageWarning,
+                stacklevel=2,
+            )
+            return None
+        from ..featurestore.statistics import compute_for_commit
+
+        found = compute_for_commit(self._groups, record, to_epoch_ms(wallclock_time))
+        return self._statistics(found)
 
     def __repr__(self) -> str:
         return f"FeatureGroup({self.name!r}, {self.version}, {self.description!r})"

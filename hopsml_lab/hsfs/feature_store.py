@@ -11,6 +11,7 @@ from ..featurestore.errors import VersionWarning
 from ..featurestore.groups import feature_name
 from .feature import Feature
 from .feature_group import FeatureGroup
+from .statistics_config import StatisticsConfig
 
 DEFAULT_VERSION = 1
 
@@ -70,8 +71,11 @@ class FeatureStore:
     ) -> FeatureGroup:
         """An unsaved feature group: the first ``insert`` or ``save`` creates it.
         ``version=None`` takes the next free version then, with a ``VersionWarning``.
-        Options for what is not offered yet (statistics, expectation suites, streams,
-        embeddings, online serving) are accepted and not acted on."""
+        ``statistics_config`` (a ``StatisticsConfig``, dict or bool; default enabled)
+        says what statistics each commit gets. Options for what is not offered yet
+        (expectation suites, streams, embeddings, online serving) are accepted and not
+        acted on."""
+        statistics = StatisticsConfig._coerce(statistics_config)._options().to_dict()
         fmt = (time_travel_format or "DELTA").upper()
         if fmt != "DELTA":
             warnings.warn(
@@ -95,6 +99,7 @@ class FeatureStore:
                 )
                 for f in features or []
             ],
+            statistics_config=statistics,
         )
         return FeatureGroup._from_spec(self, self._groups, spec)
 
@@ -134,6 +139,7 @@ class FeatureStore:
             partition_key=partition_key,
             primary_key=primary_key,
             features=features,
+            statistics_config=statistics_config,
             event_time=event_time,
         )
 

@@ -1,5 +1,7 @@
-"""hsfs' warning classes (``hsfs.util.VersionWarning``, ``FeatureGroupWarning``)."""
+"""hsfs' warning classes (``hsfs.util.VersionWarning``, ``FeatureGroupWarning``,
+``StorageWarning``, ``StatisticsWarning``)."""
 
 from ..featurestore.errors import FeatureGroupWarning, VersionWarning
+from ..featurestore.statistics import StatisticsWarning, StorageWarning
 
-__all__ = ["FeatureGroupWarning", "VersionWarning"]
+__all__ = ["FeatureGroupWarning", "StatisticsWarning", "StorageWarning", "VersionWarning"]

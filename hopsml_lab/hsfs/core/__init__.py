@@ -1,0 +1,1 @@
+"""hsfs' ``core`` package: here only ``feature_descriptive_statistics``."""
