@@ -256,3 +256,13 @@ def test_import_paths() -> None:
     assert issubclass(FeatureStoreException, Exception)
     assert FeatureGroup.__module__ == "hopsml_lab.hsfs.feature_group"
     assert FeatureStore.__module__ == "hopsml_lab.hsfs.feature_store"
+
+
+def test_a_misspelt_argument_is_a_type_error_and_a_later_option_is_accepted(flab: Lab) -> None:
+    fs = hopsworks.login().get_feature_store()
+    with pytest.raises(TypeError, match="unexpected keyword argument 'primary_keys'"):
+        fs.get_or_create_feature_group("typo", version=1, primary_keys=["id"])
+    with pytest.raises(TypeError, match=r"create_feature_group.*'evnt_time'"):
+        fs.create_feature_group("typo", version=1, evnt_time="ts")
+    fg = fs.create_feature_group("later", version=1, primary_key=["id"], tags={"team": "a"})
+    assert fg.primary_key == ["id"]

@@ -14,6 +14,22 @@ from .feature_group import FeatureGroup
 from .statistics_config import StatisticsConfig
 
 DEFAULT_VERSION = 1
+# The rest of hsfs 5.2.1's create_feature_group parameters: accepted, not acted on yet.
+_LATER_OPTIONS = frozenset(
+    {
+        "transformation_functions", "online_config", "offline_backfill_every_hr",
+        "storage_connector", "path", "data_source", "ttl", "ttl_enabled", "online_disk",
+        "sink_enabled", "sink_job_conf", "sink_job", "tags", "partitioned_by",
+        "online_partition_columns", "zorder_by", "clustered_by", "bucket_index", "sort_order",
+    }
+)  # fmt: skip
+
+
+def _check_options(method: str, options: dict[str, Any]) -> None:
+    """A name hsfs does not take is a TypeError, as calling hsfs with it would be."""
+    unknown = sorted(set(options) - _LATER_OPTIONS)
+    if unknown:
+        raise TypeError(f"{method}() got an unexpected keyword argument {unknown[0]!r}")
 
 
 def _names(names: list[str] | None) -> list[str]:
@@ -75,6 +91,7 @@ class FeatureStore:
         says what statistics each commit gets. Options for what is not offered yet
         (expectation suites, streams, embeddings, online serving) are accepted and not
         acted on."""
+        _check_options("create_feature_group", unsupported)
         statistics = StatisticsConfig._coerce(statistics_config)._options().to_dict()
         fmt = (time_travel_format or "DELTA").upper()
         if fmt != "DELTA":
@@ -127,6 +144,7 @@ class FeatureStore:
     ) -> FeatureGroup:
         """The saved ``(name, version)`` if there is one (other arguments ignored), else
         an unsaved group as ``create_feature_group`` makes."""
+        _check_options("get_or_create_feature_group", unsupported)
         record = self._groups.get(name, version)
         if record is not None:
             return self._wrap(record)
