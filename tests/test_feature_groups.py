@@ -266,3 +266,14 @@ def test_a_misspelt_argument_is_a_type_error_and_a_later_option_is_accepted(flab
         fs.create_feature_group("typo", version=1, evnt_time="ts")
     fg = fs.create_feature_group("later", version=1, primary_key=["id"], tags={"team": "a"})
     assert fg.primary_key == ["id"]
+
+
+def test_the_hopsworks_module_names(flab: Lab) -> None:
+    from hopsml_lab.hopsworks import connection, get_current_project
+    from hopsml_lab.hopsworks import hsfs as hopsworks_hsfs
+
+    assert hopsworks_hsfs is hsfs and connection is hsfs.connection
+    project = hopsworks.login(project="demo")
+    assert get_current_project() is project
+    hopsworks.logout()
+    assert get_current_project().name == "demo"

@@ -6,8 +6,11 @@ from __future__ import annotations
 import os
 from typing import Literal
 
-from ..hsfs.connection import SAAS_HOST, engine_kind
+from .. import hsfs
+from ..hsfs.connection import SAAS_HOST, connection, engine_kind
 from .project import Project
+
+_current: Project | None = None
 
 EngineName = Literal["spark", "python", "training", "spark-no-metastore", "spark-delta"]
 
@@ -43,11 +46,20 @@ def login(
     inside = "REST_ENDPOINT" in os.environ
     kind = engine_kind(engine, saas=not inside and host == SAAS_HOST)
     name = project or os.environ.get("HOPSWORKS_PROJECT") or get_lab().settings.project_name
-    return Project(name, kind)
+    global _current
+    _current = Project(name, kind)
+    return _current
 
 
 def logout() -> None:
-    """Nothing to log out of: the project is local."""
+    """Forget the project ``login`` gave (nothing to log out of: it is local)."""
+    global _current
+    _current = None
 
 
-__all__ = ["Project", "login", "logout"]
+def get_current_project() -> Project:
+    """The project of the last ``login()``; logs in with the defaults if there was none."""
+    return _current if _current is not None else login()
+
+
+__all__ = ["Project", "connection", "get_current_project", "hsfs", "login", "logout"]
