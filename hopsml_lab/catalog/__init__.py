@@ -1,7 +1,7 @@
 """The catalog: everything queried, one module (or folder) per domain over one alembic
 chain. ``base`` holds what all share; ``experiments/`` the experiments' tables, records,
 writes and reads; ``models`` the model registry; ``featurestore`` feature groups and
-their commits."""
+their commits; ``featureviews`` feature views, training datasets and online rows."""
 
 from .base import Base, Project
 from .db import CatalogError, Database
@@ -20,6 +20,7 @@ from .experiments.records import (
     TrialStatus,
 )
 from .featurestore import CommitRecord, FeatureGroupCatalog, FeatureGroupRecord, FeatureSpec
+from .featureviews import FeatureViewRow, OnlineRow, TrainingDatasetRow
 from .models import ModelCatalog, ModelRecord
 
 __all__ = [
@@ -38,12 +39,15 @@ __all__ = [
     "FeatureGroupCatalog",
     "FeatureGroupRecord",
     "FeatureSpec",
+    "FeatureViewRow",
     "Liveness",
     "MetricSeries",
     "ModelCatalog",
     "ModelRecord",
+    "OnlineRow",
     "Owner",
     "Project",
+    "TrainingDatasetRow",
     "TrialLogdir",
     "TrialRecord",
     "TrialStatus",
