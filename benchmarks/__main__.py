@@ -17,6 +17,8 @@ BENCHMARKS = [
     "tensorboard_first_data",
     "cluster",
     "pit_join",
+    "online_lookup",
+    "ingest",
 ]
 
 

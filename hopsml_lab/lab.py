@@ -10,6 +10,7 @@ from .catalog import (
     ExperimentQueries,
     ExperimentRecorder,
     FeatureGroupCatalog,
+    FeatureViewCatalog,
     Liveness,
     ModelCatalog,
 )
@@ -59,6 +60,10 @@ class Lab:
     @cached_property
     def feature_groups(self) -> FeatureGroupCatalog:
         return FeatureGroupCatalog(self.db)
+
+    @cached_property
+    def feature_views(self) -> FeatureViewCatalog:
+        return FeatureViewCatalog(self.db)
 
     @cached_property
     def project_id(self) -> int:

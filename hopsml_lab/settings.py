@@ -34,6 +34,12 @@ ENV_DRIVER_HOST = "HOPSML_DRIVER_HOST"
 ENV_SHIP_ENVIRONMENT = "HOPSML_SHIP_ENVIRONMENT"
 # Set by the server extension for the kernels it starts: where it proxies TensorBoards.
 ENV_TENSORBOARD_PROXY = "HOPSML_TENSORBOARD_PROXY"
+# The feature store: which engine runs a query on the python engine, and the sizes
+# that choose it and how a Spark DataFrame is inserted.
+ENV_FS_QUERY_ENGINE = "HOPSML_FS_QUERY_ENGINE"
+ENV_FS_DUCKDB_MAX_BYTES = "HOPSML_FS_DUCKDB_MAX_BYTES"
+ENV_FS_SPARK_COLLECT_MAX_BYTES = "HOPSML_FS_SPARK_COLLECT_MAX_BYTES"
+FS_QUERY_ENGINES = ("auto", "duckdb", "spark")
 
 # The project's own files inside a local project folder, hidden from the notebooks.
 PROJECT_FOLDER = ".hopsml"
@@ -77,6 +83,13 @@ class Settings:
     # Where the Jupyter server that started this kernel proxies TensorBoards (it sets
     # the variable for its kernels): %tensorboard then opens the sidebar's panel.
     tensorboard_proxy: str | None = None
+    # Feature store queries on the python engine: "duckdb" (in the kernel), "spark", or
+    # "auto": Spark when the groups read have more than fs_duckdb_max_bytes committed.
+    fs_query_engine: str = "auto"
+    fs_duckdb_max_bytes: int = 2**30
+    # A Spark DataFrame inserted into a feature group whose plan Spark estimates at up to
+    # this size is collected through Arrow; a larger one is written by the executors.
+    fs_spark_collect_max_bytes: int = 64 * 2**20
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -147,6 +160,11 @@ class Settings:
             )
         if self.catalog_url is not None:
             check_catalog_url(self.catalog_url)
+        if self.fs_query_engine not in FS_QUERY_ENGINES:
+            raise SettingsError(
+                f"{ENV_FS_QUERY_ENGINE}={self.fs_query_engine!r}: use "
+                + ", ".join(FS_QUERY_ENGINES)
+            )
         if not _SPARK_MASTER.match(self.spark_master):
             raise SettingsError(
                 f"{ENV_SPARK_MASTER}={mask_url(self.spark_master)!r}: use local[*], local[N], "
@@ -167,6 +185,28 @@ def _seconds(text: str, setting: str) -> float:
     if not value > 0:
         raise SettingsError(f"{setting}={text!r}: give a number of seconds above 0, like 60")
     return value
+
+
+_BYTE_UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+
+
+def _bytes(text: str, setting: str) -> int:
+    """A size: bytes, or a number with K, M, G or T (binary; ``KB``/``KiB`` alike).
+
+    >>> _bytes("512MB", "X"), _bytes("1g", "X"), _bytes("1000", "X")
+    (536870912, 1073741824, 1000)
+    """
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:I?B)?\s*", text.upper())
+    if match is None or float(match.group(1)) <= 0:
+        raise SettingsError(
+            f"{setting}={text!r}: give a size above 0 in bytes, or with K, M, G or T "
+            "(like 1073741824 or 1G)"
+        )
+    return int(float(match.group(1)) * _BYTE_UNITS[match.group(2)])
+
+
+def _lower(text: str, _setting: str) -> str:
+    return text.strip().lower()
 
 
 def check_catalog_url(url: str) -> None:
@@ -220,4 +260,7 @@ _FROM_ENV: dict[str, tuple[str, Callable[[str, str], Any]]] = {
     ENV_DRIVER_HOST: ("driver_host", _text),
     ENV_SHIP_ENVIRONMENT: ("ship_environment", _text),
     ENV_TENSORBOARD_PROXY: ("tensorboard_proxy", _text),
+    ENV_FS_QUERY_ENGINE: ("fs_query_engine", _lower),
+    ENV_FS_DUCKDB_MAX_BYTES: ("fs_duckdb_max_bytes", _bytes),
+    ENV_FS_SPARK_COLLECT_MAX_BYTES: ("fs_spark_collect_max_bytes", _bytes),
 }

@@ -17,6 +17,34 @@ export type TensorBoardList = Schemas['TensorBoardList'];
 export type ListQuery = NonNullable<
   operations['listExperiments']['parameters']['query']
 >;
+export type FeatureGroupSummary = Schemas['FeatureGroupSummary'];
+export type FeatureGroupPage = Schemas['FeatureGroupPage'];
+export type FeatureGroupDetail = Schemas['FeatureGroupDetail'];
+export type FeatureInfo = Schemas['FeatureInfo'];
+export type CommitInfo = Schemas['CommitInfo'];
+export type CommitPage = Schemas['CommitPage'];
+export type CommitStatistics = Schemas['CommitStatistics'];
+export type FeatureStatistics = Schemas['FeatureStatistics'];
+export type FeatureFigure = Schemas['FeatureFigure'];
+export type DataPreview = Schemas['DataPreview'];
+export type FeatureViewSummary = Schemas['FeatureViewSummary'];
+export type FeatureViewList = Schemas['FeatureViewList'];
+export type FeatureViewDetail = Schemas['FeatureViewDetail'];
+export type TrainingDatasetInfo = Schemas['TrainingDatasetInfo'];
+export type TrainingDatasetList = Schemas['TrainingDatasetList'];
+export type GroupRef = Schemas['GroupRef'];
+export type GroupSearch = NonNullable<
+  operations['listFeatureGroups']['parameters']['query']
+>;
+export type CommitQuery = NonNullable<
+  operations['listFeatureGroupCommits']['parameters']['query']
+>;
+export type PreviewQuery = NonNullable<
+  operations['previewFeatureGroup']['parameters']['query']
+>;
+export type TrainingDatasetQuery = NonNullable<
+  operations['listTrainingDatasets']['parameters']['query']
+>;
 
 /** Sends a request to a path under the Jupyter server's base URL. */
 export type Requester = (path: string, init?: RequestInit) => Promise<Response>;
@@ -40,20 +68,23 @@ export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** `path` with the query's set values as its query string. */
+export function withQuery(path: string, query: object = {}): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== '') {
+      params.set(key, String(value));
+    }
+  }
+  const search = params.toString();
+  return search ? `${path}?${search}` : path;
+}
+
 export class HopsMLClient {
   constructor(private readonly request: Requester) {}
 
   listExperiments(query: ListQuery = {}): Promise<ExperimentPage> {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) {
-      if (value !== undefined && value !== null && value !== '') {
-        params.set(key, String(value));
-      }
-    }
-    const search = params.toString();
-    return this.getJson<ExperimentPage>(
-      `${API_BASE}/experiments${search ? `?${search}` : ''}`
-    );
+    return this.getJson<ExperimentPage>(withQuery(`${API_BASE}/experiments`, query));
   }
 
   getExperiment(id: string): Promise<ExperimentDetail> {
@@ -108,13 +139,91 @@ export class HopsMLClient {
     return (await response.json()) as T;
   }
 
-  private async call(path: string, init: RequestInit): Promise<Response> {
-    const response = await this.request(path, init);
-    if (!response.ok) {
-      throw await toApiError(response);
-    }
-    return response;
+  private call(path: string, init: RequestInit): Promise<Response> {
+    return callApi(this.request, path, init);
   }
+}
+
+const FEATURESTORE = `${API_BASE}/featurestore`;
+
+/** `/<name>/<version>` of a feature group or view, each part encoded. */
+function named(name: string, version: number): string {
+  return `${encodeURIComponent(name)}/${encodeURIComponent(String(version))}`;
+}
+
+/** The feature store's read-only routes. */
+export class FeatureStoreClient {
+  constructor(private readonly request: Requester) {}
+
+  /** Group versions whose names or descriptions, or features', contain `q`. */
+  listGroups(query: GroupSearch = {}): Promise<FeatureGroupPage> {
+    return this.getJson(withQuery(`${FEATURESTORE}/groups`, query));
+  }
+
+  getGroup(name: string, version: number): Promise<FeatureGroupDetail> {
+    return this.getJson(`${FEATURESTORE}/groups/${named(name, version)}`);
+  }
+
+  listCommits(
+    name: string,
+    version: number,
+    query: CommitQuery = {}
+  ): Promise<CommitPage> {
+    return this.getJson(
+      withQuery(`${FEATURESTORE}/groups/${named(name, version)}/commits`, query)
+    );
+  }
+
+  /** The statistics of the latest commit with statistics (or at or before `commit`). */
+  getStatistics(
+    name: string,
+    version: number,
+    commit?: number
+  ): Promise<CommitStatistics> {
+    return this.getJson(
+      withQuery(`${FEATURESTORE}/groups/${named(name, version)}/statistics`, { commit })
+    );
+  }
+
+  previewGroup(
+    name: string,
+    version: number,
+    query: PreviewQuery = {}
+  ): Promise<DataPreview> {
+    return this.getJson(
+      withQuery(`${FEATURESTORE}/groups/${named(name, version)}/preview`, query)
+    );
+  }
+
+  listViews(q?: string): Promise<FeatureViewList> {
+    return this.getJson(withQuery(`${FEATURESTORE}/views`, { q }));
+  }
+
+  getView(name: string, version: number): Promise<FeatureViewDetail> {
+    return this.getJson(`${FEATURESTORE}/views/${named(name, version)}`);
+  }
+
+  listTrainingDatasets(query: TrainingDatasetQuery = {}): Promise<TrainingDatasetList> {
+    return this.getJson(withQuery(`${FEATURESTORE}/trainingdatasets`, query));
+  }
+
+  private async getJson<T>(path: string): Promise<T> {
+    const response = await callApi(this.request, path, { method: 'GET' });
+    return (await response.json()) as T;
+  }
+}
+
+/** The response to `path`, or the ApiError that a failed one carries. */
+async function callApi(
+  request: Requester,
+  path: string,
+  init: RequestInit
+): Promise<Response> {
+  const response = await request(path, init);
+  if (!response.ok) {
+    throw await toApiError(response);
+  }
+  return response;
 }
 
 async function toApiError(response: Response): Promise<ApiError> {

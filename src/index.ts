@@ -1,6 +1,7 @@
 /** HopsML Lab: one JupyterLab plugin that builds the HopsML client and lets each
- * domain register its commands and views: experiments (sidebar, detail, comparison)
- * and TensorBoards (panels, `%tensorboard` outputs). */
+ * domain register its commands and views: experiments (sidebar, detail, comparison),
+ * the feature store (sidebar, group detail) and TensorBoards (panels, `%tensorboard`
+ * outputs). */
 import {
   ILayoutRestorer,
   JupyterFrontEnd,
@@ -9,18 +10,22 @@ import {
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 
-import { HopsMLClient } from './api';
+import { FeatureStoreClient, HopsMLClient } from './api';
 import { serverRequester } from './connection';
 import { registerExperiments } from './experiments/plugin';
+import { registerFeatureStore } from './featurestore/plugin';
 import { registerTensorBoards } from './tensorboards/plugin';
 
 export { EXPERIMENT_CHANGED } from './experiments/plugin';
+export { FEATURESTORE_CHANGED } from './featurestore/plugin';
 export { CommandIDs } from './shared/commands';
 export { hopsmlIcon } from './shared/icon';
 
 const plugin: JupyterFrontEndPlugin<void> = {
   id: 'hopsml-lab:plugin',
-  description: 'HopsML Lab sidebar: experiment history, details, comparison, TensorBoard.',
+  description:
+    'HopsML Lab sidebars: experiment history, details, comparison, TensorBoard; ' +
+    'feature groups, views and training datasets.',
   autoStart: true,
   optional: [ICommandPalette, ILayoutRestorer, IRenderMimeRegistry],
   activate: (
@@ -29,8 +34,10 @@ const plugin: JupyterFrontEndPlugin<void> = {
     restorer: ILayoutRestorer | null,
     rendermime: IRenderMimeRegistry | null
   ) => {
-    const client = new HopsMLClient(serverRequester(app.serviceManager.serverSettings));
+    const request = serverRequester(app.serviceManager.serverSettings);
+    const client = new HopsMLClient(request);
     registerExperiments(app, client, { palette, restorer });
+    registerFeatureStore(app, new FeatureStoreClient(request), { palette, restorer });
     registerTensorBoards(app, client, { restorer, rendermime });
   }
 };

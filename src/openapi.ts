@@ -72,6 +72,159 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/hopsml/api/featurestore/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Feature group versions by name (newest version first), those whose name or description or a feature's name or description contains q, a page at a time. */
+        get: operations["listFeatureGroups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hopsml/api/featurestore/groups/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version of one feature group, newest first. */
+        get: operations["listFeatureGroupVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hopsml/api/featurestore/groups/{name}/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One feature group version: its schema with descriptions, keys, last commit, other versions and the feature views that read it. */
+        get: operations["getFeatureGroup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hopsml/api/featurestore/groups/{name}/{version}/commits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The group version's commits, newest first, as fg.commit_details() gives them. */
+        get: operations["listFeatureGroupCommits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hopsml/api/featurestore/groups/{name}/{version}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The first rows of the group at its latest commit (or at `commit`), at most 100, as JSON-safe values. */
+        get: operations["previewFeatureGroup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hopsml/api/featurestore/groups/{name}/{version}/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The statistics of the latest commit that has them (or of the newest at or before `commit`), as fg.statistics reads them, with one Plotly figure per feature: a histogram for numbers, the top values for strings and booleans. */
+        get: operations["getFeatureGroupStatistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hopsml/api/featurestore/trainingdatasets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Training datasets, newest first, each with the feature group commits it was made from. */
+        get: operations["listTrainingDatasets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hopsml/api/featurestore/views": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Feature views by name and version, with the groups their query reads and their labels. */
+        get: operations["listFeatureViews"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hopsml/api/featurestore/views/{name}/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One feature view with its training datasets and their lineage. */
+        get: operations["getFeatureView"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/hopsml/api/tensorboards": {
         parameters: {
             query?: never;
@@ -111,6 +264,79 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * CommitInfo
+         * @description One commit, with the keys of hsfs' ``fg.commit_details()``.
+         */
+        CommitInfo: {
+            /**
+             * Commitid
+             * @description The commit's id: epoch milliseconds.
+             */
+            commitId: number;
+            /**
+             * Committedon
+             * @description UTC time, YYYYMMDDHHMMSSmmm.
+             */
+            committedOn: string;
+            /** Rowsdeleted */
+            rowsDeleted: number;
+            /** Rowsinserted */
+            rowsInserted: number;
+            /** Rowsupdated */
+            rowsUpdated: number;
+        };
+        /** CommitPage */
+        CommitPage: {
+            /**
+             * Commits
+             * @description Newest first.
+             */
+            commits: components["schemas"]["CommitInfo"][];
+            /**
+             * Next Token
+             * @description Pass as next_token for older commits.
+             * @default null
+             */
+            next_token: string | null;
+        };
+        /** CommitStatistics */
+        CommitStatistics: {
+            /** @description The commit the statistics describe. */
+            commit: components["schemas"]["CommitInfo"];
+            /**
+             * Figures
+             * @description The figures featurestore.figures makes (the notebook draws the same).
+             */
+            figures: components["schemas"]["FeatureFigure"][];
+            statistics: components["schemas"]["StoredStatistics"];
+        };
+        /** Correlation */
+        Correlation: {
+            /** Column */
+            column: string;
+            /** Correlation */
+            correlation: number | null;
+        };
+        /** DataPreview */
+        DataPreview: {
+            /** Columns */
+            columns: components["schemas"]["PreviewColumn"][];
+            /** @description The commit read. */
+            commit: components["schemas"]["CommitInfo"];
+            /** Limit */
+            limit: number;
+            /**
+             * Rows
+             * @description Values as JSON: times ISO 8601, NaN null, bytes described, long text and lists clipped, integers beyond 2^53 as text.
+             */
+            rows: unknown[][];
+            /**
+             * Total Rows
+             * @description Rows at that commit, when known.
+             */
+            total_rows: number | null;
+        };
         /** ErrorBody */
         ErrorBody: {
             /**
@@ -318,6 +544,372 @@ export interface components {
             /** User */
             user: string;
         };
+        /** ExtendedStatistics */
+        ExtendedStatistics: {
+            /**
+             * Correlations
+             * @default null
+             */
+            correlations: components["schemas"]["Correlation"][] | null;
+            /**
+             * Histogram
+             * @default null
+             */
+            histogram: components["schemas"]["HistogramEntry"][] | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** FeatureFigure */
+        FeatureFigure: {
+            /** Feature */
+            feature: string;
+            /**
+             * Figure
+             * @description A Plotly figure: {data, layout}.
+             */
+            figure: {
+                [key: string]: unknown;
+            };
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "histogram" | "estimated_histogram" | "top_values";
+        };
+        /**
+         * FeatureGroupDetail
+         * @description One feature group version: its schema, where it lives, its other versions.
+         */
+        FeatureGroupDetail: {
+            /** Commit Count */
+            commit_count: number;
+            /**
+             * Created At
+             * @description Seconds since the epoch.
+             */
+            created_at: number;
+            /** Description */
+            description: string;
+            /** Event Time */
+            event_time: string | null;
+            /** Feature Count */
+            feature_count: number;
+            /**
+             * Feature Views
+             * @description Feature views whose query reads it.
+             */
+            feature_views: components["schemas"]["ViewRef"][];
+            /** Features */
+            features: components["schemas"]["FeatureInfo"][];
+            /** Id */
+            id: number;
+            last_commit: components["schemas"]["CommitInfo"] | null;
+            /** Location */
+            location: string;
+            /**
+             * Matched Features
+             * @description The features whose name or description the search matched.
+             */
+            matched_features: components["schemas"]["FeatureInfo"][];
+            /** Name */
+            name: string;
+            /** Online Enabled */
+            online_enabled: boolean;
+            /** Partition Key */
+            partition_key: string[];
+            /** Primary Key */
+            primary_key: string[];
+            /**
+             * Rows
+             * @description Rows at the latest commit; null before the first.
+             */
+            rows: number | null;
+            /** Statistics Config */
+            statistics_config: {
+                [key: string]: unknown;
+            } | null;
+            /** Time Travel Format */
+            time_travel_format: string;
+            /** Version */
+            version: number;
+            /**
+             * Versions
+             * @description Every version of the group's name.
+             */
+            versions: number[];
+        };
+        /** FeatureGroupPage */
+        FeatureGroupPage: {
+            /** Groups */
+            groups: components["schemas"]["FeatureGroupSummary"][];
+            /**
+             * Next Token
+             * @description Pass as next_token for the next page.
+             * @default null
+             */
+            next_token: string | null;
+            /**
+             * Total
+             * @description How many group versions match the search.
+             */
+            total: number;
+        };
+        /**
+         * FeatureGroupSummary
+         * @description A feature group version as the list shows it.
+         */
+        FeatureGroupSummary: {
+            /** Commit Count */
+            commit_count: number;
+            /**
+             * Created At
+             * @description Seconds since the epoch.
+             */
+            created_at: number;
+            /** Description */
+            description: string;
+            /** Event Time */
+            event_time: string | null;
+            /** Feature Count */
+            feature_count: number;
+            /** Id */
+            id: number;
+            last_commit: components["schemas"]["CommitInfo"] | null;
+            /**
+             * Matched Features
+             * @description The features whose name or description the search matched.
+             */
+            matched_features: components["schemas"]["FeatureInfo"][];
+            /** Name */
+            name: string;
+            /** Online Enabled */
+            online_enabled: boolean;
+            /** Primary Key */
+            primary_key: string[];
+            /**
+             * Rows
+             * @description Rows at the latest commit; null before the first.
+             */
+            rows: number | null;
+            /** Version */
+            version: number;
+        };
+        /** FeatureGroupVersions */
+        FeatureGroupVersions: {
+            /** Name */
+            name: string;
+            /** Versions */
+            versions: components["schemas"]["FeatureGroupSummary"][];
+        };
+        /**
+         * FeatureInfo
+         * @description One feature of a group's schema.
+         */
+        FeatureInfo: {
+            /** Description */
+            description: string;
+            /**
+             * Event Time
+             * @description The group's event time.
+             */
+            event_time: boolean;
+            /** Name */
+            name: string;
+            /**
+             * Partition
+             * @description Part of the partition key.
+             */
+            partition: boolean;
+            /**
+             * Primary
+             * @description Part of the primary key.
+             */
+            primary: boolean;
+            /**
+             * Type
+             * @description hsfs' offline type: bigint, double, string, timestamp, ...
+             */
+            type: string;
+        };
+        /**
+         * FeatureStatistics
+         * @description One feature's statistics as stored (hsfs' ``FeatureDescriptiveStatistics``);
+         *     a statistic not computed is null.
+         */
+        FeatureStatistics: {
+            /**
+             * Approx Num Distinct Values
+             * @default null
+             */
+            approx_num_distinct_values: number | null;
+            /**
+             * Completeness
+             * @default null
+             */
+            completeness: number | null;
+            /**
+             * Count
+             * @default null
+             */
+            count: number | null;
+            /**
+             * Distinctness
+             * @default null
+             */
+            distinctness: number | null;
+            /**
+             * Entropy
+             * @default null
+             */
+            entropy: number | null;
+            /**
+             * Exact Num Distinct Values
+             * @default null
+             */
+            exact_num_distinct_values: number | null;
+            /** @default null */
+            extended_statistics: components["schemas"]["ExtendedStatistics"] | null;
+            /** Feature Name */
+            feature_name: string;
+            /**
+             * Feature Type
+             * @description Integral, Fractional, Boolean or String.
+             * @default null
+             */
+            feature_type: string | null;
+            /**
+             * Max
+             * @default null
+             */
+            max: number | null;
+            /**
+             * Mean
+             * @default null
+             */
+            mean: number | null;
+            /**
+             * Min
+             * @default null
+             */
+            min: number | null;
+            /**
+             * Num Non Null Values
+             * @default null
+             */
+            num_non_null_values: number | null;
+            /**
+             * Num Null Values
+             * @default null
+             */
+            num_null_values: number | null;
+            /**
+             * Percentiles
+             * @default null
+             */
+            percentiles: (number | null)[] | null;
+            /**
+             * Std Dev
+             * @default null
+             */
+            std_dev: number | null;
+            /**
+             * Sum
+             * @default null
+             */
+            sum: number | null;
+            /**
+             * Uniqueness
+             * @default null
+             */
+            uniqueness: number | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** FeatureViewDetail */
+        FeatureViewDetail: {
+            /** Created At */
+            created_at: number;
+            /** Description */
+            description: string;
+            /** Features */
+            features: string[];
+            /**
+             * Groups
+             * @description The feature groups its query reads.
+             */
+            groups: components["schemas"]["GroupRef"][];
+            /** Id */
+            id: number;
+            /** Labels */
+            labels: string[];
+            /** Name */
+            name: string;
+            /** Training Dataset Count */
+            training_dataset_count: number;
+            /** Training Datasets */
+            training_datasets: components["schemas"]["TrainingDatasetInfo"][];
+            /** Version */
+            version: number;
+        };
+        /** FeatureViewList */
+        FeatureViewList: {
+            /** Views */
+            views: components["schemas"]["FeatureViewSummary"][];
+        };
+        /** FeatureViewSummary */
+        FeatureViewSummary: {
+            /** Created At */
+            created_at: number;
+            /** Description */
+            description: string;
+            /** Features */
+            features: string[];
+            /**
+             * Groups
+             * @description The feature groups its query reads.
+             */
+            groups: components["schemas"]["GroupRef"][];
+            /** Id */
+            id: number;
+            /** Labels */
+            labels: string[];
+            /** Name */
+            name: string;
+            /** Training Dataset Count */
+            training_dataset_count: number;
+            /** Version */
+            version: number;
+        };
+        /**
+         * GroupRef
+         * @description A feature group version another object names (a view's query, a lineage entry).
+         */
+        GroupRef: {
+            /**
+             * Commitid
+             * @description The commit read (training datasets' lineage); null: not recorded.
+             * @default null
+             */
+            commitId: number | null;
+            /** Id */
+            id: number | null;
+            /** Name */
+            name: string;
+            /** Version */
+            version: number;
+        };
+        /** HistogramEntry */
+        HistogramEntry: {
+            /** Count */
+            count: number;
+            /** Ratio */
+            ratio: number | null;
+            /**
+             * Value
+             * @description A value, or an equal-width bin 'lo to hi'.
+             */
+            value: string;
+        };
         /** MetricSeries */
         MetricSeries: {
             /** Name */
@@ -326,6 +918,13 @@ export interface components {
             steps: number[];
             /** Values */
             values: number[];
+        };
+        /** PreviewColumn */
+        PreviewColumn: {
+            /** Name */
+            name: string;
+            /** Type */
+            type: string;
         };
         /** ReproduceRequest */
         ReproduceRequest: {
@@ -342,6 +941,46 @@ export interface components {
              * @description The new notebook's path in the Jupyter server's contents.
              */
             path: string;
+        };
+        /** SplitInfo */
+        SplitInfo: {
+            /** End Time */
+            end_time: number | null;
+            /** Name */
+            name: string;
+            /** Percentage */
+            percentage: number | null;
+            /** Split Type */
+            split_type: string;
+            /** Start Time */
+            start_time: number | null;
+        };
+        /**
+         * StoredStatistics
+         * @description The statistics of a commit as the catalog keeps them.
+         */
+        StoredStatistics: {
+            /**
+             * Computation Time
+             * @description Epoch milliseconds.
+             */
+            computation_time: number;
+            /**
+             * Config
+             * @default null
+             */
+            config: {
+                [key: string]: unknown;
+            } | null;
+            /** Feature Descriptive Statistics */
+            feature_descriptive_statistics: components["schemas"]["FeatureStatistics"][];
+            /**
+             * Row Percentage
+             * @default 1
+             */
+            row_percentage: number;
+        } & {
+            [key: string]: unknown;
         };
         /** TensorBoardList */
         TensorBoardList: {
@@ -385,6 +1024,43 @@ export interface components {
              * @description Ids of the experiments to show together; each trial is a run named by its hyperparameters.
              */
             experiments: string[];
+        };
+        /** TrainingDatasetInfo */
+        TrainingDatasetInfo: {
+            /** Created At */
+            created_at: number;
+            /** Data Format */
+            data_format: string;
+            /** Description */
+            description: string;
+            feature_view: components["schemas"]["ViewRef"] | null;
+            /** Id */
+            id: number;
+            /** Label */
+            label: string[];
+            /**
+             * Lineage
+             * @description The group commits it was made from.
+             */
+            lineage: components["schemas"]["GroupRef"][];
+            /**
+             * Location
+             * @description Project-relative folder; null: in memory.
+             */
+            location: string | null;
+            /** Materialized */
+            materialized: boolean;
+            /** Name */
+            name: string;
+            /** Splits */
+            splits: components["schemas"]["SplitInfo"][];
+            /** Version */
+            version: number;
+        };
+        /** TrainingDatasetList */
+        TrainingDatasetList: {
+            /** Training Datasets */
+            training_datasets: components["schemas"]["TrainingDatasetInfo"][];
         };
         /** TrialPage */
         TrialPage: {
@@ -458,6 +1134,15 @@ export interface components {
          * @enum {string}
          */
         TrialStatus: "queued" | "running" | "finished" | "failed" | "stopped" | "lost";
+        /** ViewRef */
+        ViewRef: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Version */
+            version: number;
+        };
     };
     responses: never;
     parameters: never;
@@ -689,6 +1374,416 @@ export interface operations {
                 };
             };
             /** @description No experiment with that id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listFeatureGroups: {
+        parameters: {
+            query?: {
+                /** @description Text in a group's name or description, or in a feature's name or description (case-insensitive). */
+                q?: string;
+                limit?: number;
+                next_token?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of group versions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeatureGroupPage"];
+                };
+            };
+            /** @description A bad query parameter; the message names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: send the Jupyter token or log in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listFeatureGroupVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The versions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeatureGroupVersions"];
+                };
+            };
+            /** @description Not authenticated: send the Jupyter token or log in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No feature group of that name (or version); the message says which exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getFeatureGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The group version. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeatureGroupDetail"];
+                };
+            };
+            /** @description Not authenticated: send the Jupyter token or log in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No feature group of that name (or version); the message says which exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listFeatureGroupCommits: {
+        parameters: {
+            query?: {
+                limit?: number;
+                next_token?: string;
+            };
+            header?: never;
+            path: {
+                name: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of commits. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommitPage"];
+                };
+            };
+            /** @description A bad query parameter; the message names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: send the Jupyter token or log in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No feature group of that name (or version); the message says which exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    previewFeatureGroup: {
+        parameters: {
+            query?: {
+                /** @description Rows to show. */
+                limit?: number;
+                /** @description A commit id: the group as of that commit (default: latest). */
+                commit?: number;
+            };
+            header?: never;
+            path: {
+                name: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rows. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataPreview"];
+                };
+            };
+            /** @description A bad query parameter; the message names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: send the Jupyter token or log in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such group, or no commit yet: the message says. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getFeatureGroupStatistics: {
+        parameters: {
+            query?: {
+                /** @description A commit id: the newest commit with statistics at or before it. */
+                commit?: number;
+            };
+            header?: never;
+            path: {
+                name: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The statistics and their figures. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommitStatistics"];
+                };
+            };
+            /** @description A bad query parameter; the message names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: send the Jupyter token or log in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such group, no commit yet, or no statistics: the message says. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listTrainingDatasets: {
+        parameters: {
+            query?: {
+                /** @description Only those of this feature view name. */
+                feature_view?: string;
+                /** @description Only those made from this feature group name. */
+                feature_group?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The training datasets. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingDatasetList"];
+                };
+            };
+            /** @description A bad query parameter; the message names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: send the Jupyter token or log in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listFeatureViews: {
+        parameters: {
+            query?: {
+                /** @description Text in a view's name, description or labels. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The feature views. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeatureViewList"];
+                };
+            };
+            /** @description A bad query parameter; the message names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: send the Jupyter token or log in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getFeatureView: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The feature view. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeatureViewDetail"];
+                };
+            };
+            /** @description Not authenticated: send the Jupyter token or log in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No feature view of that name and version. */
             404: {
                 headers: {
                     [name: string]: unknown;

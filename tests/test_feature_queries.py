@@ -13,7 +13,7 @@ import pytest
 from hopsml_lab import hopsworks
 from hopsml_lab.engine.duckdb import connection, fetch_arrow
 from hopsml_lab.featurestore.errors import FeatureStoreException
-from hopsml_lab.featurestore.queries import sources, table_names
+from hopsml_lab.featurestore.queries import committed_bytes, query_engine, sources, table_names
 from hopsml_lab.featurestore.sql import duckdb_sql, ties_sql
 from hopsml_lab.hsfs.constructor.filter import Filter, Logic
 from hopsml_lab.hsfs.constructor.query import Query
@@ -306,6 +306,27 @@ def test_spark_and_python_engines_agree(lab: Lab) -> None:
         assert all(same), column
     assert sorted(r["cust"] for r in fs.sql("SELECT cust FROM people_1").collect())[:2] == [0, 2]
 
+    # A pandas answer comes from DuckDB or from Spark (by size, or as the setting says):
+    # the same rows and dtypes either way.
+    plan, groups = query._plan(), spine._groups
+    assert query_engine(groups, plan) == "duckdb"  # auto: the groups are small
+    settings = lab.settings
+    try:
+        lab.settings = settings.with_overrides(fs_duckdb_max_bytes=committed_bytes(groups, plan))
+        assert query_engine(groups, plan) == "duckdb"  # at the threshold: still DuckDB
+        lab.settings = settings.with_overrides(
+            fs_duckdb_max_bytes=committed_bytes(groups, plan) - 1
+        )
+        assert query_engine(groups, plan) == "spark"
+        by_spark = _sorted(query.read(dataframe_type="pandas"), "row")
+        pd.testing.assert_frame_equal(by_spark, python_rows)
+        lab.settings = settings.with_overrides(fs_query_engine="duckdb", fs_duckdb_max_bytes=1)
+        assert query_engine(groups, plan) == "duckdb"
+        lab.settings = settings.with_overrides(fs_query_engine="spark")
+        assert query_engine(groups, plan) == "spark"
+    finally:
+        lab.settings = settings
+
 
 def test_query_as_of_and_sql(plab: Lab) -> None:
     fs = hopsworks.login(engine="python").get_feature_store()
@@ -326,7 +347,8 @@ def test_query_as_of_and_sql(plab: Lab) -> None:
     assert got.to_dict("list") == {"id": [2, 3], "age": [40, 50]}
     assert got.dtypes["age"] == np.int64
     assert fs.sql("SELECT count(*) AS n FROM orders_1", dataframe_type="python") == [[6]]
-    with pytest.raises(FeatureStoreException, match="exclude_until"):
-        customers.as_of(first, exclude_until=first)
+    # Incremental: only what the commits after exclude_until wrote (the upsert of id 1).
+    changed = customers.as_of(None, exclude_until=first).read()
+    assert changed.to_dict("list") == {"id": [1], "city": ["new"], "age": [31]}
     with pytest.raises(ValueError, match="FROM nope_1"):
         fs.sql("SELECT * FROM nope_1")

@@ -200,6 +200,8 @@ async def test_every_route_refuses_requests_without_a_token(
         "target_id": "0123abcd",
         "frame_key": "0123456789abcdef0123456789abcdef",
         "proxied_path": "data",
+        "name": "customers",
+        "version": "1",
     }
     patterns = _registered_hopsml_routes(jp_serverapp)
     registered = {p.removeprefix(jp_base_url.rstrip("/")).rstrip("$") for p in patterns}

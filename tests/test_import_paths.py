@@ -1,4 +1,5 @@
-"""Every public import path of maggy 1.1.2 and hops 3.8.0.0 works from hopsml_lab.
+"""Every public import path of maggy 1.1.2 and hops 3.8.0.0, and the feature store's of
+hopsworks 5.2.1, works from hopsml_lab.
 
 Notebooks written for Hopsworks move over by changing only their imports
 (``from hops import hdfs`` -> ``from hopsml_lab import hdfs``, ``from maggy.experiment
@@ -332,18 +333,52 @@ HOPS_PATHS: dict[str, list[str]] = {
 }
 
 
+# The feature store's paths in hopsworks 5.2.1 (hsfs merged into it) offered so far:
+# each module and the names notebooks take from it, read from the real sources.
+HSFS_PATHS: dict[str, list[str]] = {
+    "hopsworks": ["login", "logout", "connection", "get_current_project", "udf", "hsfs"],
+    "hsfs": ["connection"],
+    "hsfs.feature": ["Feature"],
+    "hsfs.feature_group": ["FeatureGroup"],
+    "hsfs.feature_store": ["FeatureStore"],
+    "hsfs.feature_view": ["FeatureView"],
+    "hsfs.training_dataset": ["TrainingDataset"],
+    "hsfs.training_dataset_feature": ["TrainingDatasetFeature"],
+    "hsfs.training_dataset_split": ["TrainingDatasetSplit"],
+    "hsfs.transformation_function": ["TransformationFunction"],
+    "hsfs.hopsworks_udf": ["udf", "HopsworksUdf"],
+    "hsfs.builtin_transformations": [
+        "min_max_scaler",
+        "standard_scaler",
+        "robust_scaler",
+        "label_encoder",
+        "one_hot_encoder",
+    ],
+    "hsfs.transformation_statistics": ["TransformationStatistics"],
+    "hsfs.statistics_config": ["StatisticsConfig"],
+    "hsfs.statistics": ["Statistics"],
+    "hsfs.split_statistics": ["SplitStatistics"],
+    "hsfs.constructor.query": ["Query"],
+    "hsfs.constructor.filter": ["Filter", "Logic"],
+    "hsfs.constructor.join": ["Join"],
+    "hsfs.client.exceptions": ["FeatureStoreException", "TransformationFunctionException"],
+    "hsfs.core.feature_descriptive_statistics": ["FeatureDescriptiveStatistics"],
+}
+
+
 def ours(path: str) -> str:
-    """Our module for a real path: maggy.x -> hopsml_lab.maggy.x, hops.x -> hopsml_lab.x."""
+    """Our module for a real path: maggy.x -> hopsml_lab.maggy.x (hsfs and hopsworks
+    alike), hops.x -> hopsml_lab.x."""
     package, _, rest = path.partition(".")
-    if package == "maggy":
-        return "hopsml_lab.maggy" + (f".{rest}" if rest else "")
+    if package in ("maggy", "hsfs", "hopsworks"):
+        return f"hopsml_lab.{path}"
     return "hopsml_lab" + (f".{rest}" if rest else "")
 
 
 @pytest.mark.parametrize(
     ("path", "names"),
-    [*MAGGY_PATHS.items(), *HOPS_PATHS.items()],
-    ids=[*MAGGY_PATHS, *HOPS_PATHS],
+    [*MAGGY_PATHS.items(), *HOPS_PATHS.items(), *HSFS_PATHS.items()],
+    ids=[*MAGGY_PATHS, *HOPS_PATHS, *HSFS_PATHS],
 )
 def test_every_path_imports_with_its_public_names(path: str, names: list[str]) -> None:
     module = importlib.import_module(ours(path))

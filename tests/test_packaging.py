@@ -38,6 +38,7 @@ def test_wheel_carries_labextension_config_and_package_data(tmp_path: Path) -> N
         "hopsml_lab/examples/quickstart.ipynb",
         "hopsml_lab/server/openapi.json",
         "hopsml_lab/server/events/experiment-changed.yaml",
+        "hopsml_lab/server/events/featurestore-changed.yaml",
         "hopsml_lab/catalog/migrations/env.py",
         "hopsml_lab/catalog/migrations/versions/0001_initial_catalog.py",
         "hopsml_lab/engine/scripts/gpu_discovery.sh",

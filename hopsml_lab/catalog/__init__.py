@@ -20,7 +20,17 @@ from .experiments.records import (
     TrialStatus,
 )
 from .featurestore import CommitRecord, FeatureGroupCatalog, FeatureGroupRecord, FeatureSpec
-from .featureviews import FeatureViewRow, OnlineRow, TrainingDatasetRow
+from .featureviews import (
+    FeatureViewCatalog,
+    FeatureViewRecord,
+    FeatureViewRow,
+    LineageEntry,
+    OnlineRow,
+    SplitSpec,
+    TrainingDatasetRecord,
+    TrainingDatasetRow,
+    ViewFeature,
+)
 from .models import ModelCatalog, ModelRecord
 
 __all__ = [
@@ -39,7 +49,10 @@ __all__ = [
     "FeatureGroupCatalog",
     "FeatureGroupRecord",
     "FeatureSpec",
+    "FeatureViewCatalog",
+    "FeatureViewRecord",
     "FeatureViewRow",
+    "LineageEntry",
     "Liveness",
     "MetricSeries",
     "ModelCatalog",
@@ -47,10 +60,13 @@ __all__ = [
     "OnlineRow",
     "Owner",
     "Project",
+    "SplitSpec",
+    "TrainingDatasetRecord",
     "TrainingDatasetRow",
     "TrialLogdir",
     "TrialRecord",
     "TrialStatus",
     "UnknownExperimentError",
+    "ViewFeature",
     "new_experiment_id",
 ]

@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
     func,
     select,
 )
@@ -115,6 +116,14 @@ class CommitRecord(Record):
     rows_updated: int
     rows_deleted: int
     committed_at: float
+
+
+class CommitSummary(Record):
+    """A group's commits in brief: how many, the rows at the latest, the latest."""
+
+    commits: int
+    rows: int  # inserted minus deleted over every commit (an update keeps the count)
+    last: CommitRecord
 
 
 _GROUP_FIELDS = (
@@ -304,3 +313,57 @@ class FeatureGroupCatalog:
             if row is None:
                 raise LookupError(f"feature group {group_id} has no commit {commit_id}")
             row.statistics = statistics
+
+    def commit_summaries(self, group_ids: list[int]) -> dict[int, CommitSummary]:
+        """``{group id: CommitSummary}`` of the groups that have commits, in one query."""
+        if not group_ids:
+            return {}
+        commits = FeatureGroupCommitRow
+        totals = (
+            select(
+                commits.feature_group_id.label("group_id"),
+                func.count().label("count"),
+                (func.sum(commits.rows_inserted) - func.sum(commits.rows_deleted)).label("rows"),
+                func.max(commits.commit_id).label("last"),
+            )
+            .where(commits.feature_group_id.in_(group_ids))
+            .group_by(commits.feature_group_id)
+            .subquery()
+        )
+        query = select(commits, totals.c.count, totals.c.rows).join(
+            totals,
+            and_(
+                commits.feature_group_id == totals.c.group_id,
+                commits.commit_id == totals.c.last,
+            ),
+        )
+        with self.db.reading() as session:
+            return {
+                row.feature_group_id: CommitSummary(
+                    commits=count,
+                    rows=int(rows or 0),
+                    last=CommitRecord.model_validate(row, from_attributes=True),
+                )
+                for row, count, rows in session.execute(query)
+            }
+
+    def change_marker(self, project_id: int) -> tuple[int, ...]:
+        """What changes when a group, commit, feature view or training dataset of the
+        project is added or deleted (counts and highest ids), in one query; cheap enough
+        to ask every second."""
+        from .featureviews import FeatureViewRow, TrainingDatasetRow
+
+        groups = select(FeatureGroupRow.id).where(FeatureGroupRow.project_id == project_id)
+        commits = FeatureGroupCommitRow
+        parts = []
+        for table, where in (
+            (FeatureGroupRow, FeatureGroupRow.project_id == project_id),
+            (commits, commits.feature_group_id.in_(groups.scalar_subquery())),
+            (FeatureViewRow, FeatureViewRow.project_id == project_id),
+            (TrainingDatasetRow, TrainingDatasetRow.project_id == project_id),
+        ):
+            parts.append(select(func.count()).select_from(table).where(where).scalar_subquery())
+            parts.append(select(func.max(table.id)).where(where).scalar_subquery())
+        with self.db.reading() as session:
+            row = session.execute(select(*parts)).one()
+        return tuple(int(value or 0) for value in row)

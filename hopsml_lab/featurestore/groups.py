@@ -10,23 +10,24 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pyarrow as pa
 
 from ..catalog import CommitRecord, FeatureGroupRecord, FeatureSpec
 from ..errors import clip
+from . import online
 from .errors import (
     BadFeatureInput,
     FeatureGroupExists,
     FeatureGroupWarning,
-    FeatureStoreException,
     SchemaMismatch,
 )
+from .ingest import prepare_input
 from .statistics import compute_for_version
 from .table import DeltaFeatureTable
-from .types import frame_types, restore_dtypes, to_arrow
+from .types import restore_dtypes
 
 if TYPE_CHECKING:
     from ..lab import Lab
@@ -63,7 +64,7 @@ def normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
             f"insert a pandas DataFrame, not a {type(frame).__name__} "
             "(a Spark DataFrame: call .toPandas() first)"
         )
-    frame = frame.copy()
+    frame = frame.copy(deep=False)  # new columns and names only: the data is shared
     renamed = [feature_name(c) for c in frame.columns]
     if renamed != [str(c) for c in frame.columns]:
         warnings.warn(
@@ -115,12 +116,9 @@ class FeatureGroups:
         return max((g.version for g in self.list(name)), default=0) + 1
 
     def table(self, group: FeatureGroupRecord) -> DeltaFeatureTable:
-        if self.lab.settings.is_remote_store:
-            raise FeatureStoreException(
-                "feature groups need a local project root for now (HDFS projects come "
-                "later): set HOPSML_PROJECT_ROOT to a local folder"
-            )
-        return DeltaFeatureTable(self.lab.store.url(group.location))
+        """The group's Delta table where the project's files are (a local folder, or
+        HDFS through delta-rs's ``webhdfs://`` backend)."""
+        return DeltaFeatureTable.at(self.lab.store, group.location)
 
     # -- writing ------------------------------------------------------------------
 
@@ -143,16 +141,19 @@ class FeatureGroups:
     def insert(
         self,
         group: FeatureGroupRecord | GroupSpec,
-        frame: pd.DataFrame,
+        frame: pd.DataFrame | Any,
         *,
         operation: str = "upsert",
         overwrite: bool = False,
+        write_options: dict[str, Any] | None = None,
     ) -> tuple[FeatureGroupRecord, CommitRecord]:
-        """Write ``frame`` as one commit; a new group (a ``GroupSpec``) is created."""
+        """Write ``frame`` (pandas, or a Spark DataFrame: see ``spark_insert``) as one
+        commit; a new group (a ``GroupSpec``) is created, recording Delta's change data
+        feed unless ``write_options={"delta.enableChangeDataFeed": "false"}`` (as hsfs)."""
         if operation not in OPERATIONS:
             raise BadFeatureInput(f"operation {operation!r}: use 'insert' or 'upsert'")
-        frame = normalise_frame(frame)
-        types = frame_types(frame)
+        source = prepare_input(frame, self.lab.settings)
+        types = source.types
         if isinstance(group, GroupSpec):
             if self.get(group.name, group.version) is not None:
                 raise FeatureGroupExists(
@@ -178,8 +179,7 @@ class FeatureGroups:
                     ]
                 }
             )
-        self._check_primary_key(record, frame, operation)
-        data = to_arrow(frame)
+        source.check_primary_key(record, operation)
 
         table = self.table(record)
         last = None if new else self._latest_commit(record)
@@ -190,11 +190,13 @@ class FeatureGroups:
         elif last is None and table.exists():
             table.drop()
         mode = "overwrite" if overwrite else operation
-        result = table.write(
-            data,
+        feed = str((write_options or {}).get("delta.enableChangeDataFeed", "true"))
+        result = source.write(
+            table,
             mode=mode,
             primary_key=record.primary_key,
             partition_by=record.partition_key,
+            change_data_feed=feed.lower() != "false",
         )
         try:
             # Statistics of the new version, stored with the commit row (same transaction).
@@ -217,6 +219,10 @@ class FeatureGroups:
             else:
                 table.restore(last.table_version)
             raise
+        # Online-enabled: the commit's latest row per key to the online store (a failure
+        # raises OnlineStoreError and leaves the commit; the next insert repairs).
+        data = source.rows_written(table, result, wanted=record.online_enabled)
+        online.write_commit(self, record, commit, data, overwrite=overwrite)
         return record, commit
 
     # -- reading ------------------------------------------------------------------

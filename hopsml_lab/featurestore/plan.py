@@ -73,6 +73,9 @@ class Selection:
     group: FeatureGroupRecord
     features: list[str]
     as_of_ms: int | None = None
+    # An incremental read (as_of with exclude_until): only the rows inserted or updated
+    # by the commits with start_ms < commit id <= as_of_ms (or the latest).
+    start_ms: int | None = None
 
 
 @dataclass
@@ -108,6 +111,8 @@ class Node:
     join_type: str = "LEFT"
     point_in_time: bool = False
     needed: list[str] = field(default_factory=list)
+    prefix: str | None = None  # the join's prefix, as given (hsfs' serving keys use it)
+    start_ms: int | None = None  # an incremental read: see ``Selection.start_ms``
 
     @property
     def table_name(self) -> str:
@@ -203,11 +208,13 @@ def build_plan(spec: QuerySpec) -> Plan:
         alias = f"fg{len(nodes)}"
         selection = query.left
         node = Node(alias, selection.group, selection.as_of_ms, list(selection.features))
+        node.start_ms = selection.start_ms
         if parent is not None and join is not None:
             parent_keys, keys = _keys(parent, selection, join)
             _check(parent.group, parent_keys, "join keys")
             _check(selection.group, keys, "join keys")
             node.parent, node.parent_keys, node.keys = parent.alias, parent_keys, keys
+            node.prefix = join.prefix
             node.join_type = JOIN_TYPES.get(join.join_type.upper().replace(" ", "_"), "")
             if not node.join_type:
                 raise BadFeatureInput(

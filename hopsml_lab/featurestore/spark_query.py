@@ -34,8 +34,9 @@ def _read(session: SparkSession, groups: FeatureGroups, node: Node) -> DataFrame
 
     commit = groups._latest_commit(node.group, node.as_of_ms)
     table = groups.table(node.group)
-    if commit is None or node.group.partition_key:  # small or partitioned: as DuckDB reads it
-        frame = session.createDataFrame(_node_input(groups, node).to_pandas())
+    if commit is None or node.group.partition_key or node.start_ms is not None:
+        # empty, partitioned or an incremental read (changed rows): as DuckDB reads it
+        frame = session.createDataFrame(_node_input(groups, node))  # Arrow: typed if empty
     else:
         files = table.ordered_files(commit.table_version)
         ranks = F.create_map(

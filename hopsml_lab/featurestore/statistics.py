@@ -339,9 +339,7 @@ def compute_for_version(
     options = options_of(group)
     if not options.enabled:
         return None
-    from deltalake import DeltaTable
-
-    dataset = DeltaTable(groups.table(group).path, version=table_version).to_pyarrow_dataset()
+    dataset = groups.table(group).dataset(table_version)  # local or on HDFS
     return compute(dataset, [f.name for f in group.features], options)
 
 

@@ -8,6 +8,7 @@ from typing import Literal
 
 from .. import hsfs
 from ..hsfs.connection import SAAS_HOST, connection, engine_kind
+from ..hsfs.hopsworks_udf import udf
 from .project import Project
 
 _current: Project | None = None
@@ -62,4 +63,12 @@ def get_current_project() -> Project:
     return _current if _current is not None else login()
 
 
-__all__ = ["Project", "connection", "get_current_project", "hsfs", "login", "logout"]
+__all__ = [
+    "Project",
+    "connection",
+    "get_current_project",
+    "hsfs",
+    "login",
+    "logout",
+    "udf",
+]

@@ -4,8 +4,9 @@ Offered now: ``connection()``, ``FeatureStore``, ``FeatureGroup`` (create, inser
 upsert, read, time travel with ``as_of``, commit details, ``select*``/``filter``),
 ``Feature`` with filter operators, ``constructor.query.Query`` (joins, point-in-time
 joins, filters, ``as_of``, ``to_string``), ``FeatureStore.sql`` and
-``client.exceptions.FeatureStoreException``. Feature views and training data come later
-and are absent rather than faked.
+``client.exceptions.FeatureStoreException``; ``feature_view.FeatureView`` (training
+data in memory and materialised, splits, batch data) and ``training_dataset`` (hsfs
+3.x ``TrainingDataset``).
 """
 
 from .connection import Connection, connection

@@ -12,6 +12,8 @@ from ..catalog import FeatureGroupRecord
 from ..featurestore import FeatureGroups, GroupSpec
 from ..featurestore.errors import BadFeatureInput, FeatureStoreException, VersionWarning
 from ..featurestore.groups import feature_name
+from ..featurestore.online import OnlineStoreError
+from ..featurestore.online import read_group as read_online
 from ..featurestore.statistics import StatisticsOptions, StorageWarning
 from ..featurestore.times import committed_on, to_epoch_ms
 from .feature import Feature
@@ -184,7 +186,7 @@ class FeatureGroup:
 
     def insert(
         self,
-        features: pd.DataFrame,
+        features: pd.DataFrame | Any,
         overwrite: bool = False,
         operation: str = "upsert",
         storage: str | None = None,
@@ -196,24 +198,33 @@ class FeatureGroup:
         n_processes: int | None = None,
         save_code: bool = True,
     ) -> tuple[None, None]:
-        """Write a pandas DataFrame as one commit; the first insert creates the group
-        from the frame's schema. ``operation="upsert"`` updates rows by primary key,
-        ``"insert"`` appends; ``overwrite=True`` replaces the content. Returns
-        ``(job, report)``: ``(None, None)`` here (direct writes, no expectation suite).
-        ``write_options``, ``wait``, ``n_processes`` and ``save_code`` (3.x) are accepted
-        and change nothing."""
+        """Write a pandas or a Spark DataFrame as one commit; the first insert creates
+        the group from the frame's schema. ``operation="upsert"`` updates rows by primary
+        key, ``"insert"`` appends; ``overwrite=True`` replaces the content. A large Spark
+        DataFrame is written by the executors and committed once by the driver
+        (``hopsml_lab.featurestore.spark_insert``). Returns ``(job, report)``:
+        ``(None, None)`` here (direct writes, no expectation suite). Of
+        ``write_options`` only ``"delta.enableChangeDataFeed": "false"`` acts (a new group
+        then records no change data, so no incremental reads); ``wait``, ``n_processes``
+        and ``save_code`` (3.x) are accepted and change nothing."""
         if storage is not None and str(storage).lower() not in ("offline", "online"):
             raise FeatureStoreException(f"storage {storage!r}: use None, 'offline' or 'online'")
         if storage is not None and str(storage).lower() == "online" and not self.online_enabled:
             raise FeatureStoreException(
                 f"feature group {self.name!r} is not online enabled: insert offline"
             )
-        if not isinstance(features, pd.DataFrame) and hasattr(features, "toPandas"):
-            features = features.toPandas()
         target = self._record if self._record is not None else self._resolved_spec()
-        self._record, _commit = self._groups.insert(
-            target, features, operation=operation, overwrite=overwrite
-        )
+        try:
+            self._record, _commit = self._groups.insert(
+                target,
+                features,
+                operation=operation,
+                overwrite=overwrite,
+                write_options=write_options,
+            )
+        except OnlineStoreError as error:  # committed offline: the group exists now
+            self._record = error.record or self._record
+            raise
         return None, None
 
     def save(
@@ -249,7 +260,7 @@ class FeatureGroup:
 
     # -- reading ------------------------------------------------------------------
 
-    def _frame(self, as_of_ms: int | None, dataframe_type: str) -> Any:
+    def _frame(self, as_of_ms: int | None, dataframe_type: str, online: bool = False) -> Any:
         record = self._saved("reading it")
         if dataframe_type not in DATAFRAME_TYPES:
             raise TypeError(
@@ -261,8 +272,11 @@ class FeatureGroup:
                 raise TypeError(
                     "dataframe_type 'spark' needs the spark engine: hopsworks.login(engine='spark')"
                 )
+            if online:  # the online rows (latest per primary key)
+                rows = read_online(self._groups, record)
+                return self._groups.lab.spark.session().createDataFrame(rows)
             return self._spark_frame(record, as_of_ms)
-        frame = self._groups.read(record, as_of_ms)
+        frame = read_online(self._groups, record) if online else self._groups.read(record, as_of_ms)
         if dataframe_type == "numpy":
             return frame.values
         if dataframe_type == "python":
@@ -287,22 +301,56 @@ class FeatureGroup:
     ) -> Any:
         """The group's rows: a pandas DataFrame on the python engine, a Spark DataFrame
         on the spark engine (or as ``dataframe_type`` says). ``wallclock_time`` works on
-        the spark engine; on the python engine use ``as_of(t).read()`` as in hsfs."""
-        if start_time is not None or end_time is not None:
-            raise FeatureStoreException(
-                "start_time/end_time filters come with queries in a later version: "
-                "filter the frame read"
-            )
-        if online:
-            raise FeatureStoreException(
-                "the online store comes in a later version: read with online=False"
-            )
-        if wallclock_time is not None and self._store.engine != "spark":
+        the spark engine; on the python engine use ``as_of(t).read()`` as in hsfs.
+
+        ``start_time`` (inclusive) and ``end_time`` (exclusive) keep the rows whose
+        ``event_time`` is in ``[start_time, end_time)``, as hsfs 5.2.1: without them (and
+        without ``wallclock_time``) the scheduler's ``HOPS_START_TIME`` / ``HOPS_END_TIME``
+        environment variables are used when set; a group without ``event_time``, or a
+        ``wallclock_time`` with them, is refused."""
+        from .constructor.query import _scheduler_time_defaults, _time_filter
+
+        if wallclock_time is None and self.event_time is not None:
+            start_time, end_time = _scheduler_time_defaults(start_time, end_time)
+        if wallclock_time and self._store.engine != "spark":
             raise FeatureStoreException(
                 "Python environments does not support incremental queries. "
                 "Use fg.as_of(wallclock_time).read() instead."
             )
-        return self._frame(to_epoch_ms(wallclock_time), dataframe_type)
+        if start_time is not None or end_time is not None:
+            if self.event_time is None:
+                raise FeatureStoreException(
+                    "Cannot filter by start_time/end_time: no event_time column is defined "
+                    "for this feature group. Set event_time when creating the feature group "
+                    "to enable time-based filtering."
+                )
+            if wallclock_time is not None:
+                raise FeatureStoreException(
+                    "Cannot use wallclock_time together with start_time/end_time. "
+                    "wallclock_time is for time travel (reading historical snapshots), while "
+                    "start_time/end_time filter on the event_time column values."
+                )
+            query = self.select_all()
+            time_filter = _time_filter(self[self.event_time], start_time, end_time)
+            if time_filter is not None:
+                query = query.filter(time_filter)
+            return query.read(online, dataframe_type, read_options or {})
+        return self._frame(to_epoch_ms(wallclock_time), dataframe_type, online)
+
+    def read_changes(
+        self,
+        start_wallclock_time: TimeInput,
+        end_wallclock_time: TimeInput,
+        read_options: dict[str, Any] | None = None,
+    ) -> Any:
+        """The rows inserted or updated by the commits after ``start_wallclock_time`` up
+        to ``end_wallclock_time``. Deprecated in hsfs (no warning there either): use
+        ``as_of(end_wallclock_time, exclude_until=start_wallclock_time).read()``."""
+        return (
+            self.select_all()
+            .pull_changes(start_wallclock_time, end_wallclock_time)
+            .read(False, "default", read_options or {})
+        )
 
     def show(self, n: int, online: bool = False) -> Any:
         """The first ``n`` rows: a pandas DataFrame (python engine); printed (spark)."""
@@ -314,7 +362,10 @@ class FeatureGroup:
 
     def as_of(self, wallclock_time: TimeInput = None, exclude_until: TimeInput = None) -> Query:
         """``select_all().as_of(...)``: a query reading the group as of ``wallclock_time``
-        (its latest commit whose id, epoch ms, is at or before it)."""
+        (its latest commit whose id, epoch ms, is at or before it). With
+        ``exclude_until``, an incremental read: only the rows inserted or updated by the
+        commits after ``exclude_until`` (exclusive) up to ``wallclock_time`` (inclusive;
+        ``None``: the latest), as hsfs reads a Delta group's change data feed."""
         return self.select_all().as_of(wallclock_time, exclude_until)
 
     # -- queries ------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..catalog import FeatureSpec
 from ..featurestore import FeatureGroups, GroupSpec
@@ -12,6 +12,10 @@ from ..featurestore.groups import feature_name
 from .feature import Feature
 from .feature_group import FeatureGroup
 from .statistics_config import StatisticsConfig
+
+if TYPE_CHECKING:
+    from .hopsworks_udf import HopsworksUdf
+    from .transformation_function import TransformationFunction
 
 DEFAULT_VERSION = 1
 # The rest of hsfs 5.2.1's create_feature_group parameters: accepted, not acted on yet.
@@ -88,9 +92,10 @@ class FeatureStore:
         """An unsaved feature group: the first ``insert`` or ``save`` creates it.
         ``version=None`` takes the next free version then, with a ``VersionWarning``.
         ``statistics_config`` (a ``StatisticsConfig``, dict or bool; default enabled)
-        says what statistics each commit gets. Options for what is not offered yet
-        (expectation suites, streams, embeddings, online serving) are accepted and not
-        acted on."""
+        says what statistics each commit gets; ``online_enabled=True`` keeps the latest
+        row per primary key in the online store too (``featurestore.online``). Options
+        for what is not offered yet (expectation suites, streams, embeddings) are
+        accepted and not acted on."""
         _check_options("create_feature_group", unsupported)
         statistics = StatisticsConfig._coerce(statistics_config)._options().to_dict()
         fmt = (time_travel_format or "DELTA").upper()
@@ -179,6 +184,181 @@ class FeatureStore:
         """Every saved feature group, or every version of ``name``."""
         return [self._wrap(r) for r in self._groups.list(name)]
 
+    # -- feature views and training datasets (hsfs 5.2.1 names) --------------------------
+
+    def _view_services(self) -> Any:
+        """The feature view and training data services (made once per store)."""
+        if getattr(self, "_view_services_made", None) is None:
+            from ..featurestore.training import TrainingData
+            from ..featurestore.views import FeatureViews
+
+            views = FeatureViews(self._groups, self._project_name)
+            self._view_services_made = (views, TrainingData(views))
+        return self._view_services_made
+
+    def _datasets(self) -> Any:
+        from ..featurestore.datasets import Datasets
+
+        return Datasets(self._view_services()[1])
+
+    def create_feature_view(
+        self,
+        name: str,
+        query: Any,
+        version: int | None = None,
+        description: str | None = "",
+        labels: list[str] | None = None,
+        inference_helper_columns: list[str] | None = None,
+        training_helper_columns: list[str] | None = None,
+        transformation_functions: list[Any] | None = None,
+        logging_enabled: bool | None = False,
+        max_feature_age: Any = None,
+        extra_log_columns: Any = None,
+        tags: Any = None,
+        logging_materialization_interval: str | None = None,
+        logging_transport: str | None = None,
+    ) -> Any:
+        """Save a feature view of ``query`` at once (``version=None``: the next free
+        one). ``labels`` and helper columns must be features of the query;
+        ``transformation_functions`` are udfs (``min_max_scaler("amount")``) or
+        ``TransformationFunction`` objects. ``tags`` are accepted and not kept; feature
+        logging and ``max_feature_age`` are not offered."""
+        from .feature_view import FeatureView
+
+        return FeatureView._create(
+            self,
+            name,
+            query,
+            version,
+            description,
+            labels,
+            inference_helper_columns,
+            training_helper_columns,
+            transformation_functions,
+            logging_enabled or bool(extra_log_columns),
+            max_feature_age,
+        )
+
+    def get_or_create_feature_view(
+        self,
+        name: str,
+        query: Any,
+        version: int,
+        description: str | None = "",
+        labels: list[str] | None = None,
+        inference_helper_columns: list[str] | None = None,
+        training_helper_columns: list[str] | None = None,
+        transformation_functions: dict[str, Any] | None = None,
+        logging_enabled: bool | None = False,
+        max_feature_age: Any = None,
+        extra_log_columns: Any = None,
+        tags: Any = None,
+        logging_materialization_interval: str | None = None,
+        logging_transport: str | None = None,
+    ) -> Any:
+        """The saved ``(name, version)`` if there is one (other arguments ignored), else
+        ``create_feature_view`` with these arguments."""
+        from .feature_view import FeatureView
+
+        record = self._view_services()[0].get(name, version)
+        if record is not None:
+            return FeatureView._from_record(self, record)
+        return self.create_feature_view(
+            name,
+            query,
+            version=version,
+            description=description,
+            labels=labels,
+            inference_helper_columns=inference_helper_columns,
+            training_helper_columns=training_helper_columns,
+            transformation_functions=transformation_functions or [],
+            logging_enabled=logging_enabled,
+            max_feature_age=max_feature_age,
+            extra_log_columns=extra_log_columns,
+            tags=tags,
+        )
+
+    def get_feature_view(self, name: str, version: int | None = None) -> Any:
+        """The saved feature view, or ``None`` (5.x). No version: version 1, with a
+        ``VersionWarning``."""
+        from .feature_view import FeatureView
+
+        if version is None:
+            warnings.warn(
+                f"No version provided for getting feature view `{name}`, defaulting to "
+                f"`{DEFAULT_VERSION}`.",
+                VersionWarning,
+                stacklevel=2,
+            )
+            version = DEFAULT_VERSION
+        record = self._view_services()[0].get(name, version)
+        return None if record is None else FeatureView._from_record(self, record)
+
+    def get_feature_views(self, name: str) -> list[Any]:
+        """Every version of feature view ``name`` (empty if none)."""
+        from .feature_view import FeatureView
+
+        return [FeatureView._from_record(self, r) for r in self._view_services()[0].list(name)]
+
+    def create_training_dataset(
+        self,
+        name: str,
+        version: int | None = None,
+        description: str | None = "",
+        data_format: str | None = "tfrecords",
+        coalesce: bool | None = False,
+        storage_connector: Any = None,
+        splits: dict[str, float] | None = None,
+        location: str | None = "",
+        seed: int | None = None,
+        statistics_config: Any = None,
+        label: list[str] | None = None,
+        transformation_functions: dict[str, Any] | None = None,
+        train_split: str | None = None,
+        data_source: Any = None,
+        tags: Any = None,
+    ) -> Any:
+        """An unsaved hsfs 3.x training dataset; ``td.save(query or DataFrame)`` writes
+        it. ``coalesce``, ``storage_connector``, ``location``, ``data_source`` and
+        ``tags`` are accepted and change nothing."""
+        from .training_dataset import TrainingDataset
+
+        return TrainingDataset._create(
+            self,
+            name,
+            version,
+            description,
+            data_format,
+            splits,
+            seed,
+            statistics_config,
+            label,
+            transformation_functions,
+            train_split,
+        )
+
+    def get_training_dataset(self, name: str, version: int | None = None) -> Any:
+        """A saved hsfs 3.x training dataset, or ``None`` (5.x). No version: version 1,
+        with a ``VersionWarning``."""
+        from .training_dataset import TrainingDataset
+
+        if version is None:
+            warnings.warn(
+                f"No version provided for getting training dataset `{name}`, defaulting to "
+                f"`{DEFAULT_VERSION}`.",
+                VersionWarning,
+                stacklevel=2,
+            )
+            version = DEFAULT_VERSION
+        record = self._datasets().get(name, version)
+        return None if record is None else TrainingDataset._from_record(self, record)
+
+    def get_training_datasets(self, name: str) -> list[Any]:
+        """Every version of hsfs 3.x training dataset ``name``."""
+        from .training_dataset import TrainingDataset
+
+        return [TrainingDataset._from_record(self, r) for r in self._datasets().list(name)]
+
     def sql(
         self,
         query: str,
@@ -189,17 +369,17 @@ class FeatureStore:
         """Run SQL (DuckDB's dialect, in process) over the feature groups' latest commits,
         each a table named ``<name>_<version>`` as in Hopsworks (``transactions_1``).
         pandas by default; a Spark DataFrame on the spark engine or with ``"spark"``."""
-        from ..featurestore.errors import FeatureStoreException
         from ..featurestore.queries import run_sql
 
-        if online:
-            raise FeatureStoreException(
-                "the online store is not offered yet: run the SQL with online=False"
-            )
         kinds = ("default", "spark", "pandas", "numpy", "python")
         if dataframe_type not in kinds:
             raise TypeError(f"dataframe_type {dataframe_type!r}: use one of {', '.join(kinds)}")
-        frame = run_sql(self._groups, query)
+        if online:  # the online rows of the online-enabled groups
+            from ..featurestore.online import run_sql as run_online_sql
+
+            frame = run_online_sql(self._groups, query)
+        else:
+            frame = run_sql(self._groups, query)
         if dataframe_type == "spark" or (dataframe_type == "default" and self._engine == "spark"):
             return self._groups.lab.spark.session().createDataFrame(frame)
         if dataframe_type == "numpy":
@@ -207,6 +387,30 @@ class FeatureStore:
         if dataframe_type == "python":
             return frame.values.tolist()
         return frame
+
+    def create_transformation_function(
+        self, transformation_function: HopsworksUdf, version: int | None = None
+    ) -> TransformationFunction:
+        """A ``TransformationFunction`` of the udf (unsaved: call ``.save()``, which
+        stores it in the project; without a version it takes the next free one)."""
+        from .transformation_function import TransformationFunction
+
+        return TransformationFunction(None, transformation_function, version=version)
+
+    def get_transformation_function(
+        self, name: str, version: int | None = None
+    ) -> TransformationFunction | list[TransformationFunction] | None:
+        """The saved (or built-in) transformation function ``name``: one object, a list
+        when no version is given and several match, ``None`` when there is none."""
+        from ..featurestore import transformation_registry
+
+        return transformation_registry.get(name, version)
+
+    def get_transformation_functions(self) -> list[TransformationFunction]:
+        """The built-in transformation functions, then every saved one."""
+        from ..featurestore import transformation_registry
+
+        return transformation_registry.list_all()
 
     def __repr__(self) -> str:
         return f"FeatureStore({self._name!r})"

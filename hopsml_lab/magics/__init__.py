@@ -7,7 +7,9 @@ from typing import Any
 
 def load_magics(ipython: Any) -> None:
     from .experiment import ExperimentMagics
+    from .featurestore import FeatureStoreMagics
     from .tensorboard import TensorBoardMagics
 
     ipython.register_magics(ExperimentMagics)
+    ipython.register_magics(FeatureStoreMagics)
     ipython.register_magics(TensorBoardMagics)

@@ -173,6 +173,20 @@ class HopsMLHandler(ErrorAnswers, APIHandler):
             )
         return body
 
+    def query_arguments(self) -> dict[str, str]:
+        """The query's parameters, without the cache buster JupyterLab's
+        ServerConnection appends to every GET (``&<milliseconds>``, no value)."""
+        arguments = {key: self.get_query_argument(key) for key in self.request.query_arguments}
+        return {
+            key: value
+            for key, value in arguments.items()
+            if value is not None and not (key.isdigit() and not value)
+        }
+
+    def query_model(self, model: type[BaseModel]) -> Any:
+        """The query's parameters as ``model`` (a 400 naming each bad one)."""
+        return model.model_validate(self.query_arguments())
+
     def body_model(self, model: type[BaseModel], example: str) -> Any:
         body = self.json_body(example)
         return model.model_validate(body if body is not None else {})

@@ -38,23 +38,16 @@ class ExperimentHandlerBase(HopsMLHandler):
     def queries(self) -> ExperimentQueries:
         return self.service.queries
 
-    def query_arguments(self) -> dict[str, Any]:
-        return {
-            key: self.get_query_argument(key)
-            for key in self.request.query_arguments
-            if not _cache_buster(key, self.get_query_argument(key))
-        }
-
 
 class ExperimentsHandler(ExperimentHandlerBase):
     def get(self) -> None:
-        query = ExperimentQuery.model_validate(self.query_arguments())
+        query = self.query_model(ExperimentQuery)
         self.finish_model(self.service.list_experiments(query))
 
 
 class ExperimentHandler(ExperimentHandlerBase):
     def get(self, experiment_id: str) -> None:
-        query = DetailQuery.model_validate(self.query_arguments())
+        query = self.query_model(DetailQuery)
         detail = self.queries.get_experiment(
             experiment_id,
             query.limit,
@@ -69,7 +62,7 @@ class ExperimentHandler(ExperimentHandlerBase):
 
 class TrialsHandler(ExperimentHandlerBase):
     def get(self, experiment_id: str) -> None:
-        query = TrialQuery.model_validate(self.query_arguments())
+        query = self.query_model(TrialQuery)
         page = self.queries.trial_page(
             experiment_id,
             sort=query.sort,
@@ -89,11 +82,6 @@ class ReproduceHandler(ExperimentHandlerBase):
         path = await save_new_notebook(self.contents_manager, name, notebook, lock)
         self.set_status(201)
         self.finish_model(ReproduceResult(path=path))
-
-
-def _cache_buster(key: str, value: str | None) -> bool:
-    """JupyterLab's ServerConnection appends ``&<milliseconds>`` to every GET."""
-    return key.isdigit() and not value
 
 
 async def save_new_notebook(

@@ -12,6 +12,7 @@ from tornado.ioloop import PeriodicCallback
 from traitlets import Float, Type, Unicode
 
 from ..experiments.service import ExperimentService
+from ..featurestore.browse import FeatureStoreBrowser
 from ..lab import Lab
 from ..redact import mask_url
 from ..settings import ENV_TENSORBOARD_PROXY, Settings, SettingsError
@@ -19,8 +20,11 @@ from ..tensorboards import TensorBoardManager
 from .routes import all_routes
 from .tensorboards import PROXY
 
-EVENT_SCHEMA = Path(__file__).with_name("events") / "experiment-changed.yaml"
+EVENTS = Path(__file__).with_name("events")
+EVENT_SCHEMA = EVENTS / "experiment-changed.yaml"
 EXPERIMENT_CHANGED = "https://events.hopsml.dev/hopsml_lab/experiment-changed"
+FEATURESTORE_SCHEMA = EVENTS / "featurestore-changed.yaml"
+FEATURESTORE_CHANGED = "https://events.hopsml.dev/hopsml_lab/featurestore-changed"
 
 
 class HopsMLExtension(ExtensionApp):
@@ -46,8 +50,16 @@ class HopsMLExtension(ExtensionApp):
         config=True,
         help="The service the REST handlers call.",
     )
+    featurestore_class = Type(
+        default_value=FeatureStoreBrowser,
+        klass=FeatureStoreBrowser,
+        config=True,
+        help="The feature store service the REST handlers call.",
+    )
     change_check_interval = Float(
-        1.0, config=True, help="Seconds between checks of the catalog for changed experiments."
+        1.0,
+        config=True,
+        help="Seconds between checks of the catalog for changed experiments and feature store.",
     )
 
     def initialize_settings(self) -> None:
@@ -64,12 +76,14 @@ class HopsMLExtension(ExtensionApp):
         self.lab = Lab(settings)
         self.lab.project_id  # noqa: B018 - create the project row and migrate the catalog
         self.service = self.service_class(self.lab)
+        self.featurestore = self.featurestore_class(self.lab)
         self.tensorboards = TensorBoardManager(
             self.lab, idle_timeout=settings.tensorboard_idle_timeout
         )
         self.settings.update(
             {
                 "hopsml_service": self.service,
+                "hopsml_featurestore": self.featurestore,
                 "hopsml_lab": self.lab,
                 "hopsml_tensorboards": self.tensorboards,
                 "hopsml_routes": self.routes,
@@ -79,6 +93,7 @@ class HopsMLExtension(ExtensionApp):
         # panel through this server instead of starting a TensorBoard of its own.
         os.environ[ENV_TENSORBOARD_PROXY] = url_path_join(self.serverapp.base_url, PROXY)
         self.serverapp.event_logger.register_event_schema(EVENT_SCHEMA)
+        self.serverapp.event_logger.register_event_schema(FEATURESTORE_SCHEMA)
         self.log.info(
             "HopsML Lab: project %s at %s, catalog %s",
             settings.project_name,
@@ -95,6 +110,7 @@ class HopsMLExtension(ExtensionApp):
         if not hasattr(self, "service"):
             return  # settings failed (logged): nothing to watch, and the server can stop
         self._last_change = self.service.last_change()
+        self._last_featurestore_change = self.featurestore.last_change()
         self._watcher = PeriodicCallback(self._check_changes, self.change_check_interval * 1000)
         self._watcher.start()
         interval = min(self.tensorboards.idle_timeout / 4, 30.0)
@@ -102,6 +118,10 @@ class HopsMLExtension(ExtensionApp):
         self._idle_tensorboards.start()
 
     def _check_changes(self) -> None:
+        self._check_experiments()
+        self._check_featurestore()
+
+    def _check_experiments(self) -> None:
         change = self.service.last_change()
         if change == self._last_change:
             return
@@ -113,6 +133,21 @@ class HopsMLExtension(ExtensionApp):
             "count": change[1],
         }
         self.serverapp.event_logger.emit(schema_id=EXPERIMENT_CHANGED, data=data)
+
+    def _check_featurestore(self) -> None:
+        change = self.featurestore.last_change()
+        if change == self._last_featurestore_change:
+            return
+        self._last_featurestore_change = change
+        # change_marker: (count, max id) of groups, commits, views, training datasets
+        data: dict[str, Any] = {
+            "project": self.lab.settings.project_name,
+            "groups": change[0],
+            "commits": change[2],
+            "views": change[4],
+            "training_datasets": change[6],
+        }
+        self.serverapp.event_logger.emit(schema_id=FEATURESTORE_CHANGED, data=data)
 
     async def stop_extension(self) -> None:
         for name in ("_watcher", "_idle_tensorboards"):

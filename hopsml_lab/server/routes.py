@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from . import experiments, openapi, tensorboards
+from . import experiments, featurestore, openapi, tensorboards
 from .base import Route
 
 
 def all_routes() -> list[Route]:
-    return [*experiments.ROUTES, *tensorboards.ROUTES, *openapi.ROUTES]
+    return [*experiments.ROUTES, *featurestore.ROUTES, *tensorboards.ROUTES, *openapi.ROUTES]

@@ -87,6 +87,11 @@ class Store(ABC):
     @abstractmethod
     def delete(self, path: str, recursive: bool = False) -> None: ...
 
+    @abstractmethod
+    def rename(self, path: str, new_path: str) -> None:
+        """Move the file or folder ``path`` to ``new_path`` in one step; refuses an
+        existing ``new_path`` (HDFS never overwrites on rename) and makes its parents."""
+
     def put_file(self, local: Path, path: str) -> None:
         """Copy a local file to ``path``, atomically (whole or not at all)."""
         self.write_bytes(path, local.read_bytes())

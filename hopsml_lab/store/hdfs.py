@@ -153,3 +153,20 @@ class HdfsStore(Store):
             raise StoreError(
                 f"deleting {path!r}: {error} (pass recursive=True for a folder)"
             ) from error
+
+    def rename(self, path: str, new_path: str) -> None:
+        from hdfs.util import HdfsError
+
+        if not clean_path(path) or not clean_path(new_path):
+            raise StorePathError("cannot rename the project root")
+        if not self.exists(path):
+            raise StoreNotFoundError(f"no file or folder at {path!r} in {self.shown_root}")
+        # Checked first: WebHDFS moves a path *into* an existing folder of the new name.
+        if self.exists(new_path):
+            raise StoreError(f"cannot rename {path!r} to {new_path!r}: {new_path!r} exists")
+        target = self._full(new_path)
+        try:
+            self.client.makedirs(posixpath.dirname(target))
+            self.client.rename(self._full(path), target)
+        except HdfsError as error:
+            raise StoreError(f"renaming {path!r} to {new_path!r}: {error}") from error

@@ -109,3 +109,17 @@ class LocalStore(Store):
             shutil.rmtree(target)
         else:
             target.unlink()
+
+    def rename(self, path: str, new_path: str) -> None:
+        source, target = self._full(path), self._full(new_path)
+        if not clean_path(path) or not clean_path(new_path):
+            raise StorePathError("cannot rename the project root")
+        if not source.exists() and not source.is_symlink():
+            raise StoreNotFoundError(f"no file or folder at {path!r} in {self.root}")
+        if target.exists() or target.is_symlink():
+            raise StoreError(f"cannot rename {path!r} to {new_path!r}: {new_path!r} exists")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.rename(source, target)
+        except OSError as error:
+            raise StoreError(f"renaming {path!r} to {new_path!r}: {error}") from error

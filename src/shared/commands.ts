@@ -1,4 +1,4 @@
-/** The ids of every HopsML Lab command, and the one way either domain opens a
+/** The ids of every HopsML Lab command, and the one way any domain opens a
  * TensorBoard: through its command, so the tensorboards domain owns the panels. */
 import { JupyterFrontEnd } from '@jupyterlab/application';
 
@@ -10,6 +10,10 @@ export namespace CommandIDs {
   export const showSidebar = 'hopsml:show-sidebar';
   /** args: {ids: string[], label?: string} (the tab's name for one experiment) */
   export const openTensorBoard = 'hopsml:open-tensorboard';
+  /** args: {name: string, version: number} */
+  export const openFeatureGroup = 'hopsml:open-feature-group';
+  export const refreshFeatureStore = 'hopsml:refresh-feature-store';
+  export const showFeatureStore = 'hopsml:show-feature-store';
 }
 
 /** Open (or bring forward) the TensorBoard of these experiments. */

@@ -5,16 +5,25 @@ place and return it, as in hsfs.
 Joins between groups that both have an ``event_time`` are point-in-time correct: each
 row gets the joined group's latest row for its key at or before the row's event time
 (see ``hopsml_lab.featurestore.plan``).
+
+Time windows, as hsfs 5.2.1 has them: ``as_of(wallclock_time, exclude_until)`` picks
+commits (``exclude_until`` given: an incremental read of the rows the commits after it
+inserted or updated, see ``hopsml_lab.featurestore.queries``); ``read(start_time,
+end_time)`` filters the left group's ``event_time`` to ``[start_time, end_time)``.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import warnings
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from ...featurestore.errors import BadFeatureInput, FeatureGroupWarning, FeatureStoreException
 from ...featurestore.groups import feature_name
+from ...featurestore.online import query_sql as online_query_sql
+from ...featurestore.online import read_query as read_online_query
 from ...featurestore.plan import JoinSpec, Plan, QuerySpec, Selection, build_plan
 from ...featurestore.queries import run_pandas
 from ...featurestore.sql import duckdb_sql
@@ -28,6 +37,59 @@ if TYPE_CHECKING:
 
 TimeInput = str | int | datetime | date | None
 DATAFRAME_TYPES = ("default", "spark", "pandas", "numpy", "python")
+HOPS_START_TIME_ENV = "HOPS_START_TIME"
+HOPS_END_TIME_ENV = "HOPS_END_TIME"
+_logger = logging.getLogger(__name__)
+
+
+def _commit_ms(value: TimeInput) -> int | None:
+    """A commit time as hsfs' ``_convert_event_time_to_timestamp`` reads it: any falsy
+    value (``None``, ``0``, ``""``) is no time."""
+    return None if not value else to_epoch_ms(value)
+
+
+def _scheduler_time_defaults(start_time: Any, end_time: Any) -> tuple[Any, Any]:
+    """hsfs' scheduler defaults: a ``None`` bound takes ``HOPS_START_TIME`` /
+    ``HOPS_END_TIME`` (set by Hopsworks' job scheduler) when that is set and not empty."""
+    applied = []
+    if start_time is None and os.environ.get(HOPS_START_TIME_ENV):
+        start_time = os.environ[HOPS_START_TIME_ENV]
+        applied.append(f"start_time={start_time} (from ${HOPS_START_TIME_ENV})")
+    if end_time is None and os.environ.get(HOPS_END_TIME_ENV):
+        end_time = os.environ[HOPS_END_TIME_ENV]
+        applied.append(f"end_time={end_time} (from ${HOPS_END_TIME_ENV})")
+    if applied:
+        _logger.info("Using scheduler-injected data interval: %s", ", ".join(applied))
+    return start_time, end_time
+
+
+def _time_value(feature_type: str | None, value: Any) -> Any:
+    """A window bound as the comparison with an event time of ``feature_type`` takes it.
+    A timestamp gets hsfs' own filter value: the UTC time to the second,
+    ``%Y-%m-%d %H:%M:%S`` (hsfs drops the milliseconds). Ours, where hsfs leaves the
+    bound for its backend to read: epoch ms for a ``bigint`` event time, and for a
+    ``date`` the first day at or after the bound (``day >= bound`` as midnight)."""
+    millis = to_epoch_ms(value)
+    assert millis is not None
+    moment = datetime.fromtimestamp(millis / 1000, tz=timezone.utc)
+    if feature_type == "bigint":
+        return millis
+    if feature_type == "date":
+        midnight = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+        return (midnight if midnight == moment else midnight + timedelta(days=1)).date()
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _time_filter(event_time: Feature, start_time: Any, end_time: Any) -> Filter | Logic | None:
+    """hsfs' time window on an event time: ``>= start_time`` (inclusive) and
+    ``< end_time`` (exclusive), so back-to-back windows read each row once."""
+    found: Filter | Logic | None = None
+    if start_time is not None:
+        found = event_time >= _time_value(event_time.type, start_time)
+    if end_time is not None:
+        before = event_time < _time_value(event_time.type, end_time)
+        found = before if found is None else found & before
+    return found
 
 
 class Query:
@@ -96,16 +158,25 @@ class Query:
         return self
 
     def as_of(self, wallclock_time: TimeInput = None, exclude_until: TimeInput = None) -> Query:
-        """Read every group of the query (the left one and those joined so far) as of
-        ``wallclock_time``: its latest commit at or before it. Changes this query."""
-        if exclude_until is not None:
-            raise FeatureStoreException(
-                "exclude_until (incremental reads) is not offered yet: use as_of(t) alone"
-            )
-        to_epoch_ms(wallclock_time)  # refuse a bad time now
-        self._end_time = wallclock_time
+        """Read the left group and the groups joined to it so far as of
+        ``wallclock_time`` (inclusive): each at its latest commit at or before it. With
+        ``exclude_until`` (exclusive), an incremental read: only the rows inserted or
+        updated by the commits after it. Changes this query, as hsfs: both times are kept
+        as epoch ms on this query and on the queries joined directly to it (joins of
+        those keep theirs)."""
+        wallclock, exclude = _commit_ms(wallclock_time), _commit_ms(exclude_until)
         for join in self._joins:
-            join.query.as_of(wallclock_time)
+            join.query.left_feature_group_end_time = wallclock
+            join.query.left_feature_group_start_time = exclude
+        self.left_feature_group_end_time = wallclock
+        self.left_feature_group_start_time = exclude
+        return self
+
+    def pull_changes(self, wallclock_start_time: TimeInput, wallclock_end_time: TimeInput) -> Query:
+        """``as_of(wallclock_end_time, exclude_until=wallclock_start_time)`` on this query
+        alone (deprecated in hsfs, kept for old notebooks)."""
+        self.left_feature_group_start_time = _commit_ms(wallclock_start_time)
+        self.left_feature_group_end_time = _commit_ms(wallclock_end_time)
         return self
 
     # -- the plan -----------------------------------------------------------------
@@ -117,8 +188,12 @@ class Query:
             for j in self._joins
         ]
         predicate = None if self._filter is None else self._filter._predicate()
+        start = self._start_time
         selection = Selection(
-            group, [f.name for f in self._left_features], to_epoch_ms(self._end_time)
+            group,
+            [f.name for f in self._left_features],
+            to_epoch_ms(self._end_time),
+            None if start in (None, 0) else to_epoch_ms(start),  # 0: a snapshot, as hsfs
         )
         return QuerySpec(selection, joins, predicate)
 
@@ -139,15 +214,21 @@ class Query:
         end_time: TimeInput = None,
     ) -> Any:
         """The query's rows: pandas on the python engine (computed in process by
-        DuckDB), a Spark DataFrame on the spark engine, or as ``dataframe_type`` says."""
-        if online:
-            raise FeatureStoreException(
-                "the online store is not offered yet: read the query with online=False"
-            )
+        DuckDB, or by Spark for groups larger than ``HOPSML_FS_DUCKDB_MAX_BYTES``), a
+        Spark DataFrame on the spark engine, or as ``dataframe_type`` says.
+
+        ``start_time`` (inclusive) / ``end_time`` (exclusive) keep the rows whose left
+        group's ``event_time`` is in ``[start_time, end_time)``; as in hsfs, that filter
+        is added to this query (``filter`` changes it) and stays on it."""
         if start_time is not None or end_time is not None:
-            raise FeatureStoreException(
-                "start_time/end_time are not offered yet: filter on the event time "
-                "(query.filter(fg.ts >= t))"
+            if self._left_feature_group.event_time is None:
+                raise FeatureStoreException(
+                    "Cannot filter by start_time/end_time: no event_time column is defined "
+                    "for the left feature group. Set event_time when creating the feature "
+                    "group to enable time-based filtering."
+                )
+            return self._read_with_time_filter(
+                online, dataframe_type, read_options, start_time, end_time
             )
         if dataframe_type not in DATAFRAME_TYPES:
             raise TypeError(
@@ -161,15 +242,33 @@ class Query:
                 raise TypeError(
                     "dataframe_type 'spark' needs the spark engine: hopsworks.login(engine='spark')"
                 )
+            if online:  # the online rows of each group, joined on the keys
+                rows = read_online_query(fg._groups, plan)
+                return fg._groups.lab.spark.session().createDataFrame(rows)
             from ...featurestore.spark_query import run_spark
 
             return run_spark(fg._groups.lab.spark.session(), fg._groups, plan)
-        frame = run_pandas(fg._groups, plan)
+        frame = read_online_query(fg._groups, plan) if online else run_pandas(fg._groups, plan)
         if dataframe_type == "numpy":
             return frame.values
         if dataframe_type == "python":
             return frame.values.tolist()
         return frame
+
+    def _read_with_time_filter(
+        self,
+        online: bool,
+        dataframe_type: str,
+        read_options: dict[str, Any] | None,
+        start_time: TimeInput,
+        end_time: TimeInput,
+    ) -> Any:
+        fg = self._left_feature_group
+        window = _time_filter(fg[fg.event_time], start_time, end_time)
+        filtered = self.filter(window) if window is not None else self
+        return filtered.read(
+            online=online, dataframe_type=dataframe_type, read_options=read_options
+        )
 
     def show(self, n: int, online: bool = False) -> Any:
         """The first ``n`` rows: a pandas DataFrame (python engine); printed (spark)."""
@@ -182,8 +281,8 @@ class Query:
     def to_string(self, online: bool = False, arrow_flight: bool = False) -> str:
         """The SQL the Python engine runs (DuckDB's dialect; groups as ``<name>_<version>``,
         aliases ``fg0, fg1, …`` as in hsfs)."""
-        if online:
-            raise FeatureStoreException("the online store is not offered yet: use online=False")
+        if online:  # the online store's join: on the keys, no point-in-time condition
+            return online_query_sql(self._plan())
         return duckdb_sql(self._plan())
 
     # -- what it holds ------------------------------------------------------------
@@ -192,9 +291,17 @@ class Query:
     def left_feature_group_start_time(self) -> TimeInput:
         return self._start_time
 
+    @left_feature_group_start_time.setter
+    def left_feature_group_start_time(self, start_time: TimeInput) -> None:
+        self._start_time = start_time
+
     @property
     def left_feature_group_end_time(self) -> TimeInput:
         return self._end_time
+
+    @left_feature_group_end_time.setter
+    def left_feature_group_end_time(self, end_time: TimeInput) -> None:
+        self._end_time = end_time
 
     @property
     def joins(self) -> list[Join]:
