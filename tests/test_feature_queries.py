@@ -352,3 +352,116 @@ def test_query_as_of_and_sql(plab: Lab) -> None:
     assert changed.to_dict("list") == {"id": [1], "city": ["new"], "age": [31]}
     with pytest.raises(ValueError, match="FROM nope_1"):
         fs.sql("SELECT * FROM nope_1")
+
+
+def _float_column(values: list) -> pd.Series:
+    return pd.Series(values, dtype="float64")  # None -> NaN: fails every comparison
+
+
+def test_joined_query_filters_on_both_engines(lab: Lab) -> None:
+    """A filter given on a joined sub-query is ANDed into the query's WHERE (Hopsworks'
+    FilterController), after the join: a point-in-time join picks the latest row, then
+    filters it; a left join's row without a passing joined row is dropped. Spark and
+    DuckDB both match brute-force pandas."""
+    fs = hopsworks.login(engine="spark").get_feature_store()
+    labels, f1, _ = _pit_data(seed=5)
+    labels, f1 = labels.head(500), f1.head(600).drop_duplicates(["cust", "ts"])
+    spine = fs.create_feature_group("labels", version=1, primary_key=["row"], event_time="ts")
+    spine.insert(labels)
+    g1 = fs.create_feature_group("f_one", version=1, primary_key=["cust", "ts"], event_time="ts")
+    g1.insert(f1, operation="insert")
+    people = fs.create_feature_group("people", version=1, primary_key=["cust"])
+    ages = pd.DataFrame({"cust": range(0, 170, 2), "age": range(85)})
+    people.insert(ages)
+
+    query = (
+        spine.select_all()
+        .join(g1.select(["f1"]).filter(g1.f1 > 0), on=["cust"], prefix="a_")
+        .join(people.select(["age"]).filter((people.age >= 20) | (people.age < 3)), on=["cust"])
+        .filter(spine.label == 1)
+    )
+    want = labels.assign(a_f1=_float_column(_brute_force(labels, f1, "f1")).to_numpy())
+    want = want.merge(ages, on="cust", how="left")
+    want = _sorted(
+        want[(want.label == 1) & (want.a_f1 > 0) & ((want.age >= 20) | (want.age < 3))], "row"
+    )
+    assert 0 < len(want) < (labels.label == 1).sum()  # the joined filters removed rows
+    by_duckdb = _sorted(query.read(dataframe_type="pandas"), "row")
+    by_spark = _sorted(query.read().toPandas(), "row")
+    for got in (by_duckdb, by_spark):
+        assert list(got.columns) == ["row", "cust", "ts", "label", "a_f1", "age"]
+        assert got.row.tolist() == want.row.tolist()
+        np.testing.assert_allclose(got.a_f1.to_numpy(float), want.a_f1.to_numpy(float))
+        assert got.age.tolist() == want.age.astype(int).tolist()
+    assert query.filters is not None and query.filters.type == "AND"  # hsfs: all of them
+
+    # A plain (not point-in-time) left join: its filter drops the rows it fails and the
+    # rows without a joined row, as a WHERE after the join does.
+    plain = people.select_all().join(
+        spine.select(["label"]).filter(spine.label == 1), on=["cust"], join_type="left"
+    )
+    merged = ages.merge(labels[["cust", "label"]], on="cust", how="left")
+    expected = sorted(map(tuple, merged[merged.label == 1][["cust", "label"]].values.tolist()))
+    for frame in (plain.read(dataframe_type="pandas"), plain.read().toPandas()):
+        assert sorted(map(tuple, frame[["cust", "label"]].values.tolist())) == expected
+
+
+def test_joined_query_filter_binds_to_its_own_group(plab: Lab) -> None:
+    """A group joined to itself: the joined query's filter reads the joined copy (fg1),
+    the query's own filter the left one (fg0); a filter on a feature of no group of the
+    query is refused, naming it."""
+    fs = hopsworks.login(engine="python").get_feature_store()
+    orders = fs.create_feature_group("orders", version=1, primary_key=["id"], event_time="ts")
+    orders.insert(_orders())
+    query = orders.select(["id", "amount"]).join(
+        orders.select(["city"]).filter(orders.amount > 60), on=["id"], prefix="o_"
+    )
+    sql = query.to_string()
+    assert 'WHERE fg1."amount" > 60' in sql
+    assert sorted(query.read()["id"]) == [3, 4, 5]
+    query.filter(orders.city == "rome")
+    assert 'fg0."city" = ' in query.to_string()
+    assert sorted(query.read()["id"]) == [4]
+    customers = fs.create_feature_group("customers", version=1, primary_key=["id"])
+    customers.insert(pd.DataFrame({"id": [1], "age": [3]}))
+    stray = orders.select(["city"]).filter(customers.age > 1)
+    with pytest.raises(FeatureStoreException, match="'age' names a feature of no feature group"):
+        orders.select(["id"]).join(stray, on=["id"])
+
+
+def test_timestamp_filter_values_as_hsfs_converts_them(plab: Lab) -> None:
+    """Every value compared with a timestamp feature becomes hsfs' filter value, the UTC
+    time to the second ('%Y-%m-%d %H:%M:%S'), read as hsfs' util reads times; the rows
+    are pandas' rows for that moment."""
+    import datetime as dt
+
+    fs = hopsworks.login(engine="python").get_feature_store()
+    fg = fs.create_feature_group("orders", version=1, primary_key=["id"], event_time="ts")
+    data = _orders()
+    fg.insert(data)
+    three = "2024-01-01 03:00:00"
+    inputs = [
+        "2024-01-01 03:00:00",  # the formats hsfs' util reads
+        "2024-01-01 03:00:00.700",  # milliseconds: dropped, as hsfs drops them
+        "2024-01-01 03",
+        "20240101030000",
+        "2024-01-01T03:00:00Z",
+        1704078000,  # epoch seconds (10 digits or fewer)
+        1704078000123,  # epoch milliseconds
+        dt.datetime(2024, 1, 1, 3),  # naive: UTC
+        dt.datetime(2024, 1, 1, 4, tzinfo=dt.timezone(dt.timedelta(hours=1))),
+        pd.Timestamp("2024-01-01 03:00:00.5"),
+    ]
+    for value in inputs:
+        condition = fg.ts >= value
+        assert condition.value == three, value
+        got = _sorted(fg.filter(condition).read())
+        pd.testing.assert_frame_equal(got, _sorted(data[data.ts >= pd.Timestamp(three)]))
+    on_day = fg.ts < dt.date(2024, 1, 1)  # a date: midnight UTC
+    assert on_day.value == "2024-01-01 00:00:00" and fg.filter(on_day).read().empty
+    assert (fg.ts == 1704070800000).value == "2024-01-01 01:00:00"
+    assert fg.filter(fg.ts == 1704070800000).read()["id"].tolist() == [2]
+    assert (fg.amount > 5).value == 5  # other features keep their values
+    for bad in ("yesterday", "", 0, 1.5):
+        with pytest.raises(ValueError, match="cannot compare timestamp feature 'ts'"):
+            fg.ts > bad  # noqa: B015

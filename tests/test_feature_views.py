@@ -149,6 +149,37 @@ def test_view_metadata_round_trip(plab: Lab) -> None:
     set_lab(plab)
 
 
+def test_view_of_a_time_travel_query_drops_it_and_keeps_filters(plab: Lab) -> None:
+    """hsfs' Query.is_time_travel: an incremental query (exclude_until, pull_changes) is
+    time travel too, so the view drops it with the as_of warning and reads every row; the
+    event-time window a read(start_time=...) put on the query is a filter, kept without
+    a warning."""
+    fs = hopsworks.login(engine="python").get_feature_store()
+    fg_orders, _, orders, _ = _groups(fs)
+    first = max(fg_orders.commit_details())
+    later = orders.head(3).assign(id=[N, N + 1, N + 2], amount=1.0)
+    fg_orders.insert(later)
+    every = sorted([*orders.id, *later.id])
+    incremental = fg_orders.select_all().as_of(None, exclude_until=first)
+    assert sorted(incremental.read().id) == list(later.id)
+    with pytest.warns(UserWarning, match="will be ignored because feature view"):
+        view = fs.create_feature_view("changes", incremental, version=1)
+    assert sorted(view.query.read().id) == every
+    assert view.query.left_feature_group_start_time is None
+    pulled = fg_orders.select_all().pull_changes(first, None)
+    with pytest.warns(UserWarning, match="will be ignored because feature view"):
+        assert sorted(fs.create_feature_view("pulled", pulled).query.read().id) == every
+
+    windowed = fg_orders.select_all()
+    start = T0 + pd.Timedelta(hours=40)
+    assert sorted(windowed.read(start_time=start).id) == sorted(orders[orders.ts >= start].id)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        kept = fs.create_feature_view("window", windowed, version=1)
+    assert sorted(kept.query.read().id) == sorted(orders[orders.ts >= start].id)
+    assert len(kept.get_batch_data()) == (orders.ts >= start).sum()
+
+
 def test_query_spec_json_round_trip(plab: Lab) -> None:
     fs = hopsworks.login(engine="python").get_feature_store()
     fg_orders, fg_cust, *_ = _groups(fs)

@@ -535,3 +535,25 @@ def test_commit_summaries_and_change_marker_on_each_catalog(
         assert catalog.commit_summaries([]) == {}
     finally:
         lab.db.dispose()
+
+
+def test_the_preview_reads_the_group_where_its_table_is(project: Path) -> None:
+    """The sidebar's preview opens the table as the feature group does: on an HDFS
+    project (the WebHDFS double) through ``webhdfs://`` with the store's options."""
+    from hopsml_lab.featurestore.answers import PreviewQuery
+    from hopsml_lab.featurestore.browse import FeatureStoreBrowser
+    from hopsml_lab.lab import get_lab
+
+    fs = hopsworks.login(engine="python").get_feature_store()
+    fg = fs.create_feature_group("customers", version=1, primary_key=["cust"])
+    fg.insert(_customers([1, 2, 3], [30, 40, 70], ["free", "pro", "team"]))
+    first = min(fg.commit_details())
+    fg.insert(_customers([3, 4], [71, 22], ["team", "free"]))
+    assert (project / "FeatureStore" / "customers_1" / "_delta_log").is_dir()
+    browser = FeatureStoreBrowser(get_lab())
+    latest = browser.preview("customers", 1, PreviewQuery(limit=20))
+    assert latest.total_rows == 4 and latest.commit.commitId == max(fg.commit_details())
+    ages = {row[0]: row[1] for row in latest.rows}
+    assert ages == {1: 30, 2: 40, 3: 71, 4: 22}
+    old = browser.preview("customers", 1, PreviewQuery(limit=2, commit=first))
+    assert old.total_rows == 3 and len(old.rows) == 2 and old.commit.commitId == first

@@ -598,3 +598,56 @@ def test_a_view_without_transformations_is_served_untransformed(slab: Lab) -> No
     stored = dict(iter_rows(slab.db, customers._record))  # the row as JSON, by key
     assert stored["[1]"] == {"cust": 1, "age": 30, "city": "oslo"}
     serving.close()
+
+
+def _online_qty(fg) -> dict[int, int]:
+    return dict(zip(fg.read(online=True).sku, fg.read(online=True).qty, strict=True))
+
+
+def test_insert_writes_only_the_store_named(olab: Lab) -> None:
+    """hsfs 5.2.1's storage=: "offline" makes a commit and leaves the online rows, also
+    after later inserts (which upsert only their own rows); "online" writes the online
+    rows and makes no commit; an offline overwrite clears the online rows, as Hopsworks
+    clears the whole group first."""
+    fs = _fs()
+    fg = fs.create_feature_group("stock", version=1, primary_key=["sku"], online_enabled=True)
+    table = lambda: fg._groups.table(fg._record)  # noqa: E731
+    fg.insert(pd.DataFrame({"sku": [1, 2], "qty": [5, 6]}))
+    fg.insert(pd.DataFrame({"sku": [2, 3], "qty": [60, 70]}), storage="offline")
+    assert len(fg.commit_details()) == 2 and sorted(fg.read().qty) == [5, 60, 70]
+    assert _online_qty(fg) == {1: 5, 2: 6}
+    assert online_commit(olab.db, fg._record) == max(fg.commit_details())  # not a gap
+    fg.insert(pd.DataFrame({"sku": [4], "qty": [8]}))  # both stores: its own rows online
+    assert _online_qty(fg) == {1: 5, 2: 6, 4: 8}
+    assert sorted(fg.read().qty) == [5, 8, 60, 70]
+
+    commits, version = fg.commit_details(), table().latest_version()
+    fg.insert(pd.DataFrame({"sku": [1, 5], "qty": [50, 9]}), storage="ONLINE")
+    assert fg.commit_details() == commits and table().latest_version() == version
+    assert _online_qty(fg) == {1: 50, 2: 6, 4: 8, 5: 9}
+    assert sorted(fg.read().qty) == [5, 8, 60, 70]
+    fg.insert(pd.DataFrame({"sku": [6], "qty": [1]}))  # the online-only rows stay
+    assert _online_qty(fg) == {1: 50, 2: 6, 4: 8, 5: 9, 6: 1}
+
+    fg.insert(pd.DataFrame({"sku": [7], "qty": [2]}), overwrite=True, storage="offline")
+    assert fg.read().sku.tolist() == [7] and fg.read(online=True).empty
+    fg.insert(pd.DataFrame({"sku": [8], "qty": [3]}))
+    assert _online_qty(fg) == {8: 3} and sorted(fg.read().sku) == [7, 8]
+
+    with pytest.raises(FeatureStoreException, match="Invalid storage: both"):
+        fg.insert(pd.DataFrame({"sku": [1], "qty": [1]}), storage="both")
+    with pytest.raises(FeatureStoreException, match="overwrite=True with storage='online'"):
+        fg.insert(pd.DataFrame({"sku": [1], "qty": [1]}), overwrite=True, storage="online")
+    plain = fs.create_feature_group("plain", version=1, primary_key=["sku"])
+    plain.insert(pd.DataFrame({"sku": [1], "qty": [1]}), storage="offline")
+    with pytest.raises(FeatureStoreException, match="Online storage is not enabled"):
+        plain.insert(pd.DataFrame({"sku": [1], "qty": [1]}), storage="online")
+
+    # A new group written online only is registered without a commit.
+    fresh = fs.create_feature_group("fresh", version=1, primary_key=["sku"], online_enabled=True)
+    fresh.insert(pd.DataFrame({"sku": [1, 2], "qty": [3, 4]}), storage="online")
+    assert fresh.commit_details() == {} and fresh.read().empty
+    assert not fresh._groups.table(fresh._record).exists()
+    assert _online_qty(fresh) == {1: 3, 2: 4}
+    fresh.insert(pd.DataFrame({"sku": [3], "qty": [5]}))
+    assert _online_qty(fresh) == {1: 3, 2: 4, 3: 5} and fresh.read().sku.tolist() == [3]

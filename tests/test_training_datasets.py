@@ -276,3 +276,42 @@ def test_spark_engine_gives_the_same_rows(lab: Lab) -> None:
     parts = spark_fv.get_train_test_split(version, dataframe_type="pandas")
     _same(parts[0], X_train)
     _same(parts[1], X_test)
+
+
+def test_training_datasets_on_an_hdfs_project(project: Path) -> None:
+    """Materialised training datasets go through the project's store: on HDFS (the
+    WebHDFS double; ``project`` runs the local folder first) the files are written to a
+    hidden folder renamed into place, read back equal in parquet, csv and tfrecord,
+    served to tf.data from a local copy, and deleted there."""
+    fs = hopsworks.login(engine="python").get_feature_store()
+    fv, *_ = _view(fs)
+    reference = fv.train_test_split(test_size=0.25)
+    everything = pd.concat([reference[0], reference[1]])
+    root = project / "FeatureStore" / "training_datasets"
+    for fmt in ("parquet", "csv", "tfrecord"):
+        version, _ = fv.create_train_test_split(test_size=0.25, seed=5, data_format=fmt)
+        folder = root / f"orders_view_1_{version}"
+        assert sorted(p.name for p in folder.iterdir()) == ["test", "train"]
+        assert (folder / "train" / f"part-00000.{fmt}").is_file()
+        X_train, X_test, y_train, y_test = fv.get_train_test_split(version)
+        assert (len(X_train), len(X_test), len(y_train), len(y_test)) == (30, 10, 30, 10)
+        _same(pd.concat([X_train, X_test]), everything, approx=fmt == "tfrecord")
+    assert not [p for p in root.iterdir() if p.name.startswith(".")]  # no staging left
+
+    td = fs.create_training_dataset("orders_td", splits={"train": 0.75, "test": 0.25}, seed=4)
+    td.save(fv.query)
+    assert (root / "orders_td_1" / "train" / "part-00000.tfrecord").is_file()
+    train = td.read("train")
+    engine = td.tf_data(target_name="label", split="train", feature_names=["amount"])
+    parsed = list(engine.tf_record_dataset().as_numpy_iterator())
+    assert sorted(p["note"].decode() for p in parsed) == sorted(train.note)
+
+    fv.delete_training_dataset(version)
+    assert not (root / f"orders_view_1_{version}").exists()
+    version, _ = fv.create_training_data(data_format="csv")
+    fv.purge_training_data(version)
+    assert not (root / f"orders_view_1_{version}").exists()
+    with pytest.raises(TrainingDataUnreadable, match="purged"):
+        fv.get_training_data(version)
+    fv.recreate_training_dataset(version)
+    assert len(fv.get_training_data(version)[0]) == N

@@ -275,17 +275,16 @@ class FeatureStoreBrowser:
 
     def preview(self, name: str, version: int, query: PreviewQuery) -> DataPreview:
         """The first ``query.limit`` rows of the group at its latest commit (or the
-        newest at or before ``query.commit``), as JSON-safe values."""
-        from deltalake import DeltaTable
-
+        newest at or before ``query.commit``), as JSON-safe values. The table is opened
+        as the feature group opens it (``FeatureGroups.table``: a local folder, or
+        ``webhdfs://`` with the project's storage options on HDFS)."""
         group = self._require(name, version)
         commits = self.groups.commits(group, up_to_ms=query.commit, limit=1)
         if not commits:
             raise NoCommit(self._no_commit(group, query.commit))
         commit = commits[0]
         names = [f.name for f in group.features]
-        table = DeltaTable(self.groups.table(group).path, version=commit.table_version)
-        dataset = table.to_pyarrow_dataset()
+        dataset = self.groups.table(group).dataset(commit.table_version)
         head = dataset.head(query.limit, columns=names)
         return DataPreview(
             commit=commit_info(commit),

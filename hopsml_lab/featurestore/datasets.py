@@ -8,7 +8,6 @@ a query records the query (for ``get_query`` and serving) and its lineage.
 from __future__ import annotations
 
 import random
-import shutil
 import warnings
 from typing import Any
 
@@ -21,7 +20,7 @@ from .groups import feature_name, normalise_frame
 from .plan import QuerySpec, build_plan
 from .splits import RANDOM_SPLIT, random_split
 from .statistics import StatisticsOptions
-from .td_files import dtypes_of, normal_format, read_folder, write_dataset
+from .td_files import dtypes_of, normal_format, read_folder, remove_dataset, write_dataset
 from .training import FOLDER, HOPSFS, TrainingData, split_statistics
 from .view_errors import BadSplit, UnknownTrainingDataset
 from .view_spec import spec_to_json
@@ -137,8 +136,8 @@ class Datasets:
             )
         frames = self._split(frame, specs, seed, name)
         location = f"{FOLDER}/{name}_{version}"
-        target = self.training.path(location)
-        write_dataset(target, frames, fmt)
+        store = self.training.lab.store
+        write_dataset(store, location, frames, fmt)
         record = TrainingDatasetRecord(
             name=name,
             version=version,
@@ -163,7 +162,7 @@ class Datasets:
                 self.project_id, record, split_statistics(_described(frames, specs), statistics)
             )
         except BaseException:
-            shutil.rmtree(target, ignore_errors=True)
+            remove_dataset(store, location)
             raise
 
     def insert(
@@ -176,7 +175,8 @@ class Datasets:
             old = {n: self.read(record, n if record.splits else None) for n in frames}
             frames = {n: pd.concat([old[n], f], ignore_index=True) for n, f in frames.items()}
             lineage = list(record.lineage) + lineage
-        write_dataset(self.training.path(record.location or ""), frames, record.data_format)
+        store = self.training.lab.store
+        write_dataset(store, record.location or "", frames, record.data_format)
         options = record.settings.get("statistics_config")
         stats = split_statistics(
             _described(frames, record.splits),
@@ -202,6 +202,6 @@ class Datasets:
                 f"training dataset {record.name!r} version {record.version} has no split "
                 f"{split!r}: its splits are {names or 'none'}"
             )
-        root = self.training.path(record.location or "")
+        folder = f"{record.location or ''}/{split or record.name}"
         dtypes = record.settings.get("dtypes", {})
-        return read_folder(root / (split or record.name), record.data_format, dtypes)
+        return read_folder(self.training.lab.store, folder, record.data_format, dtypes)

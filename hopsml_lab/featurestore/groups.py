@@ -24,7 +24,7 @@ from .errors import (
     FeatureGroupWarning,
     SchemaMismatch,
 )
-from .ingest import prepare_input
+from .ingest import Source, prepare_input
 from .statistics import compute_for_version
 from .table import DeltaFeatureTable
 from .types import restore_dtypes
@@ -146,12 +146,22 @@ class FeatureGroups:
         operation: str = "upsert",
         overwrite: bool = False,
         write_options: dict[str, Any] | None = None,
-    ) -> tuple[FeatureGroupRecord, CommitRecord]:
+        storage: str | None = None,
+    ) -> tuple[FeatureGroupRecord, CommitRecord | None]:
         """Write ``frame`` (pandas, or a Spark DataFrame: see ``spark_insert``) as one
         commit; a new group (a ``GroupSpec``) is created, recording Delta's change data
-        feed unless ``write_options={"delta.enableChangeDataFeed": "false"}`` (as hsfs)."""
+        feed unless ``write_options={"delta.enableChangeDataFeed": "false"}`` (as hsfs).
+
+        ``storage`` names the one store to write, as hsfs 5.2.1's python engine does
+        (``None``: the offline store, and the online store when online enabled).
+        ``"offline"``: the commit only; the online rows stay as they were
+        (``online.skip_commit``), cleared by ``overwrite`` as Hopsworks clears the whole
+        group first. ``"online"``: the online rows only, no commit (the commit is
+        ``None``; a new group is registered without one)."""
         if operation not in OPERATIONS:
             raise BadFeatureInput(f"operation {operation!r}: use 'insert' or 'upsert'")
+        if storage not in (None, "offline", "online"):
+            raise BadFeatureInput(f"storage {storage!r}: use None, 'offline' or 'online'")
         source = prepare_input(frame, self.lab.settings)
         types = source.types
         if isinstance(group, GroupSpec):
@@ -180,6 +190,8 @@ class FeatureGroups:
                 }
             )
         source.check_primary_key(record, operation)
+        if storage == "online":
+            return self._insert_online(record, new, undescribed, source, overwrite)
 
         table = self.table(record)
         last = None if new else self._latest_commit(record)
@@ -219,11 +231,48 @@ class FeatureGroups:
             else:
                 table.restore(last.table_version)
             raise
+        if storage == "offline":  # the online rows stay (overwrite: cleared)
+            online.skip_commit(self, record, commit, clear=overwrite)
+            return record, commit
         # Online-enabled: the commit's latest row per key to the online store (a failure
         # raises OnlineStoreError and leaves the commit; the next insert repairs).
         data = source.rows_written(table, result, wanted=record.online_enabled)
         online.write_commit(self, record, commit, data, overwrite=overwrite)
         return record, commit
+
+    def _insert_online(
+        self,
+        record: FeatureGroupRecord,
+        new: bool,
+        undescribed: bool,
+        source: Source,
+        overwrite: bool,
+    ) -> tuple[FeatureGroupRecord, None]:
+        """``insert(storage="online")``: the rows to the online store only; no commit."""
+        if not record.online_enabled:
+            raise BadFeatureInput(
+                f"feature group {record.name!r} is not online enabled, so it has no online "
+                "store to write: insert with storage=None or 'offline'"
+            )
+        if not record.primary_key:
+            raise BadFeatureInput(
+                f"feature group {record.name!r} has no primary key, and the online store "
+                "keeps one row per primary key: create it with primary_key=[...]"
+            )
+        if overwrite:
+            raise BadFeatureInput(
+                "overwrite=True with storage='online': Hopsworks clears the whole group "
+                "(offline rows too) before such a write, and an online-only insert makes no "
+                "offline commit here. Use overwrite=True with storage=None to replace both "
+                "stores, or upsert the online rows without overwrite"
+            )
+        data = source.rows()  # before the group is registered: a bad frame leaves nothing
+        if new:
+            record = self.catalog.register_group(self.project_id, record)
+        elif undescribed:
+            record = self.catalog.update_group(record.id, features=record.features)
+        online.write_rows(self, record, data)
+        return record, None
 
     # -- reading ------------------------------------------------------------------
 

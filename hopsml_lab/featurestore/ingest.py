@@ -51,6 +51,10 @@ class Source(Protocol):
         self, table: DeltaFeatureTable, result: WriteResult, wanted: bool
     ) -> pa.Table: ...
 
+    def rows(self) -> pa.Table:
+        """All rows in memory, keys checked (an online-only insert writes no table)."""
+        ...
+
 
 def is_spark_frame(frame: Any) -> bool:
     """A PySpark DataFrame (classic or Spark Connect), told apart without importing Spark."""
@@ -135,3 +139,6 @@ class ArrowSource:
 
     def rows_written(self, table: DeltaFeatureTable, result: WriteResult, wanted: bool) -> pa.Table:
         return self.data
+
+    def rows(self) -> pa.Table:
+        return self.data  # keys checked by check_primary_key

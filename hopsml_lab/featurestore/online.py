@@ -27,6 +27,21 @@ the new commit instead of upserted, so the next insert repairs the online store;
 the offline commit stays, and the message says how the online rows get back.
 ``fg.delete()`` removes the rows by the table's ``ON DELETE CASCADE`` (SQLite runs with
 foreign keys on).
+
+``fg.insert(..., storage=...)`` writes only the store it names, as hsfs 5.2.1's python
+engine does:
+
+* ``"offline"`` (``skip_commit``): a commit whose rows do not go online; the online rows
+  stay as they were, and stay so after later inserts, which upsert only their own rows.
+  For that the ``#state`` row moves on to the offline-only commit when the online rows
+  were at the commit before it, so the gap is not taken for a failed write. Were the
+  online rows behind already (a failed write before it), the ``#state`` row stays, and
+  the repair of the next insert (or ``rebuild``) rewrites them from its commit, the
+  offline-only rows included. With ``overwrite=True`` the online rows are cleared, as
+  Hopsworks clears the whole group (offline and online) before an overwrite.
+* ``"online"`` (``write_rows``): rows upserted into the online rows only, with no commit;
+  they carry the commit the ``#state`` row names and leave it as it is, and they stay
+  until a later write replaces their keys (or a repair rewrites the rows from a commit).
 """
 
 from __future__ import annotations
@@ -479,6 +494,77 @@ def write_commit(
             group,
             commit,
         ) from error
+
+
+def _set_state(session: Session, group_id: int, commit_id: int) -> None:
+    statement = _upsert_statement(session.get_bind().dialect.name)
+    row = {"feature_group_id": group_id, "key": STATE_KEY, "row": "{}", "commit_id": commit_id}
+    session.execute(statement, [row])
+
+
+def skip_commit(
+    groups: FeatureGroups, group: FeatureGroupRecord, commit: CommitRecord, *, clear: bool = False
+) -> None:
+    """An offline-only commit (``insert(storage="offline")``): its rows stay out of the
+    online store. The ``#state`` row moves to it when the online rows were at the commit
+    before it (so the next insert upserts only its own rows); ``clear`` (an overwrite)
+    deletes the online rows, which then show this commit: none."""
+    if not group.online_enabled:
+        return
+    try:
+        before = groups.commits(group, up_to_ms=commit.commit_id, limit=2)
+        previous = before[1].commit_id if len(before) > 1 else None
+        with groups.lab.db.writing() as session:
+            _lock(session, group.id)
+            state = _state(session, group.id)
+            if state is not None and state > commit.commit_id:
+                return  # a later commit is online already
+            if clear:
+                session.execute(delete(OnlineRow).where(OnlineRow.feature_group_id == group.id))
+                _set_state(session, group.id, commit.commit_id)
+            elif state == previous:
+                _set_state(session, group.id, commit.commit_id)
+    except Exception as error:
+        raise OnlineStoreError(
+            f"feature group {group.name!r} version {group.version}: commit {commit.commit_id} "
+            "was written to the offline store only, as asked, but recording that in the "
+            f"online store failed: {clip(error, 400)}. The next insert rewrites the online "
+            "rows from its commit, this commit's rows included; delete those keys online "
+            "afterwards if they must stay offline",
+            group,
+            commit,
+        ) from error
+
+
+def write_rows(groups: FeatureGroups, group: FeatureGroupRecord, data: pa.Table) -> int:
+    """An online-only insert (``insert(storage="online")``): each key's latest row of
+    ``data`` upserted into the online rows, with no offline commit; the rows written."""
+    if not group.online_enabled or not group.primary_key:
+        raise FeatureStoreException(
+            f"feature group {group.name!r} version {group.version} has no online rows to "
+            "write: it needs online_enabled=True and a primary key"
+        )
+    rows = _rows(_latest(data.select([f.name for f in group.features]), group, None), group)
+    try:
+        with groups.lab.db.writing() as session:
+            _lock(session, group.id)
+            commit_id = _state(session, group.id) or 0  # the commit the rows show
+            statement = _upsert_statement(session.get_bind().dialect.name)
+            for start in range(0, len(rows), BATCH):
+                session.execute(
+                    statement,
+                    [
+                        {"feature_group_id": group.id, "key": k, "row": r, "commit_id": commit_id}
+                        for k, r in rows[start : start + BATCH]
+                    ],
+                )
+    except Exception as error:
+        raise OnlineStoreError(
+            f"feature group {group.name!r} version {group.version}: writing rows to the "
+            f"online store failed, and none were written: {clip(error, 400)}",
+            group,
+        ) from error
+    return len(rows)
 
 
 def rebuild(groups: FeatureGroups, group: FeatureGroupRecord) -> int:

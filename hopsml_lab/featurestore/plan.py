@@ -13,12 +13,28 @@ later one; with none, a left join keeps the row with nulls. Rows of the joined g
 the same key and the same event time: the one written last wins (the newest data file of
 the version read, then the later row in it), so a later insert of that moment replaces
 an earlier one.
+
+Filters, as Hopsworks builds them (its backend's ``FilterController.buildFilterNode``):
+the query's own filter and the filter of every joined sub-query
+(``fg1.select_all().join(fg2.select_all().filter(fg2.x > 3), ...)``) are ANDed into
+one ``WHERE`` over the joined rows. A joined query's filter is therefore applied after
+its join: a left-joined row whose joined values fail it, or are missing, is dropped.
+Point-in-time joins do the same here, as the ``ASOF`` form of Hopsworks' point-in-time
+query (``pit_query_asof``) does: the latest row is picked first, then filtered. The
+window-rank form (``pit_query``, the one hsfs' Spark engine reads) evaluates that
+``WHERE`` inside each join's sub-query, before the latest row is picked, so there a
+joined row failing the filter gives way to an earlier one that passes; both engines
+here follow the ``ASOF`` form, so they return the same rows.
+
+A condition is bound to the node it reads (``Condition.alias``): a joined query's
+filter to its own groups first (so a group joined twice is filtered where the filter
+was given), else, as Hopsworks resolves filters, to any group of the query.
 """
 
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..catalog import FeatureGroupRecord
@@ -54,6 +70,7 @@ class Condition:
     feature: str
     operator: str
     value: Any
+    alias: str | None = None  # the plan node it is read from (set by ``build_plan``)
 
 
 @dataclass(frozen=True)
@@ -136,21 +153,9 @@ class Plan:
 
     def resolve(self, condition: Condition) -> tuple[str, str]:
         """``(alias, column)`` a condition's feature is read from."""
-        alias = self.aliases.get(condition.group_id) if condition.group_id is not None else None
-        if alias is None:
-            alias = next(
-                (n.alias for n in self.nodes if condition.feature in self._columns(n)), None
-            )
-        if alias is None or condition.feature not in self._columns(self.node(alias)):
-            raise BadFeatureInput(
-                f"the filter on {condition.feature!r} names a feature of no feature group in "
-                "the query: filter on a feature of a group that is selected or joined"
-            )
-        return alias, condition.feature
-
-    @staticmethod
-    def _columns(node: Node) -> list[str]:
-        return [f.name for f in node.group.features]
+        if condition.alias is not None:
+            return condition.alias, condition.feature
+        return _bind_condition(condition, self.nodes, QUERY_SCOPE).alias or "", condition.feature
 
     @property
     def dtypes(self) -> dict[str, str]:
@@ -161,6 +166,42 @@ class Plan:
             if spec.dtype:
                 result[name] = spec.dtype
         return result
+
+
+QUERY_SCOPE = "the query: filter on a feature of a group that is selected or joined"
+
+
+def _columns(node: Node) -> list[str]:
+    return [f.name for f in node.group.features]
+
+
+def _bind_condition(condition: Condition, scope: list[Node], where: str) -> Condition:
+    """``condition`` bound to the node of ``scope`` it reads: the first node of its
+    feature's group, else the first node with a feature of its name."""
+    node = None
+    if condition.group_id is not None:
+        node = next((n for n in scope if n.group.id == condition.group_id), None)
+    if node is None:
+        node = next((n for n in scope if condition.feature in _columns(n)), None)
+    if node is None or condition.feature not in _columns(node):
+        raise BadFeatureInput(
+            f"the filter on {condition.feature!r} names a feature of no feature group in {where}"
+        )
+    return replace(condition, alias=node.alias)
+
+
+def _bind(predicate: Predicate, scope: list[Node], where: str) -> Predicate:
+    """``predicate`` with every condition bound (``_bind_condition``)."""
+    if isinstance(predicate, Combined):
+        left, right = _bind(predicate.left, scope, where), _bind(predicate.right, scope, where)
+        return Combined(predicate.kind, left, right)
+    return _bind_condition(predicate, scope, where)
+
+
+def _and(left: Predicate | None, right: Predicate | None) -> Predicate | None:
+    if left is None or right is None:
+        return left or right
+    return Combined("AND", left, right)
 
 
 def _conditions(predicate: Predicate | None) -> list[Condition]:
@@ -204,7 +245,10 @@ def build_plan(spec: QuerySpec) -> Plan:
     nodes: list[Node] = []
     outputs: list[tuple[str, str, str]] = []
 
-    def add(query: QuerySpec, parent: Node | None, join: JoinSpec | None) -> None:
+    scoped: list[tuple[Predicate, list[Node]]] = []  # joined queries' filters, in join order
+
+    def add(query: QuerySpec, parent: Node | None, join: JoinSpec | None) -> list[Node]:
+        """Add ``query``'s nodes; its own and its joined nodes (the filter's scope)."""
         alias = f"fg{len(nodes)}"
         selection = query.left
         node = Node(alias, selection.group, selection.as_of_ms, list(selection.features))
@@ -232,17 +276,25 @@ def build_plan(spec: QuerySpec) -> Plan:
                 )
         nodes.append(node)
         _output(node, join, outputs)
+        subtree = [node]
+        if join is not None and query.predicate is not None:
+            scoped.append((query.predicate, subtree))
         for sub in query.joins:
-            add(sub.query, node, sub)
+            subtree += add(sub.query, node, sub)
+        return subtree
 
     add(spec, None, None)
     aliases: dict[int, str] = {}
     for node in nodes:
         if node.group.id is not None:
             aliases.setdefault(node.group.id, node.alias)
-    plan = Plan(nodes, outputs, spec.predicate, aliases)
+    predicate = None if spec.predicate is None else _bind(spec.predicate, nodes, QUERY_SCOPE)
+    for sub_predicate, subtree in scoped:  # its own groups first, then the others
+        scope = subtree + [n for n in nodes if n not in subtree]
+        predicate = _and(predicate, _bind(sub_predicate, scope, QUERY_SCOPE))
+    plan = Plan(nodes, outputs, predicate, aliases)
     used = {n.alias: set(n.selected) for n in nodes}
-    for condition in _conditions(spec.predicate):
+    for condition in _conditions(predicate):
         alias, column = plan.resolve(condition)
         used[alias].add(column)
     for node in nodes:

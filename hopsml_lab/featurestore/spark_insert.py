@@ -391,6 +391,13 @@ class SparkSource:
                 time.sleep(0.25)
                 _remove_folder(table, folder)
 
+    def rows(self) -> pa.Table:
+        """The frame collected to the driver through Arrow (an online-only insert: the
+        rows go to the online store, which holds them all anyway), keys checked."""
+        data = self.frame.toArrow().select(self.schema.names).cast(self.schema)
+        check_arrow_keys(data, self._keys, self._operation)
+        return data
+
     def rows_written(self, table: DeltaFeatureTable, result: WriteResult, wanted: bool) -> pa.Table:
         """The rows the commit inserted or updated (for the online store): read back from
         the change data feed, only when ``wanted``."""

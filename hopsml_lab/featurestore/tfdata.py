@@ -3,13 +3,13 @@
 ``tf_csv_dataset``, ``get_serialized_example_schema``). hsfs 3.x and 5.x dropped them;
 they are offered for notebooks written against 2.x.
 
-Features are parsed by the types written (kept with the dataset), not guessed from the
+The files are local paths (``td_files.local_files`` copies an HDFS project's files
+first). Features are parsed by the types written (kept with the dataset), not guessed from the
 first record; a missing value reads as 0, NaN or an empty string.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from .errors import FeatureStoreException
@@ -57,11 +57,6 @@ class TFDataEngine:
         self._is_training = is_training
         self._cycle_length = cycle_length
         self._deterministic = deterministic
-
-    @staticmethod
-    def files(root: Path, split: str | None, folders: list[str], pattern: str) -> list[str]:
-        chosen = [split] if split is not None else folders
-        return sorted(str(f) for name in chosen for f in (root / name).glob(pattern))
 
     def get_serialized_example_schema(self) -> dict[str, Any]:
         """The feature description ``tf.io.parse_single_example`` takes."""

@@ -6,18 +6,17 @@ descriptive statistics of each split.
 In-memory versions (``training_data``, ``train_test_split`` …) are read again from
 the commits their lineage names, so a later insert does not change them. Materialised
 versions (``create_training_data`` …) are files under
-``FeatureStore/training_datasets/<view>_<version>_<td version>/<split>/``, written with
-primary keys, event times and training helper columns (dropped again when read, unless
-asked for, as hsfs does); the catalog row is written only once the files are complete.
+``FeatureStore/training_datasets/<view>_<version>_<td version>/<split>/`` in the
+project's store (a local folder or HDFS: ``td_files``), written with primary keys, event
+times and training helper columns (dropped again when read, unless asked for, as hsfs
+does); the catalog row is written only once the files are complete.
 """
 
 from __future__ import annotations
 
 import random
-import shutil
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -29,7 +28,7 @@ from .errors import FeatureStoreException
 from .plan import Predicate
 from .splits import RANDOM_SPLIT, TIME_SERIES_SPLIT, TRAIN, settle_times, split_frame
 from .statistics import StatisticsOptions, compute
-from .td_files import dtypes_of, normal_format, read_folder, write_dataset
+from .td_files import dtypes_of, normal_format, read_folder, remove_dataset, write_dataset
 from .view_errors import BadSplit, TrainingDataUnreadable, UnknownTrainingDataset
 from .view_spec import predicate_from_json, predicate_to_json
 from .views import SPLIT_TIME, FeatureViews, ReadRequest
@@ -108,14 +107,6 @@ class TrainingData:
 
     def folder(self, name: str, version: int, td_version: int) -> str:
         return f"{FOLDER}/{name}_{version}_{td_version}"
-
-    def path(self, location: str) -> Path:
-        if self.lab.settings.is_remote_store:
-            raise FeatureStoreException(
-                "training datasets need a local project root for now (HDFS projects come "
-                "later): set HOPSML_PROJECT_ROOT to a local folder"
-            )
-        return Path(self.lab.store.url(location))
 
     # -- making ---------------------------------------------------------------------
 
@@ -238,9 +229,8 @@ class TrainingData:
     ) -> TrainingDatasetRecord:
         version = self.catalog.next_training_dataset_version(self.project_id, view.id, view.name)
         location = self.folder(view.name, view.version, version)
-        target = self.path(location)
         folders = {(n or view.name): f for n, f in frames.items()}
-        write_dataset(target, folders, record.data_format)
+        write_dataset(self.lab.store, location, folders, record.data_format)
         try:
             return self.catalog.register_training_dataset(
                 self.project_id,
@@ -248,7 +238,7 @@ class TrainingData:
                 stats,
             )
         except BaseException:
-            shutil.rmtree(target, ignore_errors=True)
+            remove_dataset(self.lab.store, location)
             raise
 
     # -- reading --------------------------------------------------------------------
@@ -310,7 +300,7 @@ class TrainingData:
     def _read_files(
         self, view: FeatureViewRecord, record: TrainingDatasetRecord, columns: Columns
     ) -> dict[str, pd.DataFrame]:
-        root = self.path(record.location or "")
+        root = record.location or ""
         dtypes = record.settings.get("dtypes", {})
         names = [s.name for s in record.splits] or [""]
         features = {f.name for f in view.features}
@@ -323,7 +313,8 @@ class TrainingData:
             drop |= set(view.training_helper_columns)
         frames = {}
         for name in names:
-            frame = read_folder(root / (name or view.name), record.data_format, dtypes)
+            folder = f"{root}/{name or view.name}"
+            frame = read_folder(self.lab.store, folder, record.data_format, dtypes)
             frames[name] = frame.drop(columns=[c for c in frame.columns if c in drop])
         return frames
 
@@ -404,7 +395,7 @@ class TrainingData:
         stats = split_statistics(frames, None if options is None else StatisticsOptions(**options))
         location = record.location or self.folder(view.name, view.version, version)
         folders = {(n or view.name): f for n, f in frames.items()}
-        write_dataset(self.path(location), folders, record.data_format)
+        write_dataset(self.lab.store, location, folders, record.data_format)
         return self.catalog.update_training_dataset(
             record.id,
             lineage=lineage,
@@ -418,13 +409,13 @@ class TrainingData:
         """Delete a version's files; its metadata stays (hsfs' ``purge_training_data``)."""
         if record.location:
             self.catalog.update_training_dataset(record.id, materialized=False)
-            shutil.rmtree(self.path(record.location), ignore_errors=True)
+            remove_dataset(self.lab.store, record.location)
 
     def delete(self, record: TrainingDatasetRecord) -> None:
         """Forget a version, then delete its files."""
         self.catalog.delete_training_dataset(record.id)
         if record.location:
-            shutil.rmtree(self.path(record.location), ignore_errors=True)
+            remove_dataset(self.lab.store, record.location)
 
     def delete_view(self, view: FeatureViewRecord) -> None:
         """Forget a view and its training datasets, then delete their files."""
@@ -432,4 +423,4 @@ class TrainingData:
         self.catalog.delete_view(view.id)
         for record in datasets:
             if record.location:
-                shutil.rmtree(self.path(record.location), ignore_errors=True)
+                remove_dataset(self.lab.store, record.location)

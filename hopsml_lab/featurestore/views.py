@@ -12,7 +12,7 @@ those the query selects are features of the view and always stay.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -98,16 +98,19 @@ class FeatureViews:
         transformation_functions: list[dict[str, Any]] | None = None,
     ) -> FeatureViewRecord:
         """Check and record a view: its labels and helper columns must be columns of
-        the query. An ``as_of`` on the query is dropped with a warning, as hsfs does."""
+        the query. Time travel on the query (``as_of(wallclock_time, exclude_until)``,
+        ``pull_changes``: any selection's ``as_of_ms`` or ``start_ms``) is dropped with
+        hsfs' warning, as hsfs' ``Query.is_time_travel`` decides; filters stay, the
+        event-time window a ``read(start_time=..., end_time=...)`` added included."""
         name = feature_name(name)
-        if any(s.as_of_ms is not None for s in _selections(spec)):
+        if any(s.as_of_ms is not None or s.start_ms is not None for s in _selections(spec)):
             warnings.warn(
                 "`as_of` argument in the `Query` will be ignored because feature view does "
                 "not support time travel query.",
                 UserWarning,
                 stacklevel=4,
             )
-            spec = map_selections(spec, lambda s: Selection(s.group, s.features, None))
+            spec = map_selections(spec, lambda s: replace(s, as_of_ms=None, start_ms=None))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", FeatureGroupWarning)  # warned at join()
             plan = build_plan(spec)

@@ -99,7 +99,7 @@ class Feature:
                 f"compare feature {self._name!r} with a value, not with feature "
                 f"{value.name!r} (join the groups on it instead)"
             )
-        return Filter(self, condition, filter_value(self._type, value))
+        return Filter(self, condition, filter_value(self._type, value, self._name))
 
     def __lt__(self, other: Any) -> Filter:
         return self._filter("LESS_THAN", other)

@@ -206,12 +206,22 @@ class FeatureGroup:
         ``(None, None)`` here (direct writes, no expectation suite). Of
         ``write_options`` only ``"delta.enableChangeDataFeed": "false"`` acts (a new group
         then records no change data, so no incremental reads); ``wait``, ``n_processes``
-        and ``save_code`` (3.x) are accepted and change nothing."""
-        if storage is not None and str(storage).lower() not in ("offline", "online"):
-            raise FeatureStoreException(f"storage {storage!r}: use None, 'offline' or 'online'")
-        if storage is not None and str(storage).lower() == "online" and not self.online_enabled:
+        and ``save_code`` (3.x) are accepted and change nothing.
+
+        ``storage`` writes one store only, as hsfs 5.2.1: ``"offline"`` makes the commit
+        and leaves the online rows as they were (later inserts do not copy this one's
+        rows online); ``"online"`` upserts the online rows and makes no commit (no
+        offline rows, no statistics). Unset: both, the online store when the group is
+        online enabled. See ``hopsml_lab.featurestore.online``."""
+        where = None if storage is None else str(storage).lower()
+        if where not in (None, "offline", "online"):
             raise FeatureStoreException(
-                f"feature group {self.name!r} is not online enabled: insert offline"
+                f"Invalid storage: {storage}. Use 'offline', 'online', or leave it unset."
+            )
+        if where == "online" and not self.online_enabled:
+            raise FeatureStoreException(
+                f"Online storage is not enabled for feature group {self.name!r}: insert with "
+                "storage=None or 'offline', or create the group with online_enabled=True"
             )
         target = self._record if self._record is not None else self._resolved_spec()
         try:
@@ -221,6 +231,7 @@ class FeatureGroup:
                 operation=operation,
                 overwrite=overwrite,
                 write_options=write_options,
+                storage=where,
             )
         except OnlineStoreError as error:  # committed offline: the group exists now
             self._record = error.record or self._record

@@ -20,7 +20,7 @@ from ..featurestore.datasets import Datasets
 from ..featurestore.errors import FeatureStoreException, VersionWarning
 from ..featurestore.groups import feature_name
 from ..featurestore.statistics import StatisticsOptions
-from ..featurestore.td_files import normal_format
+from ..featurestore.td_files import local_files, normal_format
 from ..featurestore.tfdata import TFDataEngine
 from ..featurestore.view_spec import predicate_from_json
 from .split_statistics import SplitStatistics
@@ -418,16 +418,16 @@ class TrainingDataset(TrainingDatasetBase):
         file_pattern: str = "*.tfrecord*",
     ) -> TFDataEngine:
         """hsfs 2.x: the files as ``tf.data`` (``.tf_record_dataset(...)`` for tfrecord,
-        ``.tf_csv_dataset(...)`` for csv)."""
-        from pathlib import Path
-
+        ``.tf_csv_dataset(...)`` for csv). TensorFlow reads local files here: an HDFS
+        project's files are copied to a temporary folder first (``td_files.local_files``)."""
         record = self._saved("reading it")
         folders = [s.name for s in record.splits] or [record.name]
         if record.data_format == "csv" and file_pattern == "*.tfrecord*":
             file_pattern = "*.csv"
-        root = Path(self._store._groups.lab.store.url(record.location or ""))
+        chosen = [split] if split is not None else folders
+        store = self._store._groups.lab.store
         return TFDataEngine(
-            TFDataEngine.files(root, split, folders, file_pattern),
+            local_files(store, record.location or "", chosen, file_pattern),
             record.data_format,
             record.settings.get("dtypes", {}),
             feature_name(target_name),

@@ -6,7 +6,9 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
+from ...featurestore.errors import BadTime
 from ...featurestore.plan import Combined, Condition
+from ...featurestore.times import to_epoch_ms
 
 
 class Filter:
@@ -131,14 +133,26 @@ class Logic:
         return f"Logic({self._type!r}, {', '.join(repr(p) for p in parts if p is not None)})"
 
 
-def filter_value(feature_type: str | None, value: Any) -> Any:
-    """The value a comparison stores, as hsfs does: a UTC ``%Y-%m-%d %H:%M:%S`` string
-    for timestamp features given a datetime, else the value."""
-    if feature_type == "timestamp" and isinstance(value, datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(timezone.utc).replace(tzinfo=None)
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    return value
+def filter_value(feature_type: str | None, value: Any, feature: str = "") -> Any:
+    """The value a comparison stores, as hsfs' ``Feature._get_filter_value``: any value
+    compared with a ``timestamp`` feature is read as hsfs'
+    ``util._convert_event_time_to_timestamp`` reads a time (``times.to_epoch_ms``: a
+    datetime or ``pd.Timestamp``, naive meaning UTC; a date, as midnight UTC; an int
+    epoch, seconds up to 10 digits, else milliseconds; a string in hsfs' formats) and
+    stored as the UTC time to the second, ``%Y-%m-%d %H:%M:%S`` (hsfs drops the
+    milliseconds). Other features' values stay as given, and so does ``None`` (hsfs
+    fails on it; here it compares as SQL's ``IS NULL``)."""
+    if feature_type != "timestamp" or value is None:
+        return value
+    what = f"timestamp feature {feature!r}" if feature else "a timestamp feature"
+    try:
+        millis = to_epoch_ms(value)
+    except BadTime as error:
+        raise BadTime(f"cannot compare {what} with {value!r}: {error}") from None
+    if millis is None:  # an empty string: hsfs fails on it too
+        raise BadTime(f"cannot compare {what} with {value!r}: give a time, not an empty string")
+    moment = datetime.fromtimestamp(millis / 1000, tz=timezone.utc)
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
 def isin_value(values: Any) -> str:

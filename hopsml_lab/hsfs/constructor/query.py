@@ -309,7 +309,14 @@ class Query:
 
     @property
     def filters(self) -> Logic | None:
-        return self._filter
+        """All filters of the query, as hsfs gives them: this query's, ANDed with those
+        of the queries joined to it (the ones a read applies; see ``featurestore.plan``)."""
+        found = self._filter
+        for join in self._joins:
+            sub = join.query._filter
+            if sub is not None:
+                found = sub if found is None else found & sub
+        return found
 
     @property
     def featuregroups(self) -> list[FeatureGroup]:
