@@ -19,6 +19,7 @@ BENCHMARKS = [
     "pit_join",
     "online_lookup",
     "ingest",
+    "validation",
 ]
 
 

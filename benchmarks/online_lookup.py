@@ -3,7 +3,7 @@
 vector is the key and 10 features: ints, floats, strings, a bool), one random entity
 per call.
 
-Ours: the feature view facade over ``featurestore.serving`` (one prepared lookup per
+Ours: the feature view facade over ``featurestore.featureviews.serving`` (one prepared lookup per
 group over a plain sqlite3 connection), wall time and the calling thread's CPU time
 (what the lookup costs without the waits a busy machine adds); also
 ``get_feature_vectors`` of 100 entities (one ``IN`` query per group) and the time the

@@ -306,7 +306,7 @@ export interface components {
             commit: components["schemas"]["CommitInfo"];
             /**
              * Figures
-             * @description The figures featurestore.figures makes (the notebook draws the same).
+             * @description The figures featurestore.browse.figures makes (the notebook draws the same).
              */
             figures: components["schemas"]["FeatureFigure"][];
             statistics: components["schemas"]["StoredStatistics"];

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from hopsml_lab import hopsworks, hsfs
-from hopsml_lab.featurestore.table import DeltaFeatureTable
+from hopsml_lab.featurestore.featuregroups.table import DeltaFeatureTable
 from hopsml_lab.featurestore.times import committed_on, to_epoch_ms
 from hopsml_lab.hsfs.util import FeatureGroupWarning, VersionWarning
 from hopsml_lab.lab import Lab, set_lab

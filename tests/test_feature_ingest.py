@@ -17,8 +17,8 @@ from pyspark.sql import functions as F
 from hopsml_lab import hopsworks
 from hopsml_lab.engine.spark import SparkEngine
 from hopsml_lab.featurestore.errors import BadFeatureInput, FeatureStoreException, SchemaMismatch
-from hopsml_lab.featurestore.spark_insert import STAGING
-from hopsml_lab.featurestore.table import DeltaFeatureTable
+from hopsml_lab.featurestore.featuregroups.spark_insert import STAGING
+from hopsml_lab.featurestore.featuregroups.table import DeltaFeatureTable
 from hopsml_lab.hsfs.util import FeatureGroupWarning
 from hopsml_lab.lab import Lab, set_lab
 from hopsml_lab.settings import Settings

@@ -13,8 +13,13 @@ import pytest
 from hopsml_lab import hopsworks
 from hopsml_lab.engine.duckdb import connection, fetch_arrow
 from hopsml_lab.featurestore.errors import FeatureStoreException
-from hopsml_lab.featurestore.queries import committed_bytes, query_engine, sources, table_names
-from hopsml_lab.featurestore.sql import duckdb_sql, ties_sql
+from hopsml_lab.featurestore.query.queries import (
+    committed_bytes,
+    query_engine,
+    sources,
+    table_names,
+)
+from hopsml_lab.featurestore.query.sql import duckdb_sql, ties_sql
 from hopsml_lab.hsfs.constructor.filter import Filter, Logic
 from hopsml_lab.hsfs.constructor.query import Query
 from hopsml_lab.hsfs.util import FeatureGroupWarning

@@ -18,7 +18,7 @@ import pytest
 from hopsml_lab import hopsworks
 from hopsml_lab.engine.spark import SparkEngine
 from hopsml_lab.featurestore.errors import FeatureStoreException
-from hopsml_lab.featurestore.table import DeltaFeatureTable
+from hopsml_lab.featurestore.featuregroups.table import DeltaFeatureTable
 from hopsml_lab.lab import Lab, set_lab
 from hopsml_lab.settings import Settings
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from hopsml_lab import hopsworks
-from hopsml_lab.featurestore import statistics as statistics_module
+from hopsml_lab.featurestore.featuregroups import statistics as statistics_module
 from hopsml_lab.lab import Lab, set_lab
 from hopsml_lab.settings import Settings
 

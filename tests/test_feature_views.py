@@ -16,9 +16,13 @@ import pytest
 from hopsml_lab import hopsworks
 from hopsml_lab.catalog import FeatureViewRecord
 from hopsml_lab.featurestore.errors import FeatureStoreException
-from hopsml_lab.featurestore.plan import Combined, Condition, JoinSpec, QuerySpec, Selection
-from hopsml_lab.featurestore.view_errors import BadSplit, FeatureViewExists, UnknownTrainingDataset
-from hopsml_lab.featurestore.view_spec import spec_from_json, spec_to_json
+from hopsml_lab.featurestore.featureviews.view_errors import (
+    BadSplit,
+    FeatureViewExists,
+    UnknownTrainingDataset,
+)
+from hopsml_lab.featurestore.featureviews.view_spec import spec_from_json, spec_to_json
+from hopsml_lab.featurestore.query.plan import Combined, Condition, JoinSpec, QuerySpec, Selection
 from hopsml_lab.hsfs.builtin_transformations import label_encoder, min_max_scaler
 from hopsml_lab.hsfs.feature_view import FeatureView
 from hopsml_lab.hsfs.util import VersionWarning

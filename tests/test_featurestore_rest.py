@@ -26,8 +26,8 @@ from hopsml_lab.catalog.featureviews import (
 )
 from hopsml_lab.demo import seed_feature_store
 from hopsml_lab.featurestore import FeatureGroups, GroupSpec
-from hopsml_lab.featurestore.figures import as_stored, feature_figure, statistics_figures
-from hopsml_lab.featurestore.preview import MAX_PREVIEW_ROWS
+from hopsml_lab.featurestore.browse.figures import as_stored, feature_figure, statistics_figures
+from hopsml_lab.featurestore.browse.preview import MAX_PREVIEW_ROWS
 from hopsml_lab.lab import Lab, set_lab
 from hopsml_lab.server import featurestore
 from hopsml_lab.settings import Settings
@@ -286,7 +286,7 @@ async def test_statistics_are_the_stored_json_with_their_figures(jp_fetch, serve
     assert by_name["score"]["num_null_values"] == 1
     assert answer["statistics"]["computation_time"] == stored["computation_time"]
     assert answer["statistics"]["config"] == stored["config"]
-    # The same figures a notebook gets from featurestore.figures.
+    # The same figures a notebook gets from featurestore.browse.figures.
     assert answer["figures"] == statistics_figures(stored)
     kinds = {f["feature"]: f["kind"] for f in answer["figures"]}
     assert kinds["age"] == "histogram" and kinds["plan"] == "top_values"
@@ -540,8 +540,8 @@ def test_commit_summaries_and_change_marker_on_each_catalog(
 def test_the_preview_reads_the_group_where_its_table_is(project: Path) -> None:
     """The sidebar's preview opens the table as the feature group does: on an HDFS
     project (the WebHDFS double) through ``webhdfs://`` with the store's options."""
-    from hopsml_lab.featurestore.answers import PreviewQuery
-    from hopsml_lab.featurestore.browse import FeatureStoreBrowser
+    from hopsml_lab.featurestore.browse.answers import PreviewQuery
+    from hopsml_lab.featurestore.browse.browse import FeatureStoreBrowser
     from hopsml_lab.lab import get_lab
 
     fs = hopsworks.login(engine="python").get_feature_store()

@@ -18,15 +18,20 @@ from sqlalchemy import func, select, text
 from hopsml_lab import hopsworks
 from hopsml_lab.catalog import FeatureViewRecord, OnlineRow
 from hopsml_lab.featurestore.errors import FeatureStoreException
-from hopsml_lab.featurestore.online import (
+from hopsml_lab.featurestore.featuregroups.online import (
     STATE_KEY,
     OnlineStoreError,
     iter_rows,
     online_commit,
     rebuild,
 )
-from hopsml_lab.featurestore.serving import ServingKey, ViewParts, serving_for, serving_keys
-from hopsml_lab.featurestore.view_spec import spec_to_json
+from hopsml_lab.featurestore.featureviews.serving import (
+    ServingKey,
+    ViewParts,
+    serving_for,
+    serving_keys,
+)
+from hopsml_lab.featurestore.featureviews.view_spec import spec_to_json
 from hopsml_lab.lab import Lab, set_lab
 from hopsml_lab.settings import Settings
 

@@ -15,7 +15,7 @@ import pytest
 
 from hopsml_lab import hopsworks
 from hopsml_lab.featurestore.errors import FeatureStoreException
-from hopsml_lab.featurestore.view_errors import BadSplit, TrainingDataUnreadable
+from hopsml_lab.featurestore.featureviews.view_errors import BadSplit, TrainingDataUnreadable
 from hopsml_lab.hsfs.util import VersionWarning
 from hopsml_lab.lab import Lab, set_lab
 from hopsml_lab.settings import Settings

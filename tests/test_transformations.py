@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hopsml_lab.featurestore import transformations as T
 from hopsml_lab.featurestore.errors import BadFeatureInput, FeatureStoreException
+from hopsml_lab.featurestore.transformations import engine as T
 from hopsml_lab.hsfs import builtin_transformations as bt
 from hopsml_lab.hsfs.hopsworks_udf import HopsworksUdf, udf
 from hopsml_lab.hsfs.transformation_function import TransformationFunction, TransformationType
@@ -589,7 +589,7 @@ def uses_a_global(x):
 _FRESH = """
 import json, sys
 import pandas as pd
-from hopsml_lab.featurestore import transformations as T
+from hopsml_lab.featurestore.transformations import engine as T
 stored, fitted, frame = json.load(open(sys.argv[1]))
 bound = T.from_json(stored)
 frame = pd.DataFrame(frame)

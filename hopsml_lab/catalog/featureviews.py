@@ -4,8 +4,8 @@ to files, with its lineage) and online rows (the latest row per primary key of a
 online-enabled feature group).
 
 The row classes here are the tables; below them the records and ``FeatureViewCatalog``
-(feature views and training datasets: what ``featurestore.views`` and
-``featurestore.training`` read and write). Changes to the tables need an alembic
+(feature views and training datasets: what ``featurestore.featureviews.views`` and
+``featurestore.featureviews.training`` read and write). Changes to the tables need an alembic
 migration.
 """
 
@@ -130,7 +130,7 @@ class FeatureViewRecord(Record):
     name: str
     version: int = 0  # 0: the next free version when registered
     description: str = ""
-    query: dict[str, Any]  # the serialised query spec (featurestore.view_spec)
+    query: dict[str, Any]  # the serialised query spec (featurestore.featureviews.view_spec)
     features: list[ViewFeature] = []
     labels: list[str] = []
     inference_helper_columns: list[str] = []

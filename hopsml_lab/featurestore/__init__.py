@@ -2,7 +2,7 @@
 schema and commits in the catalog. The ``hsfs``/``hopsworks`` facades call this."""
 
 from .errors import FeatureStoreException, SchemaMismatch, UnknownFeatureGroup
-from .groups import FeatureGroups, GroupSpec
+from .featuregroups.groups import FeatureGroups, GroupSpec
 
 __all__ = [
     "FeatureGroups",

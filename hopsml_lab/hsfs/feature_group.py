@@ -11,10 +11,10 @@ import pandas as pd
 from ..catalog import FeatureGroupRecord
 from ..featurestore import FeatureGroups, GroupSpec
 from ..featurestore.errors import BadFeatureInput, FeatureStoreException, VersionWarning
-from ..featurestore.groups import feature_name
-from ..featurestore.online import OnlineStoreError
-from ..featurestore.online import read_group as read_online
-from ..featurestore.statistics import StatisticsOptions, StorageWarning
+from ..featurestore.featuregroups.groups import feature_name
+from ..featurestore.featuregroups.online import OnlineStoreError
+from ..featurestore.featuregroups.online import read_group as read_online
+from ..featurestore.featuregroups.statistics import StatisticsOptions, StorageWarning
 from ..featurestore.times import committed_on, to_epoch_ms
 from .feature import Feature
 from .statistics import Statistics
@@ -202,7 +202,7 @@ class FeatureGroup:
         the group from the frame's schema. ``operation="upsert"`` updates rows by primary
         key, ``"insert"`` appends; ``overwrite=True`` replaces the content. A large Spark
         DataFrame is written by the executors and committed once by the driver
-        (``hopsml_lab.featurestore.spark_insert``). Returns ``(job, report)``:
+        (``hopsml_lab.featurestore.featuregroups.spark_insert``). Returns ``(job, report)``:
         ``(None, None)`` here (direct writes, no expectation suite). Of
         ``write_options`` only ``"delta.enableChangeDataFeed": "false"`` acts (a new group
         then records no change data, so no incremental reads); ``wait``, ``n_processes``
@@ -212,7 +212,7 @@ class FeatureGroup:
         and leaves the online rows as they were (later inserts do not copy this one's
         rows online); ``"online"`` upserts the online rows and makes no commit (no
         offline rows, no statistics). Unset: both, the online store when the group is
-        online enabled. See ``hopsml_lab.featurestore.online``."""
+        online enabled. See ``hopsml_lab.featurestore.featuregroups.online``."""
         where = None if storage is None else str(storage).lower()
         if where not in (None, "offline", "online"):
             raise FeatureStoreException(
@@ -526,7 +526,7 @@ class FeatureGroup:
                 stacklevel=2,
             )
             return None
-        from ..featurestore.statistics import compute_for_commit
+        from ..featurestore.featuregroups.statistics import compute_for_commit
 
         found = compute_for_commit(self._groups, record, to_epoch_ms(wallclock_time))
         return self._statistics(found)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ..catalog import FeatureSpec
 from ..featurestore import FeatureGroups, GroupSpec
 from ..featurestore.errors import VersionWarning
-from ..featurestore.groups import feature_name
+from ..featurestore.featuregroups.groups import feature_name
 from .feature import Feature
 from .feature_group import FeatureGroup
 from .statistics_config import StatisticsConfig
@@ -93,7 +93,7 @@ class FeatureStore:
         ``version=None`` takes the next free version then, with a ``VersionWarning``.
         ``statistics_config`` (a ``StatisticsConfig``, dict or bool; default enabled)
         says what statistics each commit gets; ``online_enabled=True`` keeps the latest
-        row per primary key in the online store too (``featurestore.online``). Options
+        row per primary key in the online store too (``featurestore.featuregroups.online``). Options
         for what is not offered yet (expectation suites, streams, embeddings) are
         accepted and not acted on."""
         _check_options("create_feature_group", unsupported)
@@ -189,15 +189,15 @@ class FeatureStore:
     def _view_services(self) -> Any:
         """The feature view and training data services (made once per store)."""
         if getattr(self, "_view_services_made", None) is None:
-            from ..featurestore.training import TrainingData
-            from ..featurestore.views import FeatureViews
+            from ..featurestore.featureviews.training import TrainingData
+            from ..featurestore.featureviews.views import FeatureViews
 
             views = FeatureViews(self._groups, self._project_name)
             self._view_services_made = (views, TrainingData(views))
         return self._view_services_made
 
     def _datasets(self) -> Any:
-        from ..featurestore.datasets import Datasets
+        from ..featurestore.featureviews.datasets import Datasets
 
         return Datasets(self._view_services()[1])
 
@@ -369,13 +369,13 @@ class FeatureStore:
         """Run SQL (DuckDB's dialect, in process) over the feature groups' latest commits,
         each a table named ``<name>_<version>`` as in Hopsworks (``transactions_1``).
         pandas by default; a Spark DataFrame on the spark engine or with ``"spark"``."""
-        from ..featurestore.queries import run_sql
+        from ..featurestore.query.queries import run_sql
 
         kinds = ("default", "spark", "pandas", "numpy", "python")
         if dataframe_type not in kinds:
             raise TypeError(f"dataframe_type {dataframe_type!r}: use one of {', '.join(kinds)}")
         if online:  # the online rows of the online-enabled groups
-            from ..featurestore.online import run_sql as run_online_sql
+            from ..featurestore.query.online_queries import run_sql as run_online_sql
 
             frame = run_online_sql(self._groups, query)
         else:
@@ -402,13 +402,13 @@ class FeatureStore:
     ) -> TransformationFunction | list[TransformationFunction] | None:
         """The saved (or built-in) transformation function ``name``: one object, a list
         when no version is given and several match, ``None`` when there is none."""
-        from ..featurestore import transformation_registry
+        from ..featurestore.transformations import registry as transformation_registry
 
         return transformation_registry.get(name, version)
 
     def get_transformation_functions(self) -> list[TransformationFunction]:
         """The built-in transformation functions, then every saved one."""
-        from ..featurestore import transformation_registry
+        from ..featurestore.transformations import registry as transformation_registry
 
         return transformation_registry.list_all()
 

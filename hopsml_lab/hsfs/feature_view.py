@@ -8,7 +8,7 @@ feature groups as they are now), ``spine``/``spine_df``/``lookback`` are not off
 and ``init_batch_scoring()`` without a version uses the newest training dataset that
 has fitted transformation statistics (hsfs needs the version). Online serving
 (``init_serving``, ``get_feature_vector(s)``, ``get_inference_helper(s)``) is the
-``featurestore.serving`` module's.
+``featurestore.featureviews.serving`` module's.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from __future__ import annotations
 import warnings
 from typing import TYPE_CHECKING, Any
 
-from ..featurestore import view_transforms
 from ..featurestore.errors import FeatureStoreException, VersionWarning
-from ..featurestore.plan import Combined, Condition, Predicate, QuerySpec
+from ..featurestore.featureviews import view_transforms
+from ..featurestore.query.plan import Combined, Condition, Predicate, QuerySpec
 from .constructor.filter import Filter, Logic
 from .constructor.join import Join
 from .constructor.query import Query
@@ -27,8 +27,8 @@ from .training_dataset_feature import TrainingDatasetFeature
 
 if TYPE_CHECKING:
     from ..catalog import FeatureViewRecord
-    from ..featurestore.training import TrainingData
-    from ..featurestore.views import FeatureViews
+    from ..featurestore.featureviews.training import TrainingData
+    from ..featurestore.featureviews.views import FeatureViews
     from .feature_store import FeatureStore
 
 
@@ -228,7 +228,7 @@ class FeatureView(TrainingDataMethods):
     @property
     def serving_keys(self) -> list[Any]:
         """The primary keys of the query's feature groups, as hsfs' ``ServingKey``."""
-        from ..featurestore.serving import serving_keys
+        from ..featurestore.featureviews.serving import serving_keys
 
         return serving_keys(self._views.query_plan(self._record), self._record.labels)
 
@@ -263,7 +263,7 @@ class FeatureView(TrainingDataMethods):
     def update_last_accessed_training_dataset(self, version: int | None) -> None:
         self._last_accessed_training_dataset = version
 
-    # -- online serving (featurestore.serving) -------------------------------------------
+    # -- online serving (featurestore.featureviews.serving) ---------------------------
 
     def init_serving(
         self,
@@ -282,7 +282,7 @@ class FeatureView(TrainingDataMethods):
         """Prepare online lookups; transformations use training dataset
         ``training_dataset_version``'s fitted statistics (``None``: version 1 with a
         ``VersionWarning``, as hsfs). Client options are accepted and change nothing."""
-        from ..featurestore import serving
+        from ..featurestore.featureviews import serving
 
         if training_dataset_version is None:
             training_dataset_version = 1
@@ -341,7 +341,7 @@ class FeatureView(TrainingDataMethods):
         timeout: float | None = None,
         entry: dict[str, Any] | None = None,
     ) -> Any:
-        """One feature vector from the online store (``featurestore.serving``)."""
+        """One feature vector from the online store (``featurestore.featureviews.serving``)."""
         keys = self._keys(serving_keys, entry, "get_feature_vector")
         return self._serve().vector(
             keys,
@@ -369,7 +369,7 @@ class FeatureView(TrainingDataMethods):
         timeout: float | None = None,
         entry: list[dict[str, Any]] | None = None,
     ) -> Any:
-        """Feature vectors from the online store (``featurestore.serving``)."""
+        """Feature vectors from the online store (``featurestore.featureviews.serving``)."""
         keys = self._keys(serving_keys, entry, "get_feature_vectors")
         return self._serve().vectors(
             keys,
@@ -388,7 +388,7 @@ class FeatureView(TrainingDataMethods):
         force_sql_client: bool = False,
         entry: dict[str, Any] | None = None,
     ) -> Any:
-        """The inference helper columns of one entry (``featurestore.serving``)."""
+        """The inference helper columns of one entry (``featurestore.featureviews.serving``)."""
         keys = self._keys(serving_keys, entry, "get_inference_helper")
         return self._serve().inference_helper(keys, return_type=return_type)
 
@@ -401,7 +401,7 @@ class FeatureView(TrainingDataMethods):
         force_rest_client: bool = False,
         entry: list[dict[str, Any]] | None = None,
     ) -> Any:
-        """The inference helper columns of several entries (``featurestore.serving``)."""
+        """The inference helper columns of several entries (``featureviews.serving``)."""
         keys = self._keys(serving_keys, entry, "get_inference_helpers")
         return self._serve().inference_helpers(keys, return_type=return_type)
 

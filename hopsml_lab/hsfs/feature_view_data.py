@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ..featurestore.errors import FeatureStoreException, VersionWarning
-from ..featurestore.plan import Predicate
-from ..featurestore.splits import (
+from ..featurestore.featureviews.splits import (
     TEST,
     TRAIN,
     VALIDATION,
@@ -19,16 +18,17 @@ from ..featurestore.splits import (
     check_train_validation_test,
     make_splits,
 )
+from ..featurestore.featureviews.training import Columns, Made
+from ..featurestore.query.plan import Predicate
 from ..featurestore.times import to_epoch_ms
-from ..featurestore.training import Columns, Made
 from .constructor.filter import Filter, Logic
 from .statistics import Statistics
 from .statistics_config import StatisticsConfig
 
 if TYPE_CHECKING:
     from ..catalog import FeatureViewRecord
-    from ..featurestore.training import TrainingData
-    from ..featurestore.views import FeatureViews
+    from ..featurestore.featureviews.training import TrainingData
+    from ..featurestore.featureviews.views import FeatureViews
     from .feature_store import FeatureStore
     from .training_dataset import TrainingDatasetBase
 
@@ -666,7 +666,7 @@ class TrainingDataMethods:
         lookback: Any = None,
     ) -> str:
         """The SQL ``get_batch_data`` runs (DuckDB's dialect)."""
-        from ..featurestore.views import ReadRequest
+        from ..featurestore.featureviews.views import ReadRequest
 
         _no_spine(None, None, lookback)
         request = ReadRequest(

@@ -29,7 +29,7 @@ from datetime import date, datetime, time
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..featurestore.transformation_errors import TransformationFunctionException
+from ..featurestore.transformations.errors import TransformationFunctionException
 from .transformation_statistics import TransformationStatistics
 
 if TYPE_CHECKING:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..featurestore.statistics import StatisticsOptions
+from ..featurestore.featuregroups.statistics import StatisticsOptions
 
 
 class StatisticsConfig:

@@ -16,13 +16,13 @@ import warnings
 from typing import TYPE_CHECKING, Any
 
 from ..catalog import FeatureViewCatalog, TrainingDatasetRecord
-from ..featurestore.datasets import Datasets
 from ..featurestore.errors import FeatureStoreException, VersionWarning
-from ..featurestore.groups import feature_name
-from ..featurestore.statistics import StatisticsOptions
-from ..featurestore.td_files import local_files, normal_format
-from ..featurestore.tfdata import TFDataEngine
-from ..featurestore.view_spec import predicate_from_json
+from ..featurestore.featuregroups.groups import feature_name
+from ..featurestore.featuregroups.statistics import StatisticsOptions
+from ..featurestore.featureviews.datasets import Datasets
+from ..featurestore.featureviews.td_files import local_files, normal_format
+from ..featurestore.featureviews.tfdata import TFDataEngine
+from ..featurestore.featureviews.view_spec import predicate_from_json
 from .split_statistics import SplitStatistics
 from .statistics import Statistics
 from .statistics_config import StatisticsConfig
@@ -471,7 +471,7 @@ class TrainingDataset(TrainingDatasetBase):
     def get_query(self, online: bool = True, with_label: bool = False) -> str | None:
         """The SQL of the query this version was saved from (DuckDB's dialect, offline);
         ``None`` for a version saved from a DataFrame."""
-        from ..featurestore.views import ReadRequest
+        from ..featurestore.featureviews.views import ReadRequest
 
         view = self._datasets.view_of(self._saved("asking for its query"))
         if view is None:
@@ -491,7 +491,7 @@ class TrainingDataset(TrainingDatasetBase):
         self, batch: bool | None = None, external: bool | None = None
     ) -> None:
         """Prepare online lookups of the query this version was saved from."""
-        from ..featurestore import serving
+        from ..featurestore.featureviews import serving
 
         view = self._datasets.view_of(self._saved("serving it"))
         if view is None:

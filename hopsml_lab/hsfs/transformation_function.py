@@ -22,7 +22,7 @@ import logging
 from enum import Enum
 from typing import Any
 
-from ..featurestore.transformation_errors import TransformationFunctionException
+from ..featurestore.transformations.errors import TransformationFunctionException
 from .hopsworks_udf import MAX_LENGTH_NAME, HopsworksUdf
 from .transformation_statistics import TransformationStatistics
 
@@ -114,13 +114,13 @@ class TransformationFunction:
 
     def save(self) -> None:
         """Store it in the project's feature store (a new version when none is set)."""
-        from ..featurestore import transformation_registry
+        from ..featurestore.transformations import registry as transformation_registry
 
         transformation_registry.save(self)
 
     def delete(self) -> None:
         """Remove it from the project's feature store."""
-        from ..featurestore import transformation_registry
+        from ..featurestore.transformations import registry as transformation_registry
 
         transformation_registry.delete(self)
 

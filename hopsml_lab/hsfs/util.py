@@ -2,6 +2,6 @@
 ``StorageWarning``, ``StatisticsWarning``)."""
 
 from ..featurestore.errors import FeatureGroupWarning, VersionWarning
-from ..featurestore.statistics import StatisticsWarning, StorageWarning
+from ..featurestore.featuregroups.statistics import StatisticsWarning, StorageWarning
 
 __all__ = ["FeatureGroupWarning", "StatisticsWarning", "StorageWarning", "VersionWarning"]

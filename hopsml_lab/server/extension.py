@@ -12,7 +12,7 @@ from tornado.ioloop import PeriodicCallback
 from traitlets import Float, Type, Unicode
 
 from ..experiments.service import ExperimentService
-from ..featurestore.browse import FeatureStoreBrowser
+from ..featurestore.browse.browse import FeatureStoreBrowser
 from ..lab import Lab
 from ..redact import mask_url
 from ..settings import ENV_TENSORBOARD_PROXY, Settings, SettingsError

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from ..featurestore.answers import (
+from ..featurestore.browse.answers import (
     CommitPage,
     CommitQuery,
     CommitStatistics,
@@ -23,7 +23,7 @@ from ..featurestore.answers import (
     TrainingDatasetQuery,
     ViewSearch,
 )
-from ..featurestore.browse import FeatureStoreBrowser
+from ..featurestore.browse.browse import FeatureStoreBrowser
 from .base import API, Answer, HopsMLHandler, Operation, Route
 
 PREFIX = f"{API}/featurestore"

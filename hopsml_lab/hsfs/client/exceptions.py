@@ -1,6 +1,6 @@
 """hsfs' exception module (``from hsfs.client.exceptions import FeatureStoreException``)."""
 
 from ...featurestore.errors import FeatureStoreException
-from ...featurestore.transformation_errors import TransformationFunctionException
+from ...featurestore.transformations.errors import TransformationFunctionException
 
 __all__ = ["FeatureStoreException", "TransformationFunctionException"]

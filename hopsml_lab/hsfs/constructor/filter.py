@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ...featurestore.errors import BadTime
-from ...featurestore.plan import Combined, Condition
+from ...featurestore.query.plan import Combined, Condition
 from ...featurestore.times import to_epoch_ms
 
 

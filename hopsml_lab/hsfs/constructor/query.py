@@ -4,11 +4,11 @@ place and return it, as in hsfs.
 
 Joins between groups that both have an ``event_time`` are point-in-time correct: each
 row gets the joined group's latest row for its key at or before the row's event time
-(see ``hopsml_lab.featurestore.plan``).
+(see ``hopsml_lab.featurestore.query.plan``).
 
 Time windows, as hsfs 5.2.1 has them: ``as_of(wallclock_time, exclude_until)`` picks
 commits (``exclude_until`` given: an incremental read of the rows the commits after it
-inserted or updated, see ``hopsml_lab.featurestore.queries``); ``read(start_time,
+inserted or updated, see ``hopsml_lab.featurestore.query.queries``); ``read(start_time,
 end_time)`` filters the left group's ``event_time`` to ``[start_time, end_time)``.
 """
 
@@ -21,12 +21,12 @@ from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from ...featurestore.errors import BadFeatureInput, FeatureGroupWarning, FeatureStoreException
-from ...featurestore.groups import feature_name
-from ...featurestore.online import query_sql as online_query_sql
-from ...featurestore.online import read_query as read_online_query
-from ...featurestore.plan import JoinSpec, Plan, QuerySpec, Selection, build_plan
-from ...featurestore.queries import run_pandas
-from ...featurestore.sql import duckdb_sql
+from ...featurestore.featuregroups.groups import feature_name
+from ...featurestore.query.online_queries import query_sql as online_query_sql
+from ...featurestore.query.online_queries import read_query as read_online_query
+from ...featurestore.query.plan import JoinSpec, Plan, QuerySpec, Selection, build_plan
+from ...featurestore.query.queries import run_pandas
+from ...featurestore.query.sql import duckdb_sql
 from ...featurestore.times import to_epoch_ms
 from .filter import Filter, Logic
 from .join import Join
@@ -245,7 +245,7 @@ class Query:
             if online:  # the online rows of each group, joined on the keys
                 rows = read_online_query(fg._groups, plan)
                 return fg._groups.lab.spark.session().createDataFrame(rows)
-            from ...featurestore.spark_query import run_spark
+            from ...featurestore.query.spark_query import run_spark
 
             return run_spark(fg._groups.lab.spark.session(), fg._groups, plan)
         frame = read_online_query(fg._groups, plan) if online else run_pandas(fg._groups, plan)
@@ -310,7 +310,7 @@ class Query:
     @property
     def filters(self) -> Logic | None:
         """All filters of the query, as hsfs gives them: this query's, ANDed with those
-        of the queries joined to it (the ones a read applies; see ``featurestore.plan``)."""
+        of the queries joined to it (the ones a read applies; see ``featurestore.query.plan``)."""
         found = self._filter
         for join in self._joins:
             sub = join.query._filter

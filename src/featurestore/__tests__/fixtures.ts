@@ -123,7 +123,7 @@ export function featureStatistics(
   };
 }
 
-/** Statistics of `age` with the histogram figure featurestore/figures.py makes. */
+/** Statistics of `age` with the histogram figure featurestore/browse/figures.py makes. */
 export function statistics(commitId = 1_718_000_000_123): CommitStatistics {
   return {
     commit: commit(commitId),

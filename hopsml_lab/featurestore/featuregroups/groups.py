@@ -1,0 +1,405 @@
+"""Feature groups: create on first insert, check each later insert against the schema,
+write one Delta commit, then record it in the catalog.
+
+The catalog is the truth: a group's content is the Delta version of its latest recorded
+commit. A Delta commit the catalog failed to record is undone (restored) at once, and
+again before the next write should the process have died in between.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import pyarrow as pa
+
+from ...catalog import CommitRecord, FeatureGroupRecord, FeatureSpec
+from ...errors import clip
+from ..errors import (
+    BadFeatureInput,
+    FeatureGroupExists,
+    FeatureGroupWarning,
+    SchemaMismatch,
+)
+from ..types import restore_dtypes
+from . import online
+from .ingest import Source, prepare_input
+from .statistics import compute_for_version
+from .table import DeltaFeatureTable
+
+if TYPE_CHECKING:
+    from ...lab import Lab
+
+EVENT_TIME_TYPES = ("timestamp", "date", "bigint")
+OPERATIONS = ("insert", "upsert")
+
+
+def feature_name(name: str) -> str:
+    """A column name as hsfs stores it: lower case, spaces as ``_``."""
+    return str(name).lower().replace(" ", "_")
+
+
+@dataclass
+class GroupSpec:
+    """What ``create_feature_group`` was told, before the group exists."""
+
+    name: str
+    version: int
+    description: str = ""
+    primary_key: list[str] = field(default_factory=list)
+    event_time: str | None = None
+    partition_key: list[str] = field(default_factory=list)
+    online_enabled: bool = False
+    time_travel_format: str = "DELTA"
+    features: list[FeatureSpec] = field(default_factory=list)
+    statistics_config: dict | None = None  # StatisticsOptions as a dict; None: enabled
+
+
+def normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with hsfs' column names and tz-aware times as naive UTC."""
+    if not isinstance(frame, pd.DataFrame):
+        raise BadFeatureInput(
+            f"insert a pandas DataFrame, not a {type(frame).__name__} "
+            "(a Spark DataFrame: call .toPandas() first)"
+        )
+    frame = frame.copy(deep=False)  # new columns and names only: the data is shared
+    renamed = [feature_name(c) for c in frame.columns]
+    if renamed != [str(c) for c in frame.columns]:
+        warnings.warn(
+            "column names were lower-cased and spaces replaced by '_' as the feature store "
+            f"stores them: {renamed}",
+            FeatureGroupWarning,
+            stacklevel=4,
+        )
+    frame.columns = renamed
+    if len(set(renamed)) != len(renamed):
+        raise BadFeatureInput(
+            f"columns {renamed} repeat a name once lower-cased: give each column its own name"
+        )
+    for name in renamed:
+        if isinstance(frame[name].dtype, pd.DatetimeTZDtype):
+            frame[name] = frame[name].dt.tz_convert("UTC").dt.tz_localize(None)
+    return frame
+
+
+def _check_columns(kind: str, names: list[str], columns: list[str]) -> None:
+    missing = [n for n in names if n not in columns]
+    if missing:
+        raise BadFeatureInput(
+            f"{kind} {missing} not among the frame's columns {columns}: "
+            "name existing columns (names are lower-cased)"
+        )
+
+
+class FeatureGroups:
+    """The feature groups of the Lab's project."""
+
+    def __init__(self, lab: Lab) -> None:
+        self.lab = lab
+        self.catalog = lab.feature_groups
+
+    @property
+    def project_id(self) -> int:
+        return self.lab.project_id
+
+    def get(self, name: str, version: int) -> FeatureGroupRecord | None:
+        return self.catalog.get_group(self.project_id, feature_name(name), version)
+
+    def list(self, name: str | None = None) -> list[FeatureGroupRecord]:
+        return self.catalog.list_groups(
+            self.project_id, None if name is None else feature_name(name)
+        )
+
+    def next_version(self, name: str) -> int:
+        return max((g.version for g in self.list(name)), default=0) + 1
+
+    def table(self, group: FeatureGroupRecord) -> DeltaFeatureTable:
+        """The group's Delta table where the project's files are (a local folder, or
+        HDFS through delta-rs's ``webhdfs://`` backend)."""
+        return DeltaFeatureTable.at(self.lab.store, group.location)
+
+    # -- writing ------------------------------------------------------------------
+
+    def register(self, spec: GroupSpec) -> FeatureGroupRecord:
+        """Record the group's metadata (from declared features) without data."""
+        if self.get(spec.name, spec.version) is not None:
+            raise FeatureGroupExists(
+                f"feature group {spec.name!r} version {spec.version} exists: get it with "
+                "get_feature_group, or create another version"
+            )
+        if not spec.features:
+            raise BadFeatureInput(
+                f"feature group {spec.name!r} has no features: pass a DataFrame or a list "
+                "of Feature objects to save()"
+            )
+        names = [f.name for f in spec.features]
+        self._check_keys(spec, names, {f.name: f.type for f in spec.features})
+        return self.catalog.register_group(self.project_id, self._record(spec, spec.features))
+
+    def insert(
+        self,
+        group: FeatureGroupRecord | GroupSpec,
+        frame: pd.DataFrame | Any,
+        *,
+        operation: str = "upsert",
+        overwrite: bool = False,
+        write_options: dict[str, Any] | None = None,
+        storage: str | None = None,
+    ) -> tuple[FeatureGroupRecord, CommitRecord | None]:
+        """Write ``frame`` (pandas, or a Spark DataFrame: see ``spark_insert``) as one
+        commit; a new group (a ``GroupSpec``) is created, recording Delta's change data
+        feed unless ``write_options={"delta.enableChangeDataFeed": "false"}`` (as hsfs).
+
+        ``storage`` names the one store to write, as hsfs 5.2.1's python engine does
+        (``None``: the offline store, and the online store when online enabled).
+        ``"offline"``: the commit only; the online rows stay as they were
+        (``online.skip_commit``), cleared by ``overwrite`` as Hopsworks clears the whole
+        group first. ``"online"``: the online rows only, no commit (the commit is
+        ``None``; a new group is registered without one)."""
+        if operation not in OPERATIONS:
+            raise BadFeatureInput(f"operation {operation!r}: use 'insert' or 'upsert'")
+        if storage not in (None, "offline", "online"):
+            raise BadFeatureInput(f"storage {storage!r}: use None, 'offline' or 'online'")
+        source = prepare_input(frame, self.lab.settings)
+        types = source.types
+        if isinstance(group, GroupSpec):
+            if self.get(group.name, group.version) is not None:
+                raise FeatureGroupExists(
+                    f"feature group {group.name!r} version {group.version} exists: get it "
+                    "with get_feature_group and insert into that"
+                )
+            described = {f.name: f.description for f in group.features}
+            features = [
+                FeatureSpec(name=n, type=t, dtype=d, description=described.get(n, ""))
+                for n, (t, d) in types.items()
+            ]
+            self._check_keys(group, list(types), {n: t for n, (t, _) in types.items()})
+            record, new = self._record(group, features), True
+        else:
+            record, new = group, False
+            self._check_schema(record, types)
+        undescribed = any(not f.dtype for f in record.features)
+        if undescribed:  # declared with save([Feature, ...]): the first frame sets dtypes
+            record = record.model_copy(
+                update={
+                    "features": [
+                        f.model_copy(update={"dtype": types[f.name][1]}) for f in record.features
+                    ]
+                }
+            )
+        source.check_primary_key(record, operation)
+        if storage == "online":
+            return self._insert_online(record, new, undescribed, source, overwrite)
+
+        table = self.table(record)
+        last = None if new else self._latest_commit(record)
+        if new and table.exists():
+            table.drop()  # a table left by a create that never reached the catalog
+        elif last is not None and table.latest_version() != last.table_version:
+            table.restore(last.table_version)  # a commit the catalog never recorded
+        elif last is None and table.exists():
+            table.drop()
+        mode = "overwrite" if overwrite else operation
+        feed = str((write_options or {}).get("delta.enableChangeDataFeed", "true"))
+        result = source.write(
+            table,
+            mode=mode,
+            primary_key=record.primary_key,
+            partition_by=record.partition_key,
+            change_data_feed=feed.lower() != "false",
+        )
+        try:
+            # Statistics of the new version, stored with the commit row (same transaction).
+            statistics = compute_for_version(self, record, result.table_version)
+            if new:
+                record = self.catalog.register_group(self.project_id, record)
+            elif undescribed:
+                record = self.catalog.update_group(record.id, features=record.features)
+            commit = self.catalog.add_commit(
+                record.id,
+                result.table_version,
+                inserted=result.inserted,
+                updated=result.updated,
+                deleted=result.deleted,
+                statistics=statistics,
+            )
+        except BaseException:
+            if new or last is None:
+                table.drop()
+            else:
+                table.restore(last.table_version)
+            raise
+        if storage == "offline":  # the online rows stay (overwrite: cleared)
+            online.skip_commit(self, record, commit, clear=overwrite)
+            return record, commit
+        # Online-enabled: the commit's latest row per key to the online store (a failure
+        # raises OnlineStoreError and leaves the commit; the next insert repairs).
+        data = source.rows_written(table, result, wanted=record.online_enabled)
+        online.write_commit(self, record, commit, data, overwrite=overwrite)
+        return record, commit
+
+    def _insert_online(
+        self,
+        record: FeatureGroupRecord,
+        new: bool,
+        undescribed: bool,
+        source: Source,
+        overwrite: bool,
+    ) -> tuple[FeatureGroupRecord, None]:
+        """``insert(storage="online")``: the rows to the online store only; no commit."""
+        if not record.online_enabled:
+            raise BadFeatureInput(
+                f"feature group {record.name!r} is not online enabled, so it has no online "
+                "store to write: insert with storage=None or 'offline'"
+            )
+        if not record.primary_key:
+            raise BadFeatureInput(
+                f"feature group {record.name!r} has no primary key, and the online store "
+                "keeps one row per primary key: create it with primary_key=[...]"
+            )
+        if overwrite:
+            raise BadFeatureInput(
+                "overwrite=True with storage='online': Hopsworks clears the whole group "
+                "(offline rows too) before such a write, and an online-only insert makes no "
+                "offline commit here. Use overwrite=True with storage=None to replace both "
+                "stores, or upsert the online rows without overwrite"
+            )
+        data = source.rows()  # before the group is registered: a bad frame leaves nothing
+        if new:
+            record = self.catalog.register_group(self.project_id, record)
+        elif undescribed:
+            record = self.catalog.update_group(record.id, features=record.features)
+        online.write_rows(self, record, data)
+        return record, None
+
+    # -- reading ------------------------------------------------------------------
+
+    def _latest_commit(
+        self, group: FeatureGroupRecord, as_of_ms: int | None = None
+    ) -> CommitRecord | None:
+        commits = self.catalog.list_commits(group.id, up_to_ms=as_of_ms, limit=1)
+        return commits[0] if commits else None
+
+    @staticmethod
+    def _empty(group: FeatureGroupRecord) -> pa.Table:
+        frame = pd.DataFrame(
+            {f.name: pd.Series([], dtype=f.dtype or "object") for f in group.features}
+        )
+        return pa.Table.from_pandas(frame, preserve_index=False)
+
+    def commits(
+        self, group: FeatureGroupRecord, up_to_ms: int | None = None, limit: int | None = None
+    ) -> list[CommitRecord]:
+        return self.catalog.list_commits(group.id, up_to_ms=up_to_ms, limit=limit)
+
+    def read_arrow(self, group: FeatureGroupRecord, as_of_ms: int | None = None) -> pa.Table:
+        commit = self._latest_commit(group, as_of_ms)
+        if commit is None:
+            return self._empty(group)
+        return self.table(group).read(commit.table_version).select([f.name for f in group.features])
+
+    def read(self, group: FeatureGroupRecord, as_of_ms: int | None = None) -> pd.DataFrame:
+        """The group's rows at its latest commit, or at the latest with id <= ``as_of_ms``,
+        with the pandas dtypes they were inserted with."""
+        frame = self.read_arrow(group, as_of_ms).to_pandas()
+        return restore_dtypes(frame, {f.name: f.dtype for f in group.features if f.dtype})
+
+    def files(self, group: FeatureGroupRecord, as_of_ms: int | None = None) -> list[str]:
+        """The Parquet files of the commit read (empty before the first commit)."""
+        commit = self._latest_commit(group, as_of_ms)
+        return [] if commit is None else self.table(group).files(commit.table_version)
+
+    # -- metadata -----------------------------------------------------------------
+
+    def update_description(self, group: FeatureGroupRecord, text: str) -> FeatureGroupRecord:
+        return self.catalog.update_group(group.id, description=text)
+
+    def update_feature_description(
+        self, group: FeatureGroupRecord, name: str, text: str
+    ) -> FeatureGroupRecord:
+        name = feature_name(name)
+        if name not in [f.name for f in group.features]:
+            raise BadFeatureInput(
+                f"feature group {group.name!r} has no feature {name!r}: its features are "
+                f"{[f.name for f in group.features]}"
+            )
+        features = [
+            f.model_copy(update={"description": text}) if f.name == name else f
+            for f in group.features
+        ]
+        return self.catalog.update_group(group.id, features=features)
+
+    def delete(self, group: FeatureGroupRecord) -> None:
+        """Forget the group in the catalog, then delete its table's files."""
+        table = self.table(group)
+        self.catalog.delete_group(group.id)
+        table.drop()
+
+    # -- checks -------------------------------------------------------------------
+
+    def _record(self, spec: GroupSpec, features: list[FeatureSpec]) -> FeatureGroupRecord:
+        return FeatureGroupRecord(
+            name=spec.name,
+            version=spec.version,
+            description=spec.description or "",
+            primary_key=spec.primary_key,
+            event_time=spec.event_time,
+            partition_key=spec.partition_key,
+            online_enabled=spec.online_enabled,
+            time_travel_format=spec.time_travel_format,
+            features=features,
+            location=f"FeatureStore/{spec.name}_{spec.version}",
+            statistics_config=spec.statistics_config,
+        )
+
+    @staticmethod
+    def _check_keys(spec: GroupSpec, columns: list[str], types: dict[str, str]) -> None:
+        _check_columns("primary key", spec.primary_key, columns)
+        _check_columns("partition key", spec.partition_key, columns)
+        if spec.event_time is not None:
+            _check_columns("event_time", [spec.event_time], columns)
+            kind = types[spec.event_time]
+            if kind not in EVENT_TIME_TYPES:
+                raise BadFeatureInput(
+                    f"event_time {spec.event_time!r} is a {kind} column: use a timestamp, "
+                    "a date or an int64 of epoch milliseconds"
+                )
+
+    @staticmethod
+    def _check_schema(group: FeatureGroupRecord, types: dict[str, tuple[str, str]]) -> None:
+        expected = {f.name: f.type for f in group.features}
+        given = {n: t for n, (t, _) in types.items()}
+        differ = (
+            [f"{n} (missing)" for n in expected if n not in given]
+            + [f"{n} (not in the group)" for n in given if n not in expected]
+            + [
+                f"{n} ({given[n]}, the group has {expected[n]})"
+                for n in given
+                if n in expected and given[n] != expected[n]
+            ]
+        )
+        if differ:
+            raise SchemaMismatch(
+                f"the frame does not fit feature group {group.name!r} version "
+                f"{group.version}; columns that differ: {clip(', '.join(differ), 600)}. "
+                "Insert the same columns and types, or create a new version "
+                f"(create_feature_group({group.name!r}, version={group.version + 1})): "
+                "a new version changes the schema"
+            )
+
+    @staticmethod
+    def _check_primary_key(group: FeatureGroupRecord, frame: pd.DataFrame, operation: str) -> None:
+        if not group.primary_key:
+            return
+        keys = frame[group.primary_key]
+        if keys.isna().any().any():
+            raise BadFeatureInput(
+                f"primary key {group.primary_key} has empty values: fill or drop those rows"
+            )
+        if operation == "upsert" and keys.duplicated().any():
+            raise BadFeatureInput(
+                f"the frame has several rows per primary key {group.primary_key}: an upsert "
+                "needs one row per key (drop_duplicates(subset=...) first)"
+            )
