@@ -26,6 +26,9 @@ $(VENV)/.installed: pyproject.toml package.json package-lock.json $(CONSTRAINTS)
 		jupyterlab
 	npm ci --no-audit --no-fund
 	$(BIN)/pip install -q -c $(CONSTRAINTS) --no-build-isolation -e ".[test]"
+	# sparkmagic's DataFrame widget alone (validation.autoviz): sparkmagic itself needs Kerberos
+	# headers to build, and the widget pins pandas<3, which it runs with here.
+	$(BIN)/pip install -q --no-deps autovizwidget==0.23.0 hdijupyterutils==0.23.0
 	$(BIN)/jupyter-builder develop --overwrite .
 	touch $@
 

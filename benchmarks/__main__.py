@@ -19,7 +19,10 @@ BENCHMARKS = [
     "pit_join",
     "online_lookup",
     "ingest",
+    "training_data",
     "validation",
+    "bayes",
+    "serving",
 ]
 
 

@@ -22,11 +22,32 @@ PEERS = HERE / ".peers"
 PINS = HERE / "peers.txt"
 
 
-def _requirements(name: str) -> list[str]:
+def _pins(name: str) -> list[str]:
     for line in PINS.read_text().splitlines():
         if line.startswith(f"{name}:"):
             return line.split(":", 1)[1].split()
     raise KeyError(f"no peer {name!r} in {PINS}")
+
+
+def _requirements(name: str) -> list[str]:
+    return [pin for pin in _pins(name) if not pin.startswith("python=")]
+
+
+def _interpreter(name: str) -> str:
+    """Ours, or the ``python=X.Y`` a peer's pins name (on PATH or in pyenv's versions), for
+    a peer whose pins install only on an older Python."""
+    wanted = [pin.split("=", 1)[1] for pin in _pins(name) if pin.startswith("python=")]
+    if not wanted:
+        return sys.executable
+    version = wanted[0]
+    installed = sorted(Path.home().glob(f".pyenv/versions/{version}.*/bin/python"))
+    found = str(installed[-1]) if installed else shutil.which(f"python{version}")
+    if found is None:
+        raise FileNotFoundError(
+            f"peer {name!r} needs Python {version} (python{version} on PATH, or "
+            f"`pyenv install {version}`)"
+        )
+    return found
 
 
 def peer_python(name: str) -> Path:
@@ -35,14 +56,14 @@ def peer_python(name: str) -> Path:
     venv = PEERS / name
     python = venv / "bin" / "python"
     marker = venv / ".installed"
-    wanted = " ".join(_requirements(name))
+    wanted = " ".join(_pins(name))
     PEERS.mkdir(exist_ok=True)
     with open(PEERS / f".{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not marker.exists() or marker.read_text() != wanted:
             print(f"  (installing peer {name}: {wanted})", flush=True)
             shutil.rmtree(venv, ignore_errors=True)  # a half-made venv from a failed try
-            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+            subprocess.run([_interpreter(name), "-m", "venv", str(venv)], check=True)
             subprocess.run(
                 [str(python), "-m", "pip", "install", "-q", *_requirements(name)], check=True
             )

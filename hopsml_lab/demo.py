@@ -2,6 +2,9 @@
 notebooks into DIR and, once, gives the project (``$HOPSML_PROJECT_ROOT``, else DIR) a
 small feature store: two feature groups with two commits each, their statistics, a
 feature view and a train/test split of it, written through the hsfs API a notebook uses.
+``customers`` carries an expectation suite (``CUSTOMERS_SUITE``): each insert is
+validated, so it has two validation reports, one per commit; the second batch is too
+small for the suite's row count and fails (ingested anyway: the policy is "always").
 """
 
 from __future__ import annotations
@@ -19,6 +22,32 @@ if TYPE_CHECKING:
 EXAMPLES = Path(__file__).with_name("examples")
 PLANS = ["free", "pro", "team"]
 COUNTRIES = ["SE", "DE", "FR", "ES", "IT"]
+CUSTOMERS_SUITE = {
+    "expectation_suite_name": "customers",
+    "expectations": [
+        {"expectation_type": "expect_column_values_to_not_be_null", "kwargs": {"column": "cust"}},
+        {"expectation_type": "expect_column_values_to_be_unique", "kwargs": {"column": "cust"}},
+        {
+            "expectation_type": "expect_column_values_to_be_between",
+            "kwargs": {"column": "age", "min_value": 18, "max_value": 100},
+        },
+        {
+            "expectation_type": "expect_column_values_to_be_in_set",
+            "kwargs": {"column": "plan", "value_set": PLANS},
+        },
+        {
+            "expectation_type": "expect_column_values_to_not_be_null",
+            "kwargs": {"column": "monthly_spend", "mostly": 0.9},
+        },
+        {
+            "expectation_type": "expect_table_row_count_to_be_between",
+            "kwargs": {"min_value": 100, "max_value": None},
+            "meta": {"notes": "a load brings at least 100 customers"},
+        },
+    ],
+    "meta": {},
+}
+"""The demo's suite of ``customers`` (Great Expectations 0.18 JSON, as hsfs keeps it)."""
 
 
 def seed(folder: Path) -> list[Path]:
@@ -93,6 +122,7 @@ def seed_feature_store() -> list[str]:
         primary_key=["cust"],
         event_time="updated_at",
         statistics_config={"histograms": True, "correlations": True},
+        expectation_suite=CUSTOMERS_SUITE,
     )
     customers.insert(_customers(range(500), seed=1))
     # The second commit: 50 customers changed, 20 new.
@@ -131,7 +161,13 @@ def seed_feature_store() -> list[str]:
     with warnings.catch_warnings():  # "Incremented version to `1`": the first split
         warnings.simplefilter("ignore", VersionWarning)
         view.create_train_test_split(test_size=0.2, seed=42, description="First split")
-    return ["customers v1", "orders v1", "churn v1 (feature view)", "its train/test split"]
+    return [
+        "customers v1",
+        "orders v1",
+        "churn v1 (feature view)",
+        "its train/test split",
+        "2 validation reports of customers v1 (the second fails)",
+    ]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -45,6 +45,14 @@ export type PreviewQuery = NonNullable<
 export type TrainingDatasetQuery = NonNullable<
   operations['listTrainingDatasets']['parameters']['query']
 >;
+export type ReportSummary = Schemas['ReportSummary'];
+export type ReportPage = Schemas['ReportPage'];
+export type ReportDetail = Schemas['ReportDetail'];
+export type RuleOutcome = Schemas['RuleOutcome'];
+export type ReportFigure = Schemas['ReportFigure'];
+export type ReportQuery = NonNullable<
+  operations['listFeatureGroupValidationReports']['parameters']['query']
+>;
 
 /** Sends a request to a path under the Jupyter server's base URL. */
 export type Requester = (path: string, init?: RequestInit) => Promise<Response>;
@@ -205,6 +213,44 @@ export class FeatureStoreClient {
 
   listTrainingDatasets(query: TrainingDatasetQuery = {}): Promise<TrainingDatasetList> {
     return this.getJson(withQuery(`${FEATURESTORE}/trainingdatasets`, query));
+  }
+
+  private async getJson<T>(path: string): Promise<T> {
+    const response = await callApi(this.request, path, { method: 'GET' });
+    return (await response.json()) as T;
+  }
+}
+
+const VALIDATION = `${API_BASE}/validation`;
+
+/** The validation reports' read-only routes. */
+export class ValidationClient {
+  constructor(private readonly request: Requester) {}
+
+  /** A feature group version's reports, newest first, each with its commit. */
+  listGroupReports(
+    name: string,
+    version: number,
+    query: ReportQuery = {}
+  ): Promise<ReportPage> {
+    return this.getJson(
+      withQuery(`${VALIDATION}/groups/${named(name, version)}/reports`, query)
+    );
+  }
+
+  /** A training dataset's reports (by its id), newest first. */
+  listDatasetReports(datasetId: number, query: ReportQuery = {}): Promise<ReportPage> {
+    return this.getJson(
+      withQuery(
+        `${VALIDATION}/trainingdatasets/${encodeURIComponent(String(datasetId))}/reports`,
+        query
+      )
+    );
+  }
+
+  /** One report with its rule results and figures. */
+  getReport(id: number): Promise<ReportDetail> {
+    return this.getJson(`${VALIDATION}/reports/${encodeURIComponent(String(id))}`);
   }
 
   private async getJson<T>(path: string): Promise<T> {

@@ -10,7 +10,7 @@ import {
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 
-import { FeatureStoreClient, HopsMLClient } from './api';
+import { FeatureStoreClient, HopsMLClient, ValidationClient } from './api';
 import { serverRequester } from './connection';
 import { registerExperiments } from './experiments/plugin';
 import { registerFeatureStore } from './featurestore/plugin';
@@ -37,7 +37,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const request = serverRequester(app.serviceManager.serverSettings);
     const client = new HopsMLClient(request);
     registerExperiments(app, client, { palette, restorer });
-    registerFeatureStore(app, new FeatureStoreClient(request), { palette, restorer });
+    registerFeatureStore(app, new FeatureStoreClient(request), {
+      palette,
+      restorer,
+      validation: new ValidationClient(request)
+    });
     registerTensorBoards(app, client, { restorer, rendermime });
   }
 };

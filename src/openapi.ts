@@ -260,6 +260,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/hopsml/api/validation/groups/{name}/{version}/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The validation reports of a feature group version, newest first, each with the commit it checked (as fg.get_validation_history() lists them). */
+        get: operations["listFeatureGroupValidationReports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hopsml/api/validation/reports/{report_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One validation report: each rule's verdict, failing count, sample of failing rows and observed value, with the Plotly figures a notebook draws of it. */
+        get: operations["getValidationReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hopsml/api/validation/trainingdatasets/{dataset_id}/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The validation reports of a training dataset (by its id), newest first. */
+        get: operations["listTrainingDatasetValidationReports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -926,6 +977,149 @@ export interface components {
             /** Type */
             type: string;
         };
+        /**
+         * ReportDetail
+         * @description One report: its rule results and the figures a notebook draws of it.
+         */
+        ReportDetail: {
+            /** Columns */
+            columns: string[];
+            /**
+             * Commit Id
+             * @description The feature group commit it checked (epoch ms); null: none recorded.
+             */
+            commit_id: number | null;
+            /**
+             * Engine
+             * @description What evaluated it: spark, duckdb; null for GE's.
+             */
+            engine: string | null;
+            /**
+             * Failed
+             * @description How many of them failed.
+             */
+            failed: number;
+            /** Feature Group Id */
+            feature_group_id: number | null;
+            /**
+             * Figures
+             * @description validation.figures of the report; none for a Great Expectations result.
+             */
+            figures: components["schemas"]["ReportFigure"][];
+            /**
+             * Format
+             * @description hopsml (rules, samples, figures) or great_expectations.
+             */
+            format: string;
+            /** Id */
+            id: number;
+            /**
+             * Ingestion Result
+             * @description INGESTED, REJECTED, UNKNOWN, EXPERIMENT or FG_DATA (hsfs' names).
+             */
+            ingestion_result: string;
+            /** Results */
+            results: components["schemas"]["RuleOutcome"][];
+            /** Row Count */
+            row_count: number | null;
+            /**
+             * Rules
+             * @description How many rules (expectations) it checked.
+             */
+            rules: number;
+            /**
+             * Subject
+             * @description What it checked, e.g. 'customers v1'.
+             */
+            subject: string;
+            /** Success */
+            success: boolean;
+            /** Training Dataset Id */
+            training_dataset_id: number | null;
+            /**
+             * Validated At
+             * @description Seconds since the epoch.
+             */
+            validated_at: number;
+        };
+        /** ReportFigure */
+        ReportFigure: {
+            /**
+             * Figure
+             * @description A Plotly figure: {data, layout}.
+             */
+            figure: {
+                [key: string]: unknown;
+            };
+            /**
+             * Name
+             * @description rules, null_fractions, class_balance:<column>, ...
+             */
+            name: string;
+        };
+        /** ReportPage */
+        ReportPage: {
+            /**
+             * Next Token
+             * @description Pass as next_token for older reports.
+             * @default null
+             */
+            next_token: string | null;
+            /**
+             * Reports
+             * @description Newest first.
+             */
+            reports: components["schemas"]["ReportSummary"][];
+        };
+        /**
+         * ReportSummary
+         * @description A stored report as a list shows it: its verdict and what it checked.
+         */
+        ReportSummary: {
+            /**
+             * Commit Id
+             * @description The feature group commit it checked (epoch ms); null: none recorded.
+             */
+            commit_id: number | null;
+            /**
+             * Failed
+             * @description How many of them failed.
+             */
+            failed: number;
+            /** Feature Group Id */
+            feature_group_id: number | null;
+            /**
+             * Format
+             * @description hopsml (rules, samples, figures) or great_expectations.
+             */
+            format: string;
+            /** Id */
+            id: number;
+            /**
+             * Ingestion Result
+             * @description INGESTED, REJECTED, UNKNOWN, EXPERIMENT or FG_DATA (hsfs' names).
+             */
+            ingestion_result: string;
+            /**
+             * Rules
+             * @description How many rules (expectations) it checked.
+             */
+            rules: number;
+            /**
+             * Subject
+             * @description What it checked, e.g. 'customers v1'.
+             */
+            subject: string;
+            /** Success */
+            success: boolean;
+            /** Training Dataset Id */
+            training_dataset_id: number | null;
+            /**
+             * Validated At
+             * @description Seconds since the epoch.
+             */
+            validated_at: number;
+        };
         /** ReproduceRequest */
         ReproduceRequest: {
             /**
@@ -941,6 +1135,48 @@ export interface components {
              * @description The new notebook's path in the Jupyter server's contents.
              */
             path: string;
+        };
+        /**
+         * RuleOutcome
+         * @description One rule's (expectation's) verdict.
+         */
+        RuleOutcome: {
+            /** Column */
+            column: string | null;
+            /** Error */
+            error: string | null;
+            /**
+             * Failing Count
+             * @description Failing rows (unexpected values).
+             */
+            failing_count: number | null;
+            /** Failing Percent */
+            failing_percent: number | null;
+            /**
+             * Kind
+             * @description The rule's kind, or the GE expectation type.
+             */
+            kind: string;
+            /**
+             * Name
+             * @description The rule as text, e.g. 'between(age, 0, 120)'.
+             */
+            name: string;
+            /**
+             * Observed
+             * @description The value it bounded (a mean, a row count...).
+             * @default null
+             */
+            observed: unknown;
+            /**
+             * Sample
+             * @description Failing rows kept, as JSON values.
+             */
+            sample: {
+                [key: string]: unknown;
+            }[];
+            /** Success */
+            success: boolean;
         };
         /** SplitInfo */
         SplitInfo: {
@@ -1920,6 +2156,151 @@ export interface operations {
                 };
             };
             /** @description No TensorBoard with that id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listFeatureGroupValidationReports: {
+        parameters: {
+            query?: {
+                limit?: number;
+                next_token?: string;
+            };
+            header?: never;
+            path: {
+                name: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of reports. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportPage"];
+                };
+            };
+            /** @description A bad query parameter; the message names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: send the Jupyter token or log in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No feature group of that name (or version). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getValidationReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDetail"];
+                };
+            };
+            /** @description Not authenticated: send the Jupyter token or log in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No validation report with that id in this project. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listTrainingDatasetValidationReports: {
+        parameters: {
+            query?: {
+                limit?: number;
+                next_token?: string;
+            };
+            header?: never;
+            path: {
+                dataset_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of reports. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportPage"];
+                };
+            };
+            /** @description A bad query parameter; the message names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: send the Jupyter token or log in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No training dataset with that id. */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -361,8 +361,18 @@ HSFS_PATHS: dict[str, list[str]] = {
     "hsfs.constructor.query": ["Query"],
     "hsfs.constructor.filter": ["Filter", "Logic"],
     "hsfs.constructor.join": ["Join"],
-    "hsfs.client.exceptions": ["FeatureStoreException", "TransformationFunctionException"],
+    "hsfs.client.exceptions": [
+        "FeatureStoreException",
+        "TransformationFunctionException",
+        "DataValidationException",
+    ],
     "hsfs.core.feature_descriptive_statistics": ["FeatureDescriptiveStatistics"],
+    "hsfs.expectation_suite": ["ExpectationSuite"],
+    "hsfs.ge_expectation": ["GeExpectation"],
+    "hsfs.ge_validation_result": ["ValidationResult"],
+    "hsfs.validation_report": ["ValidationReport"],
+    "hsfs.feature_group_writer": ["FeatureGroupWriter"],
+    "hsfs.core.constants": ["HAS_GREAT_EXPECTATIONS", "GE_MAJOR"],
 }
 
 
@@ -562,7 +572,6 @@ CLUSTER_ONLY = {
     "jobs": ["create_job", "start_job", "stop_job", "get_executions"],
     "dataset": ["upload", "download", "path_exists", "delete", "compress", "HTTPUpload"],
     "project": ["connect", "create", "get_project_info"],
-    "serving": ["create_or_update", "get_status", "make_inference_request", "get_all", "Serving"],
     "hdfs": ["chmod", "chown", "get_fs", "capacity", "project_id", "add_module"],
     "tensorboard": ["interactive_debugger", "non_interactive_debugger"],
 }
@@ -623,19 +632,6 @@ def test_hops_exceptions_derive_from_hopsml_errors() -> None:
 # -- maggy features HopsML Lab does not have yet raise, naming what to use -----------------
 
 
-def _custom_optimizer() -> Any:
-    from hopsml_lab.maggy.optimizer import AbstractOptimizer
-
-    class Mine(AbstractOptimizer):
-        def initialize(self) -> None: ...
-
-        def get_suggestion(self, trial: Any = None) -> Any: ...
-
-        def finalize_experiment(self, trials: Any) -> None: ...
-
-    return Mine()
-
-
 def _config(**kwargs: Any) -> Any:
     from hopsml_lab.maggy import Searchspace
     from hopsml_lab.maggy.config import HyperparameterOptConfig
@@ -655,32 +651,11 @@ def _custom_rule_config() -> Any:
     return _config(es_policy=Mine)
 
 
-def _lagom_base_config() -> Any:
-    from hopsml_lab.maggy.config import BaseConfig
-    from hopsml_lab.maggy.experiment import experiment
-
-    return experiment.lagom(lambda: 1.0, BaseConfig())
-
-
 NOT_YET: dict[str, tuple[Callable[[], Any], str]] = {
-    "gp": (lambda: _resolve("hopsml_lab.maggy.optimizer.bayes.GP")(), "randomsearch"),
-    "tpe": (lambda: _resolve("hopsml_lab.maggy.optimizer.bayes.tpe.TPE")(), "asha"),
-    "gp by name": (lambda: _config(optimizer="gp"), "optimizer='randomsearch' or 'asha'"),
-    "acquisition": (
-        lambda: _resolve("hopsml_lab.maggy.optimizer.bayes.acquisitions.GaussianProcess_EI")(),
-        "randomsearch",
+    "grid search pruner": (
+        lambda: _resolve("hopsml_lab.maggy.optimizer.GridSearch")(pruner="hyperband"),
+        "pruner='hyperband'",
     ),
-    "hyperband": (lambda: _resolve("hopsml_lab.maggy.pruner.Hyperband")(1, 9, 3, 2), "asha"),
-    "pruner argument": (
-        lambda: _resolve("hopsml_lab.maggy.optimizer.RandomSearch")(pruner="hyperband"),
-        "asha",
-    ),
-    "ablation study": (
-        lambda: _resolve("hopsml_lab.maggy.ablation.AblationStudy")("titanic", 1, "survived"),
-        "grid_search",
-    ),
-    "loco": (lambda: _resolve("hopsml_lab.maggy.ablation.ablator.loco.LOCO")(None, []), "grid"),
-    "ablation config": (lambda: _resolve("hopsml_lab.maggy.config.AblationConfig")(None), "grid"),
     "tf distributed": (
         lambda: _resolve("hopsml_lab.maggy.config.TfDistributedConfig")(),
         "experiment.mirrored",
@@ -689,9 +664,7 @@ NOT_YET: dict[str, tuple[Callable[[], Any], str]] = {
         lambda: _resolve("hopsml_lab.maggy.config.TorchDistributedConfig")(object),
         "experiment.launch",
     ),
-    "custom optimizer": (_custom_optimizer, "initial(slots) and on_result(params, metric)"),
     "custom early stop": (_custom_rule_config, "es_policy='median'"),
-    "lagom without a search": (_lagom_base_config, "experiment.launch(train_fn)"),
 }
 
 

@@ -76,7 +76,7 @@ def test_the_figures_escape_what_plotly_would_draw_as_markup() -> None:
 
 
 def test_plotly_text_escapes_with_entities_plotly_decodes() -> None:
-    from hopsml_lab.magics.progress import plotly_text
+    from hopsml_lab.figure_text import plotly_text
 
     # Plotly decodes &amp; &lt; &gt; and numeric entities, not &quot; or &#x27;.
     assert plotly_text("""<a href="j">&'</a>""") == "&lt;a href=&#34;j&#34;&gt;&amp;&#39;&lt;/a&gt;"

@@ -349,3 +349,28 @@ def test_pandas_missing_values_are_nan_nat_and_none() -> None:
     )
     report = v.validate(data, v.Rules().not_null("f").not_null("t").not_null("s"))
     assert [r.failing_count for r in report.results] == [1, 1, 1]
+
+
+@pytest.mark.parametrize(
+    ("rows", "common", "rare"),
+    [
+        # the rare rule's 40 rows come after the common rule's 5,000: the shared query
+        # over rows failing any rule (a dataset) reads too few to reach them
+        (6_000, 5_000, list(range(5_000, 5_040))),
+        (30_000, 29_999, [29_999]),  # too rare for the shared query: each rule alone
+    ],
+)
+def test_each_failing_rule_gets_its_samples_however_rare(
+    rows: int, common: int, rare: list[int]
+) -> None:
+    table = pa.table({"id": pa.array(range(rows), pa.int64())})
+    rules = v.Rules().between("id", common, rows).not_in_set("id", rare)
+    for data in (table, pads.dataset(table)):
+        first, second = v.validate(data, rules, sample=10).results
+        assert (first.failing_count, second.failing_count) == (common, len(rare))
+        ids = [s["id"] for s in first.sample], [s["id"] for s in second.sample]
+        if isinstance(data, pa.Table):  # row numbers: each rule's first failing rows
+            assert ids == (list(range(10)), rare[:10])
+        else:  # a dataset has no order: any failing rows, as many as asked
+            assert len(set(ids[0])) == 10 and all(i < common for i in ids[0])
+            assert len(set(ids[1])) == min(10, len(rare)) and set(ids[1]) <= set(rare)

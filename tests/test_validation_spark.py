@@ -138,3 +138,74 @@ def test_spark_unique_sample_is_rows_of_a_repeated_value(spark: object, df: pd.D
     result = report.results[0]
     assert result.failing_count == 3
     assert sorted(s["row"] for s in result.sample) == [7, 100, 101]
+
+
+def test_spark_samples_are_each_rules_first_failing_rows(spark: object, df: pd.DataFrame) -> None:
+    # one limit query over the rows failing any rule, in the DataFrame's order
+    report = v.validate(to_spark(spark, df), ROW_RULES, sample=2)
+    for result, planted in zip(report.results, EXPECTED_ROWS, strict=True):
+        if result.rule.kind != "unique":  # unique: rows of the smallest repeated value
+            assert [s["row"] for s in result.sample] == sorted(planted)[:2], result.name
+
+
+@pytest.mark.parametrize(
+    ("rows", "common", "rare"),
+    [
+        # 5,000 rows fail the common rule, 40 after them the rare one: the shared query
+        # reads the first 2,520 failing rows (enough if failures were spread), the rare
+        # rule has none among them and takes a query of its own
+        (6_000, 5_000, list(range(5_000, 5_040))),
+        # one failing row in 30,000: more than the shared query may read, each rule alone
+        (30_000, 29_999, [29_999]),
+    ],
+)
+def test_a_rule_rare_among_the_failing_rows_still_gets_its_first_rows(
+    spark: object, rows: int, common: int, rare: list[int]
+) -> None:
+    data = spark.range(0, rows, numPartitions=4)  # type: ignore[attr-defined]
+    rules = v.Rules().between("id", common, rows).not_in_set("id", rare)
+    first, second = v.validate(data, rules, sample=10).results
+    assert (first.failing_count, second.failing_count) == (common, len(rare))
+    assert [s["id"] for s in first.sample] == list(range(10))
+    assert [s["id"] for s in second.sample] == rare[:10]
+
+
+def test_sql_literals_have_the_values_and_types_of_lit(spark: object) -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    from pyspark.sql import functions as F
+
+    from hopsml_lab.validation.spark_sql import literal
+
+    values = [
+        0,
+        -5,
+        2**31,
+        1.5,
+        -1e-300,
+        1e300,
+        float("inf"),
+        float("-inf"),
+        "plain",
+        "it's",
+        "back\\slash \\d+ \\'",
+        "ünïcødé ✓",
+        "",
+        True,
+        False,
+        dt.date(2024, 2, 29),
+        dt.datetime(2024, 3, 31, 2, 30, 5, 678901),
+        dt.datetime(2024, 1, 1, 12, tzinfo=dt.timezone(dt.timedelta(hours=5))),
+        Decimal("-1234.500"),
+        b"\x00\xff'",
+    ]
+    one = spark.range(1)  # type: ignore[attr-defined]
+    texts = one.selectExpr(*[f"{literal(x)} AS c{i}" for i, x in enumerate(values)])
+    lits = one.select(*[F.lit(x).alias(f"c{i}") for i, x in enumerate(values)])
+    # the same types (infinities and escaped strings are folded expressions: nullable)
+    assert [f.dataType for f in texts.schema] == [f.dataType for f in lits.schema]
+    assert texts.collect() == lits.collect()
+    assert list(lits.collect()[0])[:14] == values[:14]
+    nan = one.selectExpr(literal(float("nan"))).collect()[0][0]
+    assert nan != nan

@@ -1,7 +1,8 @@
 """The catalog: everything queried, one module (or folder) per domain over one alembic
 chain. ``base`` holds what all share; ``experiments/`` the experiments' tables, records,
 writes and reads; ``models`` the model registry; ``featurestore`` feature groups and
-their commits; ``featureviews`` feature views, training datasets and online rows."""
+their commits; ``featureviews`` feature views, training datasets and online rows;
+``validations`` feature groups' expectation suites and validation reports."""
 
 from .base import Base, Project
 from .db import CatalogError, Database
@@ -32,6 +33,7 @@ from .featureviews import (
     ViewFeature,
 )
 from .models import ModelCatalog, ModelRecord
+from .validations import ExpectationSuiteRecord, ValidationCatalog, ValidationReportRecord
 
 __all__ = [
     "BadQueryError",
@@ -39,6 +41,7 @@ __all__ = [
     "CatalogError",
     "CommitRecord",
     "Database",
+    "ExpectationSuiteRecord",
     "ExperimentDetail",
     "ExperimentPage",
     "ExperimentQueries",
@@ -67,6 +70,8 @@ __all__ = [
     "TrialRecord",
     "TrialStatus",
     "UnknownExperimentError",
+    "ValidationCatalog",
+    "ValidationReportRecord",
     "ViewFeature",
     "new_experiment_id",
 ]

@@ -1,8 +1,10 @@
-"""hopsworks' ``Project``: the local project, with its feature store."""
+"""hopsworks' ``Project``: the local project, with its feature store and model registry."""
 
 from __future__ import annotations
 
 from ..hsfs.feature_store import FeatureStore
+from ..hsml.model_registry import ModelRegistry
+from ..hsml.model_serving import ModelServing
 
 
 class Project:
@@ -20,6 +22,22 @@ class Project:
         """The project's feature store, ``<project>_featurestore`` (``name`` selects
         another project's store by its name)."""
         return FeatureStore(name or self._name, engine=self._engine)
+
+    def get_model_registry(self) -> ModelRegistry:
+        """The project's model registry (models under ``Models/<name>/<version>/``, the
+        same ones hops' ``model`` module exports and finds).
+
+        >>> mr = hopsworks.login().get_model_registry()          # doctest: +SKIP
+        """
+        return ModelRegistry.of_project(self._name)
+
+    def get_model_serving(self) -> ModelServing:
+        """The project's model serving: deployments of its registered models, served by
+        local model server processes.
+
+        >>> ms = hopsworks.login().get_model_serving()           # doctest: +SKIP
+        """
+        return ModelServing.of_project(self._name)
 
     def __repr__(self) -> str:
         return f"Project({self._name!r})"

@@ -1,4 +1,5 @@
-"""hsfs' ``FeatureGroup``: a versioned Delta table of features with commits and time travel."""
+"""hsfs' ``FeatureGroup``: a versioned Delta table of features with commits, time travel
+and data validation (its expectation suite and reports: ``core.feature_group_validation``)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,14 @@ import pandas as pd
 from ..catalog import FeatureGroupRecord
 from ..featurestore import FeatureGroups, GroupSpec
 from ..featurestore.errors import BadFeatureInput, FeatureStoreException, VersionWarning
-from ..featurestore.featuregroups.groups import feature_name
+from ..featurestore.featuregroups.expectations import DataValidationException
+from ..featurestore.featuregroups.groups import Ingested, feature_name
 from ..featurestore.featuregroups.online import OnlineStoreError
 from ..featurestore.featuregroups.online import read_group as read_online
 from ..featurestore.featuregroups.statistics import StatisticsOptions, StorageWarning
 from ..featurestore.times import committed_on, to_epoch_ms
+from .core.constants import HAS_GREAT_EXPECTATIONS
+from .core.feature_group_validation import FeatureGroupValidation
 from .feature import Feature
 from .statistics import Statistics
 from .statistics_config import StatisticsConfig
@@ -23,13 +27,15 @@ from .statistics_config import StatisticsConfig
 if TYPE_CHECKING:
     from .constructor.filter import Filter, Logic
     from .constructor.query import Query
+    from .feature_group_writer import FeatureGroupWriter
     from .feature_store import FeatureStore
+    from .validation_report import ValidationReport
 
 TimeInput = str | int | datetime | date | None
 DATAFRAME_TYPES = ("default", "spark", "pandas", "numpy", "python")
 
 
-class FeatureGroup:
+class FeatureGroup(FeatureGroupValidation):
     """A feature group version. Made by ``FeatureStore`` methods, not directly."""
 
     def __init__(self) -> None:  # pragma: no cover - use FeatureStore's methods
@@ -42,6 +48,7 @@ class FeatureGroup:
         fg = object.__new__(cls)
         fg._store, fg._groups = store, groups
         fg._spec, fg._record = None, None
+        fg._multi_part_insert = False
         return fg
 
     @classmethod
@@ -197,13 +204,19 @@ class FeatureGroup:
         transform: bool = True,
         n_processes: int | None = None,
         save_code: bool = True,
-    ) -> tuple[None, None]:
+    ) -> tuple[None, ValidationReport | Any | None]:
         """Write a pandas or a Spark DataFrame as one commit; the first insert creates
         the group from the frame's schema. ``operation="upsert"`` updates rows by primary
         key, ``"insert"`` appends; ``overwrite=True`` replaces the content. A large Spark
         DataFrame is written by the executors and committed once by the driver
         (``hopsml_lab.featurestore.featuregroups.spark_insert``). Returns ``(job, report)``:
-        ``(None, None)`` here (direct writes, no expectation suite). Of
+        no job here (direct writes), and the validation report when the group's
+        expectation suite ran (GE's object when great_expectations is installed, else
+        hsfs' ``ValidationReport``), stored with the commit this insert made. A group
+        whose suite's policy is ``"strict"`` refuses a frame that fails it with
+        ``DataValidationException``, writing nothing (the report stored as ``REJECTED``);
+        ``validation_options={"run_validation": False}`` skips the suite, and
+        ``{"save_report": False}`` keeps the report out of the catalog. Of
         ``write_options`` only ``"delta.enableChangeDataFeed": "false"`` acts (a new group
         then records no change data, so no incremental reads); ``wait``, ``n_processes``
         and ``save_code`` (3.x) are accepted and change nothing.
@@ -225,18 +238,65 @@ class FeatureGroup:
             )
         target = self._record if self._record is not None else self._resolved_spec()
         try:
-            self._record, _commit = self._groups.insert(
+            done = self._groups.ingest(
                 target,
                 features,
                 operation=operation,
                 overwrite=overwrite,
                 write_options=write_options,
                 storage=where,
+                validation_options={"save_report": True, **(validation_options or {})},
             )
-        except OnlineStoreError as error:  # committed offline: the group exists now
-            self._record = error.record or self._record
+        except (OnlineStoreError, DataValidationException) as error:
+            self._record = error.record or self._record  # a new group exists now
             raise
-        return None, None
+        self._record = done.record
+        return None, self._insert_report(done)
+
+    def _insert_report(self, done: Ingested) -> Any:
+        if done.report is None:
+            return None
+        result = "INGESTED" if done.stored is None else done.stored.ingestion_result
+        report = self._report_object(done.report, done.stored, result)
+        return report.to_ge_type() if HAS_GREAT_EXPECTATIONS else report
+
+    def multi_part_insert(
+        self,
+        features: pd.DataFrame | Any = None,
+        overwrite: bool = False,
+        operation: str = "upsert",
+        storage: str | None = None,
+        write_options: dict[str, Any] | None = None,
+        validation_options: dict[str, Any] | None = None,
+        transformation_context: dict[str, Any] | None = None,
+        transform: bool = True,
+        n_processes: int | None = None,
+    ) -> tuple[None, Any] | FeatureGroupWriter:
+        """Many small inserts: without ``features`` a ``FeatureGroupWriter`` (a context
+        manager whose ``insert`` takes each frame); with them one insert. Each insert is
+        one commit here, validated as ``insert`` validates (there is no Kafka buffer to
+        flush: ``finalize_multi_part_insert`` only ends the context)."""
+        from .feature_group_writer import FeatureGroupWriter
+
+        self._multi_part_insert = True
+        writer = FeatureGroupWriter(self)
+        if features is None:
+            return writer
+        return writer.insert(
+            features,
+            overwrite,
+            operation,
+            storage,
+            write_options or {},
+            validation_options or {},
+            transformation_context,
+            transform=transform,
+            n_processes=n_processes,
+        )
+
+    def finalize_multi_part_insert(self) -> None:
+        """End a multi part insert started by ``multi_part_insert(features)``."""
+        self._multi_part_insert = False
 
     def save(
         self,
@@ -245,11 +305,14 @@ class FeatureGroup:
         validation_options: dict[str, Any] | None = None,
         wait: bool = False,
         n_processes: int | None = None,
-    ) -> tuple[None, None]:
+    ) -> tuple[None, Any]:
         """Create the group: with a DataFrame, write it as the first commit; with a list
-        of ``Feature`` (or none, if given at creation), register its schema only."""
+        of ``Feature`` (or none, if given at creation), register its schema only (with
+        the expectation suite it was created with)."""
         if isinstance(features, pd.DataFrame) or hasattr(features, "toPandas"):
-            return self.insert(features, write_options=write_options)
+            return self.insert(
+                features, write_options=write_options, validation_options=validation_options
+            )
         if self._record is not None:
             raise FeatureStoreException(f"feature group {self.name!r} is saved already")
         spec = self._resolved_spec()

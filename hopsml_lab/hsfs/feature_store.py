@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ..catalog import FeatureSpec
 from ..featurestore import FeatureGroups, GroupSpec
 from ..featurestore.errors import VersionWarning
+from ..featurestore.featuregroups.expectations import suite_spec
 from ..featurestore.featuregroups.groups import feature_name
 from .feature import Feature
 from .feature_group import FeatureGroup
@@ -93,10 +94,14 @@ class FeatureStore:
         ``version=None`` takes the next free version then, with a ``VersionWarning``.
         ``statistics_config`` (a ``StatisticsConfig``, dict or bool; default enabled)
         says what statistics each commit gets; ``online_enabled=True`` keeps the latest
-        row per primary key in the online store too (``featurestore.featuregroups.online``). Options
-        for what is not offered yet (expectation suites, streams, embeddings) are
-        accepted and not acted on."""
+        row per primary key in the online store too (``featurestore.featuregroups.online``).
+        ``expectation_suite`` (hsfs' ``ExpectationSuite``, a Great Expectations suite or
+        its JSON, dict or path; ``validation.Rules`` or their text form too) validates
+        every insert and is saved with the group; a malformed one is refused here,
+        naming the expectation and the field. Options for what is not offered yet
+        (streams, embeddings) are accepted and not acted on."""
         _check_options("create_feature_group", unsupported)
+        suite = None if expectation_suite is None else suite_spec(expectation_suite, name=name)
         statistics = StatisticsConfig._coerce(statistics_config)._options().to_dict()
         fmt = (time_travel_format or "DELTA").upper()
         if fmt != "DELTA":
@@ -122,6 +127,7 @@ class FeatureStore:
                 for f in features or []
             ],
             statistics_config=statistics,
+            expectation_suite=suite,
         )
         return FeatureGroup._from_spec(self, self._groups, spec)
 
@@ -163,6 +169,7 @@ class FeatureStore:
             primary_key=primary_key,
             features=features,
             statistics_config=statistics_config,
+            expectation_suite=expectation_suite,
             event_time=event_time,
         )
 

@@ -89,11 +89,12 @@ def _check_type(dataframe_type: str | None, spark: bool) -> str:
     return kind
 
 
-def _frame(frame: pd.DataFrame, dataframe_type: str | None, spark: Any) -> Any:
-    """A pandas frame as ``dataframe_type`` asks (``spark``: a session, or None)."""
+def _frame(frame: Any, dataframe_type: str | None, spark: Any) -> Any:
+    """A pandas frame (or a Spark one, when Spark is asked for) as ``dataframe_type``
+    asks (``spark``: a session, or None)."""
     kind = _check_type(dataframe_type, spark is not None)
     if kind == "spark" or (kind == "default" and spark is not None):
-        return spark.createDataFrame(frame)
+        return frame if not isinstance(frame, pd.DataFrame) else spark.createDataFrame(frame)
     if kind == "polars":
         import polars as pl
 
@@ -165,12 +166,21 @@ class TrainingDataMethods:
     def _split(self, made: Made, names: list[str], dataframe_type: str | None) -> tuple:
         """(X…, y…) of the named splits: features first, then labels (None without)."""
         spark = self._spark()
+        kind = _check_type(dataframe_type, spark is not None)
         xs, ys = [], []
         for name in names:
             frame = made.frames[name]
+            if not isinstance(frame, pd.DataFrame) and not (
+                kind == "spark" or (kind == "default" and spark is not None)
+            ):
+                frame = made.pandas(frame)  # made on Spark; a pandas answer collects
             labels = [c for c in made.labels if c in frame.columns]
-            xs.append(_frame(frame.drop(columns=labels), dataframe_type, spark))
-            ys.append(_frame(frame[labels], dataframe_type, spark) if labels else None)
+            if isinstance(frame, pd.DataFrame):
+                x, y = frame.drop(columns=labels), frame[labels]
+            else:
+                x, y = frame.drop(*labels), frame.select(*labels)
+            xs.append(_frame(x, dataframe_type, spark))
+            ys.append(_frame(y, dataframe_type, spark) if labels else None)
         return (*xs, *ys)
 
     def training_data(

@@ -18,6 +18,10 @@ from typing import Any
 TYPES = ("DOUBLE", "INTEGER", "DISCRETE", "CATEGORICAL")
 
 
+class BoundsError(ValueError, AssertionError):
+    """A DOUBLE or INTEGER range that is not [low, high] with low below high."""
+
+
 class Searchspace:
     DOUBLE, INTEGER, DISCRETE, CATEGORICAL = TYPES
 
@@ -27,23 +31,46 @@ class Searchspace:
             self.add(name, value)
 
     def add(self, name: str, value: tuple[str, list[Any]]) -> None:
+        """Messages start as maggy's do; a malformed range raises :class:`BoundsError`, a
+        ``ValueError`` that is also the ``AssertionError`` maggy's asserts raise."""
         if name in self._hparams or name in dir(self):
-            raise ValueError(f"hyperparameter {name!r} is already in the search space")
+            raise ValueError(
+                f"Hyperparameter name is reserved: {name} (already in the search space)"
+            )
         if not isinstance(value, (tuple, list)) or len(value) != 2:
-            raise ValueError(f"{name}: give a (TYPE, [values]) pair, like ('DOUBLE', [0, 1])")
+            raise ValueError(
+                f"Hyperparameter tuple has to be of length two and format (type, list): "
+                f"{name}, {value!r}: give a pair like ('DOUBLE', [0, 1])"
+            )
         kind, values = str(value[0]).upper(), list(value[1])
         if kind not in TYPES:
-            raise ValueError(f"{name}: type {value[0]!r} is not one of {', '.join(TYPES)}")
+            raise ValueError(
+                f"Hyperparameter type is not of type DOUBLE, INTEGER, DISCRETE or "
+                f"CATEGORICAL: {name} ({value[0]!r} is not one of {', '.join(TYPES)})"
+            )
         if not values:
-            raise ValueError(f"{name}: give at least one value")
+            raise ValueError(
+                f"Hyperparameter feasible region list cannot be empty: {name}: give at "
+                "least one value"
+            )
         if kind in ("DOUBLE", "INTEGER"):
+            if len(values) != 2:
+                raise BoundsError(
+                    f"For DOUBLE or INTEGER type parameters, list can only contain upper and "
+                    f"lower bounds: {name}, {values!r} ({kind} takes [low, high])"
+                )
             wanted = int if kind == "INTEGER" else (int, float)
-            if len(values) != 2 or not all(
-                isinstance(v, wanted) and not isinstance(v, bool) for v in values
-            ):
-                raise ValueError(f"{name}: {kind} takes [low, high] numbers, not {values!r}")
+            if not all(isinstance(v, wanted) and not isinstance(v, bool) for v in values):
+                numbers = "integer" if kind == "INTEGER" else "integer or float"
+                raise ValueError(
+                    f"Hyperparameter boundaries for type {kind} need to be {numbers}: "
+                    f"{name} ({kind} takes [low, high] numbers, not {values!r})"
+                )
             if not values[0] < values[1]:
-                raise ValueError(f"{name}: low {values[0]} must be below high {values[1]}")
+                raise BoundsError(
+                    f"Lower bound {values[0]} must be less than upper bound {values[1]}: "
+                    f"{name} (low {values[0]} must be below high {values[1]})"
+                )
         self._hparams[name] = (kind, values)
         setattr(self, name, values)  # maggy's ``searchspace.lr``
 

@@ -9,7 +9,9 @@ def load_magics(ipython: Any) -> None:
     from .experiment import ExperimentMagics
     from .featurestore import FeatureStoreMagics
     from .tensorboard import TensorBoardMagics
+    from .validate import ValidateMagics
 
     ipython.register_magics(ExperimentMagics)
     ipython.register_magics(FeatureStoreMagics)
     ipython.register_magics(TensorBoardMagics)
+    ipython.register_magics(ValidateMagics)

@@ -21,6 +21,7 @@ from IPython.display import display
 
 from ..engine.trial import TrialSpec
 from ..experiments.results import ExperimentResult, TrialResult
+from ..figure_text import plotly_text
 
 _CURVE_POINTS = 500  # the most recent points drawn per trial
 _REDRAW_S = 1.0
@@ -116,20 +117,6 @@ class NotebookProgress:
             f"{self.counts.get('failed', 0)} failed · "
             f"{self.counts.get('stopped', 0)} stopped early{best}"
         )
-
-
-def plotly_text(text: str) -> str:
-    """``text`` as Plotly draws it, not as markup: Plotly (in Python and JavaScript
-    alike) draws ``<b>``, ``<a href>``, ``<br>``... in titles, axis titles, legend
-    names, category ticks, hover labels and parallel-coordinates labels. Escaped with
-    the entities Plotly decodes (numeric ones for quotes: it leaves ``&quot;`` as is)."""
-    return (
-        text.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&#34;")
-        .replace("'", "&#39;")
-    )
 
 
 def mime_bundle(figure: go.Figure) -> dict[str, Any]:

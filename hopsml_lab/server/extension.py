@@ -17,6 +17,7 @@ from ..lab import Lab
 from ..redact import mask_url
 from ..settings import ENV_TENSORBOARD_PROXY, Settings, SettingsError
 from ..tensorboards import TensorBoardManager
+from ..validation.browse import ValidationBrowser
 from .routes import all_routes
 from .tensorboards import PROXY
 
@@ -56,6 +57,12 @@ class HopsMLExtension(ExtensionApp):
         config=True,
         help="The feature store service the REST handlers call.",
     )
+    validation_class = Type(
+        default_value=ValidationBrowser,
+        klass=ValidationBrowser,
+        config=True,
+        help="The validation reports service the REST handlers call.",
+    )
     change_check_interval = Float(
         1.0,
         config=True,
@@ -77,6 +84,7 @@ class HopsMLExtension(ExtensionApp):
         self.lab.project_id  # noqa: B018 - create the project row and migrate the catalog
         self.service = self.service_class(self.lab)
         self.featurestore = self.featurestore_class(self.lab)
+        self.validation = self.validation_class(self.lab)
         self.tensorboards = TensorBoardManager(
             self.lab, idle_timeout=settings.tensorboard_idle_timeout
         )
@@ -84,6 +92,7 @@ class HopsMLExtension(ExtensionApp):
             {
                 "hopsml_service": self.service,
                 "hopsml_featurestore": self.featurestore,
+                "hopsml_validation": self.validation,
                 "hopsml_lab": self.lab,
                 "hopsml_tensorboards": self.tensorboards,
                 "hopsml_routes": self.routes,
@@ -111,6 +120,7 @@ class HopsMLExtension(ExtensionApp):
             return  # settings failed (logged): nothing to watch, and the server can stop
         self._last_change = self.service.last_change()
         self._last_featurestore_change = self.featurestore.last_change()
+        self._last_validation_change = self.validation.last_change()
         self._watcher = PeriodicCallback(self._check_changes, self.change_check_interval * 1000)
         self._watcher.start()
         interval = min(self.tensorboards.idle_timeout / 4, 30.0)
@@ -136,9 +146,12 @@ class HopsMLExtension(ExtensionApp):
 
     def _check_featurestore(self) -> None:
         change = self.featurestore.last_change()
-        if change == self._last_featurestore_change:
+        # a new validation report (%validate --save) changes a group's view too
+        reports = self.validation.last_change()
+        if change == self._last_featurestore_change and reports == self._last_validation_change:
             return
         self._last_featurestore_change = change
+        self._last_validation_change = reports
         # change_marker: (count, max id) of groups, commits, views, training datasets
         data: dict[str, Any] = {
             "project": self.lab.settings.project_name,

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from . import experiments, featurestore, openapi, tensorboards
+from . import experiments, featurestore, openapi, tensorboards, validation
 from .base import Route
 
 
 def all_routes() -> list[Route]:
-    return [*experiments.ROUTES, *featurestore.ROUTES, *tensorboards.ROUTES, *openapi.ROUTES]
+    return [
+        *experiments.ROUTES,
+        *featurestore.ROUTES,
+        *validation.ROUTES,
+        *tensorboards.ROUTES,
+        *openapi.ROUTES,
+    ]

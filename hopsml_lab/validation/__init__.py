@@ -7,16 +7,24 @@ in one pass, with a JSON-able report.
 >>> text = "age: not_null, between(0, 120); churned: balanced(0.2)"
 >>> validation.validate(df, text)                                   # doctest: +SKIP
 >>> validation.validate(df, validation.Rules.from_ge(suite_json))  # doctest: +SKIP
+>>> report = validation.validate(df, rules, overview=True)          # doctest: +SKIP
+>>> report.show()                        # rules table + figures      # doctest: +SKIP
+>>> validation.figures(report)           # the same figures as JSON   # doctest: +SKIP
+>>> validation.overview(df)              # facets-style column stats  # doctest: +SKIP
+>>> validation.autoviz(spark_df)         # sparkmagic's widget        # doctest: +SKIP
 
 See docs/design/validation.md.
 """
 
 from __future__ import annotations
 
+from .autoviz import autoviz
 from .drift import Profile
 from .errors import BadRule, BadSource, BadSuite, RuleSyntaxError, UnsupportedExpectation
+from .figures import figures
 from .ge import SUPPORTED as SUPPORTED_EXPECTATIONS
 from .ge import read_suite, to_suite
+from .overview import overview
 from .report import Report, RuleResult
 from .rules import Rule, Rules
 from .text import parse
@@ -34,6 +42,9 @@ __all__ = [
     "RuleSyntaxError",
     "Rules",
     "UnsupportedExpectation",
+    "autoviz",
+    "figures",
+    "overview",
     "parse",
     "profile",
     "read_suite",

@@ -4,9 +4,12 @@ relations, validated by one DuckDB query (the house connection of ``engine/duckd
 Everything a plan asks for is one ``SELECT`` of aggregates: counts, ``count(*) FILTER
 (WHERE failing)`` per row rule, statistics, bin counts, and value histograms (for
 unique, balance and categorical drift) reduced inside the query, so only numbers come
-out. Failing-row samples come from the same pass: ``min_by(row, row_number, k) FILTER
-(WHERE failing)`` keeps the first ``k`` failing rows of each rule in a bounded heap.
-Only a failing ``unique`` rule takes a second, small query (rows whose value repeats).
+out. Failing-row samples: with row numbers (pandas and Arrow tables), the same pass
+keeps the first ``k`` failing row numbers of each rule (``min(row_number, k) FILTER
+(WHERE failing)``), and the rows are taken from the table by position; without (Arrow
+datasets, DuckDB relations), one ``LIMIT`` query over the rows failing any failing rule
+after the pass, as on Spark. A failing ``unique`` rule takes one more small query (rows
+whose value repeats).
 
 A pandas DataFrame is read as Arrow (``NaN``/``NaT``/``None`` are missing values, as
 pandas and Great Expectations' pandas engine see them); a row-number column is added
@@ -26,7 +29,7 @@ import pyarrow as pa
 
 from ..engine import duckdb as house
 from .errors import BadSource
-from .plan import COUNTS_CAP, Plan, bin_conditions
+from .plan import COUNTS_CAP, Plan, bin_conditions, deal, sample_fetch, short_of
 from .types import of_arrow, of_pandas
 
 ROW = "__hopsml_row"
@@ -146,15 +149,21 @@ class DuckSource:
             yield con.sql
 
     def run(self, plan: Plan, k: int) -> tuple[dict[str, Any], dict[int, list[dict[str, Any]]]]:
-        """All of ``plan`` in one query (and one more for failing unique rules)."""
-        samples = {i: cond for i, cond in plan.samples.items()} if k > 0 else {}
+        """All of ``plan`` in one query, then one small query for the failing rows."""
+        ordered = plan.samples if k > 0 and self.row_index else {}
         with self._session() as sql:
-            values, rows = self._aggregate(sql, plan.aggregates, samples, k)
-            if k > 0:
-                failing = plan.failing_counts(values)
-                for index, column in plan.dup_samples.items():
-                    if failing.get(index):
-                        rows[index] = self._dup_rows(sql, column, k)
+            values, firsts = self._aggregate(sql, plan.aggregates, ordered, k)
+            if k <= 0:
+                return values, {}
+            failing = plan.failing_counts(values)
+            if self.row_index:
+                rows = self._rows_at({i: n for i, n in firsts.items() if n})
+            else:
+                wanted = {i: c for i, c in plan.samples.items() if failing.get(i)}
+                rows = self._some_rows(sql, wanted, failing, k)
+            for index, column in plan.dup_samples.items():
+                if failing.get(index):
+                    rows[index] = self._dup_rows(sql, column, k)
         return values, rows
 
     def compute(self, aggregates: Mapping[str, tuple]) -> dict[str, Any]:
@@ -167,7 +176,9 @@ class DuckSource:
 
     def _aggregate(
         self, sql: Any, aggregates: Mapping[str, tuple], samples: Mapping[int, tuple], k: int
-    ) -> tuple[dict[str, Any], dict[int, list[dict[str, Any]]]]:
+    ) -> tuple[dict[str, Any], dict[int, list[int]]]:
+        """The aggregates' values, and the first ``k`` row numbers failing each of
+        ``samples``' conditions (sources with row numbers only)."""
         inner: list[str] = []
         outer: list[str] = []
         histograms: dict[str, str] = {}
@@ -216,12 +227,10 @@ class DuckSource:
             else:  # pragma: no cover
                 raise AssertionError(kind)
             outer.append(alias)
-        order = f"{q(ROW)}" if self.row_index else "0"
         for index, cond in samples.items():
-            inner.append(
-                f"min_by({self._row_struct()}, {order}, {k}) FILTER (WHERE {condition(cond)}) "
-                f"AS s{index}"
-            )
+            # the row numbers only: min_by(row, n, k) builds the row for every failing
+            # row, which made the pass 4x slower (docs/design/validation.md)
+            inner.append(f"min({q(ROW)}, {k}) FILTER (WHERE {condition(cond)}) AS s{index}")
             outer.append(f"s{index}")
         query = (
             f"WITH agg AS (SELECT {', '.join(inner)} FROM data) SELECT {', '.join(outer)} FROM agg"
@@ -245,8 +254,47 @@ class DuckSource:
                 elif value is not None:
                     value = [(e["key"], e["value"]) for e in value]
             values[alias] = value
-        rows = {index: list(got[f"s{index}"] or []) for index in samples}
-        return values, rows
+        firsts = {index: list(got[f"s{index}"] or []) for index in samples}
+        return values, firsts
+
+    def _rows_at(self, numbers: Mapping[int, list[int]]) -> dict[int, list[dict[str, Any]]]:
+        """The rows at these row numbers (rule index -> its failing rows' numbers),
+        taken from the Arrow table by position: no scan."""
+        wanted = sorted({n for ns in numbers.values() for n in ns})
+        if not wanted:
+            return {}
+        picked = self.data.take(pa.array(wanted, pa.int64()))
+        with house.connection({"data": picked}) as con:
+            found = dict(con.sql(f"SELECT {q(ROW)}, {self._row_struct()} FROM data").fetchall())
+        return {i: [found[n] for n in sorted(ns)] for i, ns in numbers.items()}
+
+    def _some_rows(
+        self, sql: Any, wanted: Mapping[int, tuple], failing: Mapping[int, int], k: int
+    ) -> dict[int, list[dict[str, Any]]]:
+        """Up to ``k`` rows failing each condition, as Spark takes them (a source
+        without row numbers has no order to keep): one ``LIMIT`` query over the rows
+        failing any, sized by the failing counts, then one for the rules still short."""
+        counts = {i: failing[i] for i in wanted}
+        row = self._row_struct()
+        out: dict[int, list[dict[str, Any]]] = {}
+        fetch = sample_fetch(counts, k) if counts else 0
+        if fetch:
+            conds = {i: condition(c) for i, c in wanted.items()}
+            flags = ", ".join(f"CASE WHEN {c} THEN {i} END" for i, c in conds.items())
+            any_fails = " OR ".join(f"({c})" for c in conds.values())
+            query = f"SELECT [{flags}], {row} FROM data WHERE {any_fails} LIMIT {fetch}"
+            out = deal(sql(query).fetchall(), k)
+        short = short_of(out, counts, k)
+        if short:
+            query = " UNION ALL ".join(
+                f"(SELECT {i}, {row} FROM data WHERE {condition(wanted[i])} LIMIT {k})"
+                for i in short
+            )
+            for i in short:
+                out[i] = []
+            for i, got in sql(query).fetchall():
+                out[i].append(got)
+        return out
 
     def _dup_rows(self, sql: Any, column: str, k: int) -> list[dict[str, Any]]:
         col = q(column)

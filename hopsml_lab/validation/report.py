@@ -9,7 +9,7 @@ import datetime as dt
 import decimal
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -131,6 +131,9 @@ class Report:
     validated_at: str = field(
         default_factory=lambda: dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     )
+    overview: dict[str, Any] | None = None
+    """Every column's overview (``validation.overview``), when validated with
+    ``overview=True``."""
 
     @property
     def failed(self) -> list[RuleResult]:
@@ -146,6 +149,7 @@ class Report:
             "timings_ms": jsonable(self.timings_ms),
             "statistics": jsonable(self.statistics),
             "results": [r.to_dict() for r in self.results],
+            **({"overview": jsonable(self.overview)} if self.overview is not None else {}),
         }
 
     def to_json(self, **options: Any) -> str:
@@ -162,7 +166,24 @@ class Report:
             statistics=dict(value.get("statistics") or {}),
             timings_ms=dict(value.get("timings_ms") or {}),
             validated_at=str(value.get("validated_at", "")),
+            overview=dict(value["overview"]) if value.get("overview") is not None else None,
         )
+
+    def figures(self, *, labels: Iterable[str] = ()) -> dict[str, Any]:
+        """The report's figures as ``plotly.graph_objects.Figure``, by name
+        (``validation.figures(report)`` gives the same as plain JSON).
+
+        >>> report.figures()["null_fractions"].show()             # doctest: +SKIP
+        """
+        from .notebook import plotly_figures
+
+        return plotly_figures(self, labels=labels)
+
+    def show(self, *, labels: Iterable[str] = ()) -> None:
+        """Draw the report in a notebook: the rules as a table, then every figure."""
+        from .notebook import show
+
+        show(self, labels=labels)
 
     def __str__(self) -> str:
         passed = len(self.results) - len(self.failed)

@@ -1,6 +1,7 @@
-"""The Spark evaluator: every aggregate of a plan in one ``DataFrame.agg`` (one job, one
-scan, partial aggregation on the executors: only one row of numbers reaches the driver,
-however large the data).
+"""The Spark evaluator: every aggregate of a plan in one aggregation (one job, one scan,
+partial aggregation on the executors: only one row of numbers reaches the driver,
+however large the data), written as Spark SQL text (``spark_sql.py``: a ``Column`` tree
+costs PySpark 4 hundreds of py4j round trips).
 
 Two more jobs, each only when needed:
 
@@ -10,28 +11,26 @@ Two more jobs, each only when needed:
   balance and categorical drift, at most ``COUNTS_CAP`` values) each value's count;
 - failing-row samples, after the failing counts are known and only for rules with
   failing rows: one limit query over the rows failing any rule, reading partitions only
-  until it has enough rows for every rule, plus a ``filter(failing).limit(k)`` job for a
-  rule still short (those run together). Taking them in the aggregation itself was
-  measured and refused: Spark 4.0's only bounded row aggregates (``min_by``) made the
-  pass 4x slower for one row per rule and 17x for ten (docs/design/validation.md).
+  until it has enough rows for every rule, plus a ``where(failing).limit(k)`` query for
+  a rule still short (those run together). Taking them in the aggregation itself was
+  measured and refused: a row-valued aggregate per rule (``first``, ``min_by``) makes
+  the generated code of the whole pass too large to be compiled, 11x slower for one
+  row per rule (docs/design/validation.md).
 """
 
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from functools import reduce
 from typing import Any
 
-from .plan import COUNTS_CAP, Plan, bin_conditions
+from . import spark_sql as sql
+from .plan import COUNTS_CAP, Plan, bin_conditions, deal, sample_fetch, short_of
 from .types import of_spark
 
 ENGINE = "spark"
 QUANTILE_ACCURACY = 10_000
-SAMPLE_SCAN_CAP = 20_000
-"""At most this many rows failing any rule are fetched for the samples in one job."""
 
 
 def is_spark(data: Any) -> bool:
@@ -44,45 +43,7 @@ def is_spark(data: Any) -> bool:
 def _col(name: str) -> Any:
     from pyspark.sql import functions as F
 
-    return F.col("`" + name.replace("`", "``") + "`")
-
-
-def condition(cond: tuple) -> Any:
-    from pyspark.sql import functions as F
-
-    op = cond[0]
-    if op == "isnull":
-        return _col(cond[1]).isNull()
-    if op == "notnull":
-        return _col(cond[1]).isNotNull()
-    if op == "cmp":
-        column, value = _col(cond[1]), F.lit(cond[3])
-        return {
-            "<": column < value,
-            "<=": column <= value,
-            ">": column > value,
-            ">=": column >= value,
-        }[cond[2]]
-    if op == "in":
-        return _col(cond[1]).isin(list(cond[2]))
-    if op == "regex":
-        return _col(cond[1]).cast("string").rlike(cond[2])
-    if op == "not":
-        return ~condition(cond[1])
-    if op == "and":
-        out = condition(cond[1])
-        for part in cond[2:]:
-            out = out & condition(part)
-        return out
-    if op == "false":
-        return F.lit(False)
-    raise AssertionError(op)
-
-
-def _count_if(cond: tuple) -> Any:
-    from pyspark.sql import functions as F
-
-    return F.count(F.when(condition(cond), F.lit(1)))
+    return F.col(sql.quote(name))
 
 
 class SparkSource:
@@ -102,46 +63,38 @@ class SparkSource:
         samples: dict[int, list[dict[str, Any]]] = {}
         if k > 0:
             failing = plan.failing_counts(values)
-            samples = self._samples(plan, values, failing, k)
+            samples = self._samples(plan, failing, k)
         return values, samples
 
     def compute(self, aggregates: Mapping[str, tuple]) -> dict[str, Any]:
-        from pyspark.sql import functions as F
-
         exprs = []
         frequencies: dict[str, tuple] = {}
         for alias, agg in aggregates.items():
             kind = agg[0]
             if kind == "rows":
-                expr = F.count(F.lit(1))
+                expr = "count(1)"
             elif kind == "count":
-                expr = F.count(_col(agg[1]))
+                expr = f"count({sql.quote(agg[1])})"
             elif kind == "count_if":
-                expr = _count_if(agg[1])
+                expr = sql.count_if(agg[1])
             elif kind == "agg":
-                column = _col(agg[2])
-                fn = agg[1]
-                expr = {
-                    "mean": lambda c: F.avg(c.cast("double")),
-                    "stddev": lambda c: F.stddev_samp(c.cast("double")),
-                    "stddev_pop": lambda c: F.stddev_pop(c.cast("double")),
-                    "min": F.min,
-                    "max": F.max,
-                    "sum": F.sum,
-                }[fn](column)
+                expr = sql.statistic(agg[1], agg[2])
             elif kind == "bins":
-                expr = F.array(*[_count_if(c) for c in bin_conditions(*agg[1:])])
+                expr = f"array({', '.join(sql.count_if(c) for c in bin_conditions(*agg[1:]))})"
             elif kind == "quantiles":
-                expr = F.percentile_approx(
-                    _col(agg[1]).cast("double"), list(agg[2]), QUANTILE_ACCURACY
+                probs = ", ".join(sql.literal(float(p)) for p in agg[2])
+                expr = (
+                    f"percentile_approx(CAST({sql.quote(agg[1])} AS DOUBLE), array({probs}), "
+                    f"{QUANTILE_ACCURACY})"
                 )
             elif kind in ("dups", "counts"):
                 frequencies[alias] = agg
                 continue
             else:  # pragma: no cover
                 raise AssertionError(kind)
-            exprs.append(expr.alias(alias))
-        row = self.df.agg(*exprs).collect()[0].asDict(recursive=True) if exprs else {}
+            exprs.append(f"{expr} AS {alias}")
+        # a select of aggregates only is one global aggregation, as DataFrame.agg
+        row = self.df.selectExpr(*exprs).collect()[0].asDict(recursive=True) if exprs else {}
         values = dict(row)
         if frequencies:
             values.update(self._frequencies(frequencies))
@@ -154,26 +107,22 @@ class SparkSource:
 
         columns = sorted({agg[1] for agg in wanted.values()})
         key = {c: i for i, c in enumerate(columns)}
-        pairs = F.array(
-            *[
-                F.struct(F.lit(key[c]).alias("k"), _col(c).cast("string").alias("v"))
-                for c in columns
-            ]
+        pairs = ", ".join(
+            f"named_struct('k', {key[c]}, 'v', CAST({sql.quote(c)} AS STRING))" for c in columns
         )
         grouped = (
-            self.df.select(F.explode(pairs).alias("p"))
-            .select("p.k", "p.v")
-            .where(F.col("v").isNotNull())
+            self.df.selectExpr(f"inline(array({pairs}))")
+            .where("v IS NOT NULL")
             .groupBy("k", "v")
             .count()
         )
         counted = [key[agg[1]] for agg in wanted.values() if agg[0] == "counts"]
-        keep = F.col("k").isin(counted) if counted else F.lit(False)
+        keep = f"k IN ({', '.join(map(str, counted))})" if counted else "FALSE"
         per_column = grouped.groupBy("k").agg(
-            F.sum(F.when(F.col("count") > 1, F.col("count"))).alias("dup_rows"),
-            F.min(F.when(F.col("count") > 1, F.col("v"))).alias("dup_value"),
-            F.count(F.lit(1)).alias("distinct"),
-            F.collect_list(F.when(keep, F.struct("v", "count"))).alias("counts"),
+            F.expr("sum(CASE WHEN `count` > 1 THEN `count` END) AS dup_rows"),
+            F.expr("min(CASE WHEN `count` > 1 THEN v END) AS dup_value"),
+            F.expr("count(1) AS `distinct`"),
+            F.expr(f"collect_list(CASE WHEN {keep} THEN struct(v, `count`) END) AS counts"),
         )
         got = {r["k"]: r.asDict(recursive=True) for r in per_column.collect()}
         self._dup_values = {c: (got.get(key[c]) or {}).get("dup_value") for c in columns}
@@ -192,48 +141,38 @@ class SparkSource:
         return out
 
     def _samples(
-        self, plan: Plan, values: Mapping[str, Any], failing: Mapping[int, int], k: int
+        self, plan: Plan, failing: Mapping[int, int], k: int
     ) -> dict[int, list[dict[str, Any]]]:
-        """Up to ``k`` failing rows of each rule with failing rows.
+        """The first ``k`` failing rows of each rule with failing rows, in the
+        DataFrame's order (partition by partition).
 
-        One job reads rows failing any rule until it has enough for every rule (the
-        failing counts say how many that takes: the rarest rule's share of failing rows
-        decides, capped at ``SAMPLE_SCAN_CAP`` rows); a rule still short of ``k`` (rare
-        failures, or chance) gets a ``filter(failing).limit(k)`` job of its own, those
-        jobs run together. A limit query reads partitions only until it has its rows."""
-        from pyspark.sql import functions as F
-
-        whole_row = F.to_json(
-            F.struct(*[_col(c) for c in self.order]), {"ignoreNullFields": "false"}
-        ).alias("r")
-        wanted = {i: cond for i, cond in plan.samples.items() if failing.get(i)}
-        out: dict[int, list[dict[str, Any]]] = {}
-        if wanted:
-            total = sum(failing[i] for i in wanted)
-            fetch = max(math.ceil(2 * min(k, failing[i]) * total / failing[i]) for i in wanted)
-            if fetch <= SAMPLE_SCAN_CAP:
-                conds = {i: condition(c) for i, c in wanted.items()}
-                any_fails = reduce(lambda a, b: a | b, conds.values())
-                flags = F.array(*[F.when(c, F.lit(i)) for i, c in conds.items()]).alias("f")
-                rows = self.df.where(any_fails).select(flags, whole_row).limit(fetch).collect()
-                for row in rows:
-                    for i in row["f"]:
-                        if i is not None and len(out.setdefault(i, [])) < k:
-                            out[i].append(json.loads(row["r"]))
-        short = {
-            i: condition(c) for i, c in wanted.items() if len(out.get(i, [])) < min(k, failing[i])
-        }
+        One limit query reads the rows failing *any* rule, in order, until it has enough
+        for every rule (``sample_fetch``: the failing counts say how many); each
+        rule's first failing rows among them are its first failing rows overall. A rule
+        still short of ``min(k, failing)`` (rare failures, or chance) gets a
+        ``where(failing).limit(k)`` query of its own; those run together. A limit query
+        reads partitions only until it has its rows (1, then 4 times more...)."""
+        row = f"{sql.whole_row(self.order)} AS r"
+        counts = {i: failing[i] for i in plan.samples if failing.get(i)}
+        wanted = {i: sql.condition(plan.samples[i]) for i in counts}
+        out: dict[int, list[str]] = {}  # each row as JSON text
+        fetch = sample_fetch(counts, k) if counts else 0
+        if fetch:
+            any_fails = " OR ".join(f"({c})" for c in wanted.values())
+            flags = ", ".join(f"CASE WHEN {c} THEN {i} END" for i, c in wanted.items())
+            query = self.df.where(any_fails).selectExpr(f"array({flags}) AS f", row)
+            out = deal(((r["f"], r["r"]) for r in query.limit(fetch).collect()), k)
+        short = {i: wanted[i] for i in short_of(out, counts, k)}
         for index, column in plan.dup_samples.items():
             value = getattr(self, "_dup_values", {}).get(column)
             if failing.get(index) and value is not None:
-                short[index] = _col(column).cast("string") == F.lit(value)
+                short[index] = f"CAST({sql.quote(column)} AS STRING) = {sql.literal(value)}"
 
-        def take(item: tuple[int, Any]) -> tuple[int, list[dict[str, Any]]]:
+        def take(item: tuple[int, str]) -> tuple[int, list[str]]:
             index, cond = item
-            rows = self.df.where(cond).select(whole_row).limit(k).collect()
-            return index, [json.loads(r["r"]) for r in rows]
+            return index, [r["r"] for r in self.df.where(cond).selectExpr(row).limit(k).collect()]
 
         if short:
             with ThreadPoolExecutor(min(8, len(short))) as pool:
                 out.update(pool.map(take, short.items()))
-        return out
+        return {i: [json.loads(r) for r in rows] for i, rows in out.items()}

@@ -1,12 +1,14 @@
 /** Main-area view of one feature group version: facts and versions, the schema with
  * descriptions, the statistics of its latest commit (or of a chosen one) as numbers
- * and as the figures a notebook draws, its first rows, and its commits. */
+ * and as the figures a notebook draws, its first rows, its commits, and its validation
+ * reports. */
 import React, { useMemo } from 'react';
 
 import { CommitStatistics, DataPreview, FeatureGroupDetail } from '../api';
 import { formatTime } from '../shared/format';
 import { useSignal } from '../shared/hooks';
 import { Plot } from '../shared/Plot';
+import { ValidationSection } from '../validation/ValidationSection';
 import { FeatureGroupModel, IPart, PREVIEW_SIZES } from './model';
 import {
   STATISTICS_COLUMNS,
@@ -318,6 +320,12 @@ export function FeatureGroupView(props: { model: FeatureGroupModel }): JSX.Eleme
       )}
       <h3>Commits</h3>
       <Commits model={model} />
+      {model.validation && (
+        <>
+          <h3>Validation</h3>
+          <ValidationSection model={model.validation} />
+        </>
+      )}
     </div>
   );
 }

@@ -2,7 +2,6 @@
 import { ISignal, Signal } from '@lumino/signaling';
 
 import {
-  ApiError,
   CommitInfo,
   CommitStatistics,
   DataPreview,
@@ -11,8 +10,13 @@ import {
   FeatureStoreClient,
   FeatureViewDetail,
   FeatureViewSummary,
+  ValidationClient,
   errorMessage
 } from '../api';
+import { IPart, emptyPart, part } from '../shared/part';
+import { GroupValidationModel } from '../validation/model';
+
+export type { IPart } from '../shared/part';
 
 /** The most rows a preview may ask for (the server's cap). */
 export const MAX_PREVIEW = 100;
@@ -192,39 +196,20 @@ export class FeatureStoreListModel {
   private _changed = new Signal<this, void>(this);
 }
 
-/** A part of the detail that loads on its own: its value, or why there is none. */
-export interface IPart<T> {
-  value: T | null;
-  /** Why there is no value: an error, or (a 404) what is missing, e.g. no statistics. */
-  message: string | null;
-  /** The message is the server saying "not there" (a note), not a failure. */
-  missing: boolean;
-}
-
-function emptyPart<T>(): IPart<T> {
-  return { value: null, message: null, missing: false };
-}
-
-async function part<T>(load: Promise<T>): Promise<IPart<T>> {
-  try {
-    return { value: await load, message: null, missing: false };
-  } catch (error) {
-    const missing = error instanceof ApiError && error.status === 404;
-    return { value: null, message: errorMessage(error), missing };
-  }
-}
-
 /**
  * One feature group version in the main area: its detail (schema, versions, the views
  * reading it), its commits a page at a time, and the statistics and first rows of its
  * latest commit, or of the commit chosen in the commit table.
  */
 export class FeatureGroupModel {
+  /** `validation`: also list the group's validation reports (the Validation section). */
   constructor(
     private readonly client: FeatureStoreClient,
-    key: IGroupKey
+    key: IGroupKey,
+    validation: ValidationClient | null = null
   ) {
     this._key = { ...key };
+    this._validation = validation ? new GroupValidationModel(validation, key) : null;
   }
 
   get changed(): ISignal<this, void> {
@@ -232,6 +217,10 @@ export class FeatureGroupModel {
   }
   get key(): Readonly<IGroupKey> {
     return this._key;
+  }
+  /** The group version's validation reports; null when not asked for. */
+  get validation(): GroupValidationModel | null {
+    return this._validation;
   }
   get detail(): FeatureGroupDetail | null {
     return this._detail.value;
@@ -265,13 +254,17 @@ export class FeatureGroupModel {
     const generation = ++this._generation;
     const parts = ++this._partsGeneration;
     const { name, version } = this._key;
-    const [detail, commits, statistics, preview] = await Promise.all([
+    const loading = Promise.all([
       part(this.client.getGroup(name, version)),
       part(this.client.listCommits(name, version, { limit: COMMIT_PAGE })),
       part(this.client.getStatistics(name, version, this._commit ?? undefined)),
       part(this.client.previewGroup(name, version, this.previewQuery()))
     ]);
+    // asked after the group's own parts; the reports load and redraw on their own
+    const validating = this._validation?.refresh();
+    const [detail, commits, statistics, preview] = await loading;
     if (generation !== this._generation) {
+      await validating;
       return; // another version was asked for since
     }
     this._detail = detail;
@@ -283,6 +276,7 @@ export class FeatureGroupModel {
       this._preview = preview;
     }
     this._changed.emit();
+    await validating;
   }
 
   /** Show another version of the group (from the first commit's view again). */
@@ -291,6 +285,7 @@ export class FeatureGroupModel {
     this._commit = null;
     this._statistics = emptyPart();
     this._preview = emptyPart();
+    this._validation?.setKey(this._key);
     this._changed.emit();
     return this.refresh();
   }
@@ -347,6 +342,7 @@ export class FeatureGroupModel {
   }
 
   private _key: IGroupKey;
+  private _validation: GroupValidationModel | null;
   private _detail: IPart<FeatureGroupDetail> = emptyPart();
   private _commits: CommitInfo[] = [];
   private _commitToken: string | null = null;

@@ -5,7 +5,7 @@ import { ILayoutRestorer, JupyterFrontEnd } from '@jupyterlab/application';
 import { ICommandPalette, MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
 import { Event } from '@jupyterlab/services';
 
-import { FeatureStoreClient } from '../api';
+import { FeatureStoreClient, ValidationClient } from '../api';
 import { CommandIDs } from '../shared/commands';
 import { featureStoreIcon } from '../shared/icon';
 import { showInMain } from '../shared/shell';
@@ -21,6 +21,8 @@ export const FEATURESTORE_SIDEBAR_ID = 'hopsml-featurestore';
 export interface IFeatureStoreOptions {
   palette: ICommandPalette | null;
   restorer: ILayoutRestorer | null;
+  /** Show each group's validation reports (its Validation section). */
+  validation?: ValidationClient;
 }
 
 function groupKey(args: { [key: string]: unknown }): IGroupKey {
@@ -30,7 +32,7 @@ function groupKey(args: { [key: string]: unknown }): IGroupKey {
 export function registerFeatureStore(
   app: JupyterFrontEnd,
   client: FeatureStoreClient,
-  { palette, restorer }: IFeatureStoreOptions
+  { palette, restorer, validation }: IFeatureStoreOptions
 ): void {
   const list = new FeatureStoreListModel(client);
   const tracker = new WidgetTracker<MainAreaWidget<FeatureGroupWidget>>({
@@ -50,7 +52,7 @@ export function registerFeatureStore(
         app.shell.activateById(open.id);
         return open;
       }
-      const model = new FeatureGroupModel(client, key);
+      const model = new FeatureGroupModel(client, key, validation ?? null);
       const content = new FeatureGroupWidget(model);
       const widget = showInMain(app, content);
       widget.title.icon = featureStoreIcon;

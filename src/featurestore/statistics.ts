@@ -11,7 +11,9 @@ import type { IFigure } from '../shared/charts';
 import { formatValue } from '../shared/format';
 
 /** The server's figure as Plot draws it; null when it is not a {data, layout} figure. */
-export function toFigure(figure: FeatureFigure): IFigure | null {
+export function toFigure(
+  figure: Pick<FeatureFigure, 'figure'> & Partial<FeatureFigure>
+): IFigure | null {
   const { data, layout } = figure.figure;
   if (!Array.isArray(data) || typeof layout !== 'object' || layout === null) {
     return null;

@@ -20,23 +20,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ...figure_text import plotly_text
+
 APPROXIMATE_BINS = 20
 HEIGHT = 260
 _MARGIN = {"l": 56, "r": 16, "t": 40, "b": 44}
 NUMERIC = ("Integral", "Fractional")
-
-
-def plotly_text(text: object) -> str:
-    """``text`` as Plotly draws it, not as markup (Plotly reads a subset of HTML in
-    titles, ticks and hover labels; a feature name or value is the user's text)."""
-    return (
-        str(text)
-        .replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&#34;")
-        .replace("'", "&#39;")
-    )
 
 
 def _finite(value: Any) -> float | None:

@@ -1,5 +1,6 @@
-"""Feature groups: create on first insert, check each later insert against the schema,
-write one Delta commit, then record it in the catalog.
+"""Feature groups: create on first insert, check each later insert against the schema
+(and the group's expectation suite: ``expectations``), write one Delta commit, then
+record it in the catalog.
 
 The catalog is the truth: a group's content is the Delta version of its latest recorded
 commit. A Delta commit the catalog failed to record is undone (restored) at once, and
@@ -16,23 +17,24 @@ import pandas as pd
 import pyarrow as pa
 
 from ...catalog import CommitRecord, FeatureGroupRecord, FeatureSpec
-from ...errors import clip
 from ..errors import (
     BadFeatureInput,
     FeatureGroupExists,
     FeatureGroupWarning,
-    SchemaMismatch,
 )
 from ..types import restore_dtypes
 from . import online
+from .checks import check_keys, check_schema
+from .expectations import DataValidationException, GroupValidation, SuiteSpec, Verdict
 from .ingest import Source, prepare_input
 from .statistics import compute_for_version
 from .table import DeltaFeatureTable
 
 if TYPE_CHECKING:
     from ...lab import Lab
+    from ...validation import Report
+    from ...validation.history import StoredReport
 
-EVENT_TIME_TYPES = ("timestamp", "date", "bigint")
 OPERATIONS = ("insert", "upsert")
 
 
@@ -55,6 +57,18 @@ class GroupSpec:
     time_travel_format: str = "DELTA"
     features: list[FeatureSpec] = field(default_factory=list)
     statistics_config: dict | None = None  # StatisticsOptions as a dict; None: enabled
+    expectation_suite: SuiteSpec | None = None  # attached when the group is saved
+
+
+@dataclass
+class Ingested:
+    """What an insert did: the group, its new commit (``None``: online only) and,
+    when the group's suite ran, the report and its catalog entry."""
+
+    record: FeatureGroupRecord
+    commit: CommitRecord | None
+    report: Report | None = None
+    stored: StoredReport | None = None
 
 
 def normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -84,21 +98,13 @@ def normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _check_columns(kind: str, names: list[str], columns: list[str]) -> None:
-    missing = [n for n in names if n not in columns]
-    if missing:
-        raise BadFeatureInput(
-            f"{kind} {missing} not among the frame's columns {columns}: "
-            "name existing columns (names are lower-cased)"
-        )
-
-
 class FeatureGroups:
     """The feature groups of the Lab's project."""
 
     def __init__(self, lab: Lab) -> None:
         self.lab = lab
         self.catalog = lab.feature_groups
+        self.validation = GroupValidation(self)
 
     @property
     def project_id(self) -> int:
@@ -135,8 +141,27 @@ class FeatureGroups:
                 "of Feature objects to save()"
             )
         names = [f.name for f in spec.features]
-        self._check_keys(spec, names, {f.name: f.type for f in spec.features})
-        return self.catalog.register_group(self.project_id, self._record(spec, spec.features))
+        check_keys(spec, names, {f.name: f.type for f in spec.features})
+        return self._saved(self._record(spec, spec.features), spec, new=True, undescribed=False)
+
+    def _saved(
+        self,
+        record: FeatureGroupRecord,
+        group: FeatureGroupRecord | GroupSpec,
+        *,
+        new: bool,
+        undescribed: bool,
+    ) -> FeatureGroupRecord:
+        """Register a new group (with the suite it was created with), or keep the
+        dtypes its first frame gave a group declared with features only."""
+        if new:
+            record = self.catalog.register_group(self.project_id, record)
+            suite = getattr(group, "expectation_suite", None)
+            if suite is not None:
+                self.validation.save_suite(record.id, suite)
+        elif undescribed:
+            record = self.catalog.update_group(record.id, features=record.features)
+        return record
 
     def insert(
         self,
@@ -147,10 +172,37 @@ class FeatureGroups:
         overwrite: bool = False,
         write_options: dict[str, Any] | None = None,
         storage: str | None = None,
+        validation_options: dict[str, Any] | None = None,
     ) -> tuple[FeatureGroupRecord, CommitRecord | None]:
+        """``ingest``, answering the group and its new commit."""
+        done = self.ingest(
+            group,
+            frame,
+            operation=operation,
+            overwrite=overwrite,
+            write_options=write_options,
+            storage=storage,
+            validation_options=validation_options,
+        )
+        return done.record, done.commit
+
+    def ingest(
+        self,
+        group: FeatureGroupRecord | GroupSpec,
+        frame: pd.DataFrame | Any,
+        *,
+        operation: str = "upsert",
+        overwrite: bool = False,
+        write_options: dict[str, Any] | None = None,
+        storage: str | None = None,
+        validation_options: dict[str, Any] | None = None,
+    ) -> Ingested:
         """Write ``frame`` (pandas, or a Spark DataFrame: see ``spark_insert``) as one
         commit; a new group (a ``GroupSpec``) is created, recording Delta's change data
         feed unless ``write_options={"delta.enableChangeDataFeed": "false"}`` (as hsfs).
+        A group with an expectation suite validates the rows first (``expectations``):
+        a ``STRICT`` group refuses failing rows with ``DataValidationException``,
+        writing nothing.
 
         ``storage`` names the one store to write, as hsfs 5.2.1's python engine does
         (``None``: the offline store, and the online store when online enabled).
@@ -175,11 +227,11 @@ class FeatureGroups:
                 FeatureSpec(name=n, type=t, dtype=d, description=described.get(n, ""))
                 for n, (t, d) in types.items()
             ]
-            self._check_keys(group, list(types), {n: t for n, (t, _) in types.items()})
+            check_keys(group, list(types), {n: t for n, (t, _) in types.items()})
             record, new = self._record(group, features), True
         else:
             record, new = group, False
-            self._check_schema(record, types)
+            check_schema(record, types)
         undescribed = any(not f.dtype for f in record.features)
         if undescribed:  # declared with save([Feature, ...]): the first frame sets dtypes
             record = record.model_copy(
@@ -190,8 +242,12 @@ class FeatureGroups:
                 }
             )
         source.check_primary_key(record, operation)
+        verdict = self.validation.check_insert(group, source, validation_options)
+        if verdict is not None and verdict.rejected:
+            self._reject(record, group, new, verdict)
         if storage == "online":
-            return self._insert_online(record, new, undescribed, source, overwrite)
+            record = self._insert_online(record, group, new, undescribed, source, overwrite)
+            return self._ingested(record, None, verdict)
 
         table = self.table(record)
         last = None if new else self._latest_commit(record)
@@ -213,10 +269,7 @@ class FeatureGroups:
         try:
             # Statistics of the new version, stored with the commit row (same transaction).
             statistics = compute_for_version(self, record, result.table_version)
-            if new:
-                record = self.catalog.register_group(self.project_id, record)
-            elif undescribed:
-                record = self.catalog.update_group(record.id, features=record.features)
+            record = self._saved(record, group, new=new, undescribed=undescribed)
             commit = self.catalog.add_commit(
                 record.id,
                 result.table_version,
@@ -231,23 +284,50 @@ class FeatureGroups:
             else:
                 table.restore(last.table_version)
             raise
+        done = self._ingested(record, commit, verdict)  # the report, on the commit it checked
         if storage == "offline":  # the online rows stay (overwrite: cleared)
             online.skip_commit(self, record, commit, clear=overwrite)
-            return record, commit
+            return done
         # Online-enabled: the commit's latest row per key to the online store (a failure
         # raises OnlineStoreError and leaves the commit; the next insert repairs).
         data = source.rows_written(table, result, wanted=record.online_enabled)
         online.write_commit(self, record, commit, data, overwrite=overwrite)
-        return record, commit
+        return done
+
+    def _ingested(
+        self, record: FeatureGroupRecord, commit: CommitRecord | None, verdict: Verdict | None
+    ) -> Ingested:
+        if verdict is None:
+            return Ingested(record, commit)
+        return Ingested(
+            record, commit, verdict.report, self.validation.keep(verdict, record, commit)
+        )
+
+    def _reject(
+        self,
+        record: FeatureGroupRecord,
+        group: FeatureGroupRecord | GroupSpec,
+        new: bool,
+        verdict: Verdict,
+    ) -> None:
+        """A STRICT group's failing insert: nothing written; a new group registered
+        without data (as Hopsworks registers it before validating), the report kept."""
+        if new:
+            record = self._saved(record, group, new=True, undescribed=False)
+        stored = self.validation.keep(verdict, record, None)
+        raise DataValidationException(
+            self.validation.rejection(record, verdict), record, verdict.report, stored
+        )
 
     def _insert_online(
         self,
         record: FeatureGroupRecord,
+        group: FeatureGroupRecord | GroupSpec,
         new: bool,
         undescribed: bool,
         source: Source,
         overwrite: bool,
-    ) -> tuple[FeatureGroupRecord, None]:
+    ) -> FeatureGroupRecord:
         """``insert(storage="online")``: the rows to the online store only; no commit."""
         if not record.online_enabled:
             raise BadFeatureInput(
@@ -267,12 +347,9 @@ class FeatureGroups:
                 "stores, or upsert the online rows without overwrite"
             )
         data = source.rows()  # before the group is registered: a bad frame leaves nothing
-        if new:
-            record = self.catalog.register_group(self.project_id, record)
-        elif undescribed:
-            record = self.catalog.update_group(record.id, features=record.features)
+        record = self._saved(record, group, new=new, undescribed=undescribed)
         online.write_rows(self, record, data)
-        return record, None
+        return record
 
     # -- reading ------------------------------------------------------------------
 
@@ -337,8 +414,6 @@ class FeatureGroups:
         self.catalog.delete_group(group.id)
         table.drop()
 
-    # -- checks -------------------------------------------------------------------
-
     def _record(self, spec: GroupSpec, features: list[FeatureSpec]) -> FeatureGroupRecord:
         return FeatureGroupRecord(
             name=spec.name,
@@ -353,53 +428,3 @@ class FeatureGroups:
             location=f"FeatureStore/{spec.name}_{spec.version}",
             statistics_config=spec.statistics_config,
         )
-
-    @staticmethod
-    def _check_keys(spec: GroupSpec, columns: list[str], types: dict[str, str]) -> None:
-        _check_columns("primary key", spec.primary_key, columns)
-        _check_columns("partition key", spec.partition_key, columns)
-        if spec.event_time is not None:
-            _check_columns("event_time", [spec.event_time], columns)
-            kind = types[spec.event_time]
-            if kind not in EVENT_TIME_TYPES:
-                raise BadFeatureInput(
-                    f"event_time {spec.event_time!r} is a {kind} column: use a timestamp, "
-                    "a date or an int64 of epoch milliseconds"
-                )
-
-    @staticmethod
-    def _check_schema(group: FeatureGroupRecord, types: dict[str, tuple[str, str]]) -> None:
-        expected = {f.name: f.type for f in group.features}
-        given = {n: t for n, (t, _) in types.items()}
-        differ = (
-            [f"{n} (missing)" for n in expected if n not in given]
-            + [f"{n} (not in the group)" for n in given if n not in expected]
-            + [
-                f"{n} ({given[n]}, the group has {expected[n]})"
-                for n in given
-                if n in expected and given[n] != expected[n]
-            ]
-        )
-        if differ:
-            raise SchemaMismatch(
-                f"the frame does not fit feature group {group.name!r} version "
-                f"{group.version}; columns that differ: {clip(', '.join(differ), 600)}. "
-                "Insert the same columns and types, or create a new version "
-                f"(create_feature_group({group.name!r}, version={group.version + 1})): "
-                "a new version changes the schema"
-            )
-
-    @staticmethod
-    def _check_primary_key(group: FeatureGroupRecord, frame: pd.DataFrame, operation: str) -> None:
-        if not group.primary_key:
-            return
-        keys = frame[group.primary_key]
-        if keys.isna().any().any():
-            raise BadFeatureInput(
-                f"primary key {group.primary_key} has empty values: fill or drop those rows"
-            )
-        if operation == "upsert" and keys.duplicated().any():
-            raise BadFeatureInput(
-                f"the frame has several rows per primary key {group.primary_key}: an upsert "
-                "needs one row per key (drop_duplicates(subset=...) first)"
-            )

@@ -1,7 +1,8 @@
 """What an insert writes, whatever it was given: a pandas DataFrame, or a Spark
 DataFrame (``spark_insert``). Each source knows its columns' types before anything is
-read (so the schema is checked before any write), checks the primary key, writes itself
-as one Delta commit and hands the rows it wrote to the online store.
+read (so the schema is checked before any write), checks the primary key, hands its rows
+to validation before any write, writes itself as one Delta commit and hands the rows it
+wrote to the online store.
 
 >>> source = prepare_input(pd.DataFrame({"id": [1, 2], "x": [0.5, 1.5]}))
 >>> source.types
@@ -53,6 +54,11 @@ class Source(Protocol):
 
     def rows(self) -> pa.Table:
         """All rows in memory, keys checked (an online-only insert writes no table)."""
+        ...
+
+    def validation_data(self) -> Any:
+        """The rows as ``validation.validate`` reads them, before any write: the Arrow
+        table in memory, or the Spark DataFrame itself (validated by Spark in one pass)."""
         ...
 
 
@@ -142,3 +148,6 @@ class ArrowSource:
 
     def rows(self) -> pa.Table:
         return self.data  # keys checked by check_primary_key
+
+    def validation_data(self) -> pa.Table:
+        return self.data

@@ -1,7 +1,9 @@
 """Inserting a Spark DataFrame: small ones through Arrow, large ones by the executors.
 
 The column types come from the DataFrame's schema (no job), so a frame that does not
-fit the group is refused before anything runs. Then, by the size Spark's optimizer
+fit the group is refused before anything runs. A group's expectation suite checks the
+rows before the write: on the collected Arrow rows (small), or as one Spark aggregation
+job over the frame (large). Then, by the size Spark's optimizer
 estimates for the plan (``Settings.fs_spark_collect_max_bytes``,
 ``HOPSML_FS_SPARK_COLLECT_MAX_BYTES``; unknown counts as large):
 
@@ -390,6 +392,11 @@ class SparkSource:
             while time.monotonic() < deadline:
                 time.sleep(0.25)
                 _remove_folder(table, folder)
+
+    def validation_data(self) -> DataFrame:
+        """The frame itself: an expectation suite runs as one Spark aggregation over it
+        (its lineage runs again for the write)."""
+        return self.frame
 
     def rows(self) -> pa.Table:
         """The frame collected to the driver through Arrow (an online-only insert: the

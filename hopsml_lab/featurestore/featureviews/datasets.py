@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import warnings
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -19,9 +20,10 @@ from ..errors import BadFeatureInput, FeatureGroupWarning, FeatureStoreException
 from ..featuregroups.groups import feature_name, normalise_frame
 from ..featuregroups.statistics import StatisticsOptions
 from ..query.plan import QuerySpec, build_plan
+from ..query.queries import query_engine
 from .splits import RANDOM_SPLIT, random_split
 from .td_files import dtypes_of, normal_format, read_folder, remove_dataset, write_dataset
-from .training import FOLDER, HOPSFS, TrainingData, split_statistics
+from .training import FOLDER, HOPSFS, SPARK, TrainingData, split_statistics
 from .view_errors import BadSplit, UnknownTrainingDataset
 from .view_spec import spec_to_json
 from .views import ReadRequest
@@ -34,6 +36,26 @@ class TrainingDatasetExists(FeatureStoreException, Conflict):
 def _described(frames: dict[str, pd.DataFrame], splits: list[SplitSpec]) -> dict[str, Any]:
     """The frames statistics describe: by split, or ``{"": rows}`` without splits."""
     return frames if splits else {"": next(iter(frames.values()))}
+
+
+@dataclass
+class Written:
+    """What writing a version's files gives for its record."""
+
+    dtypes: dict[str, str]
+    lineage: list[LineageEntry]
+    query: dict[str, Any] | None
+    statistics: dict[str, Any] | None
+    on_spark: bool
+
+
+def check_label(label: list[str], columns: list[str]) -> None:
+    """Refuse a label that is not a column of the data."""
+    missing = [n for n in label if n not in columns]
+    if missing:
+        raise BadFeatureInput(
+            f"label {missing} is not a column of the data ({columns}): name a selected feature"
+        )
 
 
 class Datasets:
@@ -66,16 +88,23 @@ class Datasets:
             return None
         return self.views.transient(record.name, query, record.label)
 
+    def query_view(
+        self, source: QuerySpec, name: str, label: list[str]
+    ) -> tuple[FeatureViewRecord, dict[str, Any]]:
+        """A (never registered) view of a query, and the query as JSON; a query that
+        cannot run is refused first."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FeatureGroupWarning)
+            build_plan(source)
+        query = spec_to_json(source)
+        return self.views.transient(name, query, label), query
+
     def _source(
         self, source: Any, label: list[str], name: str, engine: str
     ) -> tuple[pd.DataFrame, list[LineageEntry], dict[str, Any] | None]:
         """The rows of a query (with its lineage and spec) or of a frame."""
         if isinstance(source, QuerySpec):
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", FeatureGroupWarning)
-                build_plan(source)  # refuse a query that cannot run
-            query = spec_to_json(source)
-            view = self.views.transient(name, query, label)
+            view, query = self.query_view(source, name, label)
             frame, lineage = self.views.read(view, ReadRequest(with_label=True), engine)
             return frame, lineage, query
         if not isinstance(source, pd.DataFrame) and hasattr(source, "toPandas"):
@@ -86,6 +115,17 @@ class Datasets:
                 "(build a DataFrame from the array or list first)"
             )
         return normalise_frame(source), [], None
+
+    def _on_spark(self, source: Any, engine: str) -> bool:
+        """Whether Spark writes the files: a Spark DataFrame, or a query on the Spark
+        engine or that the query engine runs on Spark."""
+        if isinstance(source, QuerySpec):
+            if engine == "spark":
+                return True
+            view = self.views.transient("query", spec_to_json(source), [])
+            plan, _ = self.views.plan(view, ReadRequest(with_label=True))
+            return query_engine(self.views.groups, plan) == "spark"
+        return not isinstance(source, pd.DataFrame) and hasattr(source, "mapInArrow")
 
     @staticmethod
     def _split(
@@ -127,17 +167,14 @@ class Datasets:
                 f"training dataset {name!r} version {version} exists: get it with "
                 "get_training_dataset, or create another version"
             )
-        frame, lineage, query = self._source(source, label, name, engine)
-        missing = [n for n in label if n not in frame.columns]
-        if missing:
-            raise BadFeatureInput(
-                f"label {missing} is not a column of the data ({list(frame.columns)}): name "
-                "a selected feature"
-            )
-        frames = self._split(frame, specs, seed, name)
         location = f"{FOLDER}/{name}_{version}"
         store = self.training.lab.store
-        write_dataset(store, location, frames, fmt)
+        if self._on_spark(source, engine):
+            from .spark_training import save_spark
+
+            written = save_spark(self, source, name, label, specs, seed, location, fmt, statistics)
+        else:
+            written = self._save_pandas(source, name, label, specs, seed, location, fmt, statistics)
         record = TrainingDatasetRecord(
             name=name,
             version=version,
@@ -150,20 +187,44 @@ class Datasets:
             label=label,
             settings={
                 "training_dataset_type": HOPSFS,
-                "query": query,
+                "query": written.query,
                 "train_split": train_split,
-                "dtypes": dtypes_of(frame),
+                "dtypes": written.dtypes,
                 "statistics_config": None if statistics is None else statistics.to_dict(),
+                **({"split_engine": SPARK} if written.on_spark else {}),
             },
-            lineage=lineage,
+            lineage=written.lineage,
         )
         try:
             return self.catalog.register_training_dataset(
-                self.project_id, record, split_statistics(_described(frames, specs), statistics)
+                self.project_id, record, written.statistics
             )
         except BaseException:
             remove_dataset(store, location)
             raise
+
+    def _save_pandas(
+        self,
+        source: Any,
+        name: str,
+        label: list[str],
+        specs: list[SplitSpec],
+        seed: int | None,
+        location: str,
+        fmt: str,
+        statistics: StatisticsOptions | None,
+    ) -> Written:
+        frame, lineage, query = self._source(source, label, name, "python")
+        check_label(label, list(frame.columns))
+        frames = self._split(frame, specs, seed, name)
+        store = self.training.lab.store
+        write_dataset(store, location, frames, fmt)
+        try:
+            stats = split_statistics(_described(frames, specs), statistics)
+        except BaseException:
+            remove_dataset(store, location)
+            raise
+        return Written(dtypes_of(frame), lineage, query, stats, on_spark=False)
 
     def insert(
         self, record: TrainingDatasetRecord, source: Any, overwrite: bool, engine: str = "python"

@@ -4,7 +4,9 @@
   Each split gets ``int(rows * fraction)`` rows, the last split the remainder, and the
   split labels are shuffled with ``random.Random(seed)`` (hsfs' python engine). Rows are
   first put in an order fixed by their content, so the same rows and the same seed give
-  the same split whatever order the engine read them in.
+  the same split whatever order the engine read them in. On Spark (``spark_splits``)
+  each row's split comes from a seeded hash of its values instead, so no row needs to
+  be counted or ordered: sizes are close to the fractions, not exact.
 * Time: bounds on the left feature group's event time, half-open ``[start, end)``;
   missing bounds are chained from the neighbouring split (``train_end or
   validation_start or test_start`` …); the train split starts at 1000 ms and the test
@@ -169,15 +171,21 @@ def _content_order(frame: pd.DataFrame) -> np.ndarray:
     return np.argsort(hashes, kind="stable")
 
 
-def random_split(
-    frame: pd.DataFrame, splits: list[SplitSpec], seed: int | None
-) -> dict[str, pd.DataFrame]:
+def split_sizes(splits: list[SplitSpec]) -> list[float]:
+    """The fractions of random splits, checked: each in [0, 1], adding up to 1."""
     percentages = [s.percentage or 0.0 for s in splits]
     if not math.isclose(sum(percentages), 1) or any(p < 0 or p > 1 for p in percentages):
         raise BadSplit(
             f"split sizes {percentages} must each be in (0, 1) and add up to 1: give "
             "test_size (and validation_size) between 0 and 1 with a sum below 1"
         )
+    return percentages
+
+
+def random_split(
+    frame: pd.DataFrame, splits: list[SplitSpec], seed: int | None
+) -> dict[str, pd.DataFrame]:
+    percentages = split_sizes(splits)
     size = len(frame)
     groups: list[int] = []
     for i, p in enumerate(percentages):

@@ -1,5 +1,7 @@
 """A materialised training dataset's files: one folder per split (``train/``, ``test/``
-…, or the dataset's name without splits), each holding ``part-00000.<format>``.
+…, or the dataset's name without splits), each holding ``part-00000.<format>`` (written
+on the Spark engine: a ``part-<task>-<write id>-<attempt>.<format>`` per task, see
+``spark_files``). Readers take every ``*.<format>`` file of a folder.
 
 Formats: ``parquet``, ``csv``, ``tsv`` and ``tfrecord`` (``tfrecords`` too). TFRecord
 files hold one ``tf.train.Example`` per row: integers and booleans as ``int64_list``,
@@ -36,6 +38,7 @@ import pyarrow.parquet as pq
 
 from ...store import LocalStore, StoreNotFoundError, clean_path
 from ..errors import BadFeatureInput
+from ..types import restore_dtypes
 from .view_errors import TrainingDataUnreadable
 
 if TYPE_CHECKING:
@@ -71,13 +74,9 @@ def _is_folder(store: Store, path: str) -> bool:
     return True
 
 
-def write_dataset(
-    store: Store, location: str, frames: dict[str, pd.DataFrame], data_format: str
-) -> None:
-    """Write each ``{folder: frame}`` under the project folder ``location`` at once: into
-    a temporary folder, renamed to ``location`` when complete (a leftover folder there is
-    replaced; a file there is refused)."""
-    fmt = normal_format(data_format)
+def staging_for(store: Store, location: str) -> str:
+    """A fresh hidden folder next to ``location`` to write a dataset into (a file at
+    ``location`` is refused first)."""
     location = clean_path(location)
     if store.exists(location) and not _is_folder(store, location):
         raise NotADirectoryError(
@@ -85,23 +84,45 @@ def write_dataset(
             "or delete it, then create the training dataset again"
         )
     parent, name = posixpath.split(location)
-    staging = posixpath.join(parent, f".{name}.{uuid.uuid4().hex}.tmp")
+    return posixpath.join(parent, f".{name}.{uuid.uuid4().hex}.tmp")
+
+
+def publish(store: Store, staging: str, location: str) -> None:
+    """Put a complete staging folder in place of ``location`` (a leftover folder there
+    is replaced)."""
+    location = clean_path(location)
+    if store.exists(location):
+        store.delete(location, recursive=True)
+    store.rename(staging, location)
+
+
+def write_part(store: Store, path: str, write: Callable[[Path], None]) -> None:
+    """Write the file ``path`` of the store with ``write(local path)``: in place on a
+    local store, else into a local scratch file copied up."""
+    local = _local(store, path)
+    if local is not None:
+        local.parent.mkdir(parents=True, exist_ok=True)
+        write(local)
+        return
+    with tempfile.TemporaryDirectory(prefix="hopsml-td-") as scratch:
+        written = Path(scratch, posixpath.basename(path))
+        write(written)
+        store.put_file(written, path)
+
+
+def write_dataset(
+    store: Store, location: str, frames: dict[str, pd.DataFrame], data_format: str
+) -> None:
+    """Write each ``{folder: frame}`` under the project folder ``location`` at once: into
+    a temporary folder, renamed to ``location`` when complete (a leftover folder there is
+    replaced; a file there is refused)."""
+    fmt = normal_format(data_format)
+    staging = staging_for(store, location)
     try:
-        with tempfile.TemporaryDirectory(prefix="hopsml-td-") as scratch:
-            for folder, frame in frames.items():
-                path = f"{staging}/{folder}/{PART}.{fmt}"
-                local = _local(store, path)
-                if local is not None:  # written in place
-                    local.parent.mkdir(parents=True, exist_ok=True)
-                    _WRITERS[fmt](frame, local)
-                    continue
-                written = Path(scratch, f"{uuid.uuid4().hex}.{fmt}")
-                _WRITERS[fmt](frame, written)
-                store.put_file(written, path)
-                written.unlink()
-        if store.exists(location):
-            store.delete(location, recursive=True)
-        store.rename(staging, location)
+        for folder, frame in frames.items():
+            path = f"{staging}/{folder}/{PART}.{fmt}"
+            write_part(store, path, lambda local, frame=frame: _WRITERS[fmt](frame, local))
+        publish(store, staging, location)
     finally:
         if store.exists(staging):
             store.delete(staging, recursive=True)
@@ -193,19 +214,91 @@ def _restore(frame: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
 # -- formats ------------------------------------------------------------------------
 
 
-def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), path)
+class PartFile:
+    """One part file of a split, written batch by batch (pandas frames, or Arrow tables
+    from Spark, turned into frames with ``dtypes`` for the text and TFRecord formats).
+    TFRecord features are typed by ``dtypes`` when given (every batch alike), else by
+    the first frame's dtypes."""
+
+    def __init__(self, path: Path, fmt: str, dtypes: dict[str, str] | None = None) -> None:
+        self.path = path
+        self.fmt = normal_format(fmt)
+        self.dtypes = dtypes
+        self._writer: Any = None
+        self._kinds: dict[str, str] | None = None
+        if dtypes is not None:
+            self._kinds = {n: _kind(t) for n, t in dtypes.items()}
+
+    def write(self, data: pd.DataFrame | pa.Table) -> None:
+        if self.fmt == "parquet":
+            table = (
+                data
+                if isinstance(data, pa.Table)
+                else pa.Table.from_pandas(data, preserve_index=False)
+            )
+            if self._writer is None:
+                self._writer = pq.ParquetWriter(self.path, table.schema)
+            self._writer.write_table(table)
+            return
+        frame = data if isinstance(data, pd.DataFrame) else self._frame(data)
+        if self.fmt == "tfrecord":
+            self._write_examples(frame)
+            return
+        first = self._writer is None
+        if first:
+            self._writer = open(self.path, "w", newline="")  # noqa: SIM115 - closed in close()
+        frame.to_csv(
+            self._writer, index=False, sep="," if self.fmt == "csv" else "\t", header=first
+        )
+
+    def _frame(self, table: pa.Table) -> pd.DataFrame:
+        return restore_dtypes(table.to_pandas(), dict(self.dtypes or {}))
+
+    def _write_examples(self, frame: pd.DataFrame) -> None:
+        import tensorflow as tf
+
+        if self._writer is None:
+            self._writer = tf.io.TFRecordWriter(str(self.path))
+        kinds = self._kinds or {str(c): t.kind for c, t in frame.dtypes.items()}
+        if self._kinds is None:
+            self._kinds = kinds
+        rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
+        for row in rows:
+            self._writer.write(_example(row, kinds).SerializeToString())
+
+    def close(self, schema: pa.Schema | None = None) -> None:
+        """Finish the file (one with no batch gets the header / ``schema`` alone)."""
+        if self._writer is None:
+            if self.fmt == "parquet":
+                self.write((schema or pa.schema([])).empty_table())
+            elif schema is not None:
+                self.write(schema.empty_table())
+            else:
+                self.path.touch()
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+
+def _kind(dtype: str) -> str:
+    """numpy's kind letter of a pandas dtype name (``O`` for what pandas cannot name)."""
+    try:
+        return pd.api.types.pandas_dtype(dtype).kind
+    except TypeError:
+        return "O"
+
+
+def _writer(fmt: str) -> Callable[[pd.DataFrame, Path], None]:
+    def write(frame: pd.DataFrame, path: Path) -> None:
+        part = PartFile(path, fmt)
+        part.write(frame)
+        part.close()
+
+    return write
 
 
 def _read_parquet(source: Source, dtypes: dict[str, str]) -> pd.DataFrame:
     return pq.read_table(source).to_pandas()
-
-
-def _text_writer(sep: str) -> Callable[[pd.DataFrame, Path], None]:
-    def write(frame: pd.DataFrame, path: Path) -> None:
-        frame.to_csv(path, index=False, sep=sep)
-
-    return write
 
 
 def _text_reader(sep: str) -> Callable[[Source, dict[str, str]], pd.DataFrame]:
@@ -240,16 +333,6 @@ def _example(row: dict[str, Any], kinds: dict[str, str]) -> Any:
     return tf.train.Example(features=tf.train.Features(feature=features))
 
 
-def _write_tfrecord(frame: pd.DataFrame, path: Path) -> None:
-    import tensorflow as tf
-
-    kinds = {str(c): t.kind for c, t in frame.dtypes.items()}
-    rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    with tf.io.TFRecordWriter(str(path)) as writer:
-        for row in rows:
-            writer.write(_example(row, kinds).SerializeToString())
-
-
 def _read_tfrecord(source: Source, dtypes: dict[str, str]) -> pd.DataFrame:
     if not isinstance(source, Path):  # TensorFlow reads a local file: a copy
         with tempfile.TemporaryDirectory(prefix="hopsml-td-") as scratch:
@@ -280,10 +363,7 @@ def _read_tfrecord(source: Source, dtypes: dict[str, str]) -> pd.DataFrame:
 
 
 _WRITERS: dict[str, Callable[[pd.DataFrame, Path], None]] = {
-    "parquet": _write_parquet,
-    "csv": _text_writer(","),
-    "tsv": _text_writer("\t"),
-    "tfrecord": _write_tfrecord,
+    f: _writer(f) for f in FORMATS.values()
 }
 _READERS: dict[str, Callable[[Source, dict[str, str]], pd.DataFrame]] = {
     "parquet": _read_parquet,

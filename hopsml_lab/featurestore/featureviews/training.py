@@ -10,6 +10,12 @@ versions (``create_training_data`` …) are files under
 project's store (a local folder or HDFS: ``td_files``), written with primary keys, event
 times and training helper columns (dropped again when read, unless asked for, as hsfs
 does); the catalog row is written only once the files are complete.
+
+On the Spark engine, and for files whenever the view's query runs on Spark (the query
+engine setting, or its size), ``spark_training`` makes the data instead: splits, the
+transformations' fit and apply and the files all on the executors, no row on the
+driver; an in-memory version made there records ``split_engine: "spark"`` and is read
+again there.
 """
 
 from __future__ import annotations
@@ -17,7 +23,8 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pyarrow as pa
@@ -26,6 +33,7 @@ from ...catalog import FeatureViewRecord, LineageEntry, SplitSpec, TrainingDatas
 from ..errors import FeatureStoreException
 from ..featuregroups.statistics import StatisticsOptions, compute
 from ..query.plan import Predicate
+from ..query.queries import query_engine
 from . import view_transforms
 from .splits import RANDOM_SPLIT, TIME_SERIES_SPLIT, TRAIN, settle_times, split_frame
 from .td_files import dtypes_of, normal_format, read_folder, remove_dataset, write_dataset
@@ -33,11 +41,15 @@ from .view_errors import BadSplit, TrainingDataUnreadable, UnknownTrainingDatase
 from .view_spec import predicate_from_json, predicate_to_json
 from .views import SPLIT_TIME, FeatureViews, ReadRequest
 
+if TYPE_CHECKING:
+    from .spark_training import SparkTraining
+
 IN_MEMORY = "IN_MEMORY_TRAINING_DATASET"
 HOPSFS = "HOPSFS_TRAINING_DATASET"
 FOLDER = "FeatureStore/training_datasets"
 SPLIT_METHODS = {0: "get_training_data", 2: "get_train_test_split"}
 SPLIT_METHODS[3] = "get_train_validation_test_split"
+SPARK = "spark"  # settings["split_engine"]: split on Spark (spark_splits), read back there
 
 
 @dataclass
@@ -52,11 +64,20 @@ class Columns:
 @dataclass
 class Made:
     """A training dataset version and its frames (split name -> frame; ``""`` when
-    unsplit), with the label columns after transformation."""
+    unsplit): pandas, or Spark DataFrames on the Spark path (nothing collected; ``pandas``
+    collects one), with the label columns after transformation."""
 
     record: TrainingDatasetRecord
-    frames: dict[str, pd.DataFrame]
+    frames: dict[str, Any]
     labels: list[str]
+
+    def pandas(self, frame: Any) -> pd.DataFrame:
+        """One of the frames as pandas, with the dtypes the pandas path gives."""
+        if isinstance(frame, pd.DataFrame):
+            return frame
+        from .spark_training import collect
+
+        return collect(frame, self.record.settings.get("dtypes", {}))
 
 
 def split_statistics(
@@ -145,27 +166,8 @@ class TrainingData:
             "extra_filter": predicate_to_json(extra_filter),
             "statistics_config": None if statistics is None else statistics.to_dict(),
         }
-        frames, lineage = self._read(
-            view,
-            splits,
-            seed,
-            settings,
-            Columns(True, True, True) if materialize else columns,
-            engine,
-        )
         bound = view_transforms.load(view.transformation_functions)
-        fitted = self._fit(bound, frames)
-        frames = _transform(bound, frames, fitted, context)
-        after = list(next(iter(frames.values())).columns)
-        labels = view_transforms.label_columns(view.labels, after, bound, fitted)
-        keys, times = self.views.key_columns(view)
-        settings.update(
-            dtypes=dtypes_of(next(iter(frames.values()))),
-            key_columns=sorted(keys),
-            time_columns=sorted(times),
-            labels=labels,
-        )
-        record = TrainingDatasetRecord(
+        unsaved = TrainingDatasetRecord(
             feature_view_id=view.id,
             name=view.name,
             description=description or "",
@@ -175,15 +177,77 @@ class TrainingData:
             seed=seed,
             label=list(view.labels),
             settings=settings,
-            lineage=lineage,
-            transformation_statistics=fitted if bound else None,
+        )
+        if self.on_spark(view, engine, materialize):
+            return self.spark.create(view, unsaved, bound, columns, statistics, context)
+        frames, lineage = self._read(
+            view,
+            splits,
+            seed,
+            settings,
+            Columns(True, True, True) if materialize else columns,
+            engine,
+        )
+        fitted = self._fit(bound, frames)
+        frames = _transform(bound, frames, fitted, context)
+        after = list(next(iter(frames.values())).columns)
+        record = self.described(
+            view, unsaved, bound, fitted, after, dtypes_of(next(iter(frames.values()))), lineage
         )
         stats = split_statistics(frames, statistics)
         if not materialize:
             record = self.catalog.register_training_dataset(self.project_id, record, stats)
-            return Made(record, frames, labels)
+            return Made(record, frames, record.settings["labels"])
         record = self._materialize(view, record, frames, stats)
-        return Made(record, frames, labels)
+        return Made(record, frames, record.settings["labels"])
+
+    def described(
+        self,
+        view: FeatureViewRecord,
+        record: TrainingDatasetRecord,
+        bound: list[Any],
+        fitted: dict[str, Any] | None,
+        columns: list[str],
+        dtypes: dict[str, str],
+        lineage: list[LineageEntry],
+    ) -> TrainingDatasetRecord:
+        """``record`` with what reading it back needs: the label columns after
+        transformation, the dtypes, key and time columns, lineage and fitted
+        statistics."""
+        labels = view_transforms.label_columns(view.labels, columns, bound, fitted)
+        keys, times = self.views.key_columns(view)
+        settings = dict(record.settings)
+        settings.update(
+            dtypes=dtypes, key_columns=sorted(keys), time_columns=sorted(times), labels=labels
+        )
+        return record.model_copy(
+            update={
+                "settings": settings,
+                "lineage": lineage,
+                "transformation_statistics": fitted if bound else None,
+            }
+        )
+
+    def on_spark(self, view: FeatureViewRecord, engine: str, materialize: bool) -> bool:
+        """Whether Spark makes the training data: on the Spark engine, and for files
+        when the view's query runs on Spark (``query_engine``: by setting or size)."""
+        if engine == "spark":
+            return True
+        if not materialize:
+            return False  # pandas answers: the query's rows are collected anyway
+        plan, _ = self.views.plan(view, ReadRequest())
+        return query_engine(self.views.groups, plan) == "spark"
+
+    @cached_property
+    def spark(self) -> SparkTraining:
+        from .spark_training import SparkTraining
+
+        return SparkTraining(self)
+
+    def next_location(self, view: FeatureViewRecord) -> tuple[int, str]:
+        """The next version of the view's training data and its folder."""
+        version = self.catalog.next_training_dataset_version(self.project_id, view.id, view.name)
+        return version, self.folder(view.name, view.version, version)
 
     @staticmethod
     def _fit(bound: list[Any], frames: dict[str, pd.DataFrame]) -> dict[str, Any] | None:
@@ -227,8 +291,7 @@ class TrainingData:
         frames: dict[str, pd.DataFrame],
         stats: dict[str, Any] | None,
     ) -> TrainingDatasetRecord:
-        version = self.catalog.next_training_dataset_version(self.project_id, view.id, view.name)
-        location = self.folder(view.name, view.version, version)
+        version, location = self.next_location(view)
         folders = {(n or view.name): f for n, f in frames.items()}
         write_dataset(self.lab.store, location, folders, record.data_format)
         try:
@@ -289,6 +352,8 @@ class TrainingData:
                 f"training dataset version {version} was purged: recreate it with "
                 "recreate_training_dataset, or create a new version"
             )
+        if record.settings.get("split_engine") == SPARK:
+            return self.spark.read(view, record, columns, context)
         pins = {e.feature_group_id: e.commit_id for e in record.lineage}
         frames, _ = self._read(
             view, record.splits, record.seed, record.settings, columns, engine, pins
@@ -385,6 +450,11 @@ class TrainingData:
         settings = dict(record.settings)
         if statistics is not None:
             settings["statistics_config"] = statistics.to_dict()
+        if self.on_spark(view, engine, True):
+            return self.spark.recreate(
+                view, record.model_copy(update={"settings": settings}), context
+            )
+        settings.pop("split_engine", None)
         frames, lineage = self._read(
             view, record.splits, record.seed, settings, Columns(True, True, True), engine
         )

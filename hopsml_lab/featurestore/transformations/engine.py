@@ -30,7 +30,7 @@ import copy
 import json
 from collections.abc import Iterable, Mapping
 from graphlib import CycleError, TopologicalSorter
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 
@@ -51,11 +51,13 @@ from .errors import TransformationFunctionException
 __all__ = [
     "BoundTransform",
     "TransformationFunctionException",
+    "add_outputs",
     "apply",
     "apply_row",
     "attach_statistics",
     "bind",
     "fit",
+    "fit_with",
     "from_json",
     "output_names",
     "to_json",
@@ -388,10 +390,53 @@ def _execution_order(
 # --- fit ----------------------------------------------------------------------------------
 
 
+class FitBackend(Protocol):
+    """Where ``fit`` computes: pandas here, Spark in ``spark_stats``."""
+
+    def columns(self, frame: Any) -> list[str]: ...
+
+    def compute(
+        self, frame: Any, features: list[str], encoders: set[str], histograms: set[str]
+    ) -> dict[str, Any]: ...
+
+    def extend(self, frame: Any, item: BoundTransform, fitted: dict[str, Any]) -> Any:
+        """``frame`` with ``item``'s outputs added (nothing dropped)."""
+        ...
+
+
+class _PandasFit:
+    def columns(self, frame: pd.DataFrame) -> list[str]:
+        return list(frame.columns)
+
+    def compute(
+        self, frame: pd.DataFrame, features: list[str], encoders: set[str], histograms: set[str]
+    ) -> dict[str, Any]:
+        return transformation_stats.compute(frame, features, encoders, histograms)
+
+    def extend(self, frame: pd.DataFrame, item: BoundTransform, fitted: dict[str, Any]) -> Any:
+        return add_outputs(frame, item, fitted)
+
+
+def add_outputs(
+    frame: pd.DataFrame, item: BoundTransform, fitted: Mapping[str, Any] | None
+) -> pd.DataFrame:
+    """``frame`` (changed in place) with ``item``'s outputs added, nothing dropped: how a
+    chained fit runs a transformation before fitting the next."""
+    out = item.run_frame([frame[f] for f in item.inputs], frame.index, fitted, None)
+    for column in out.columns:
+        frame[column] = out[column]
+    return frame
+
+
 def fit(bound: list[BoundTransform], train: pd.DataFrame) -> dict[str, Any]:
     """The statistics the transformations need, computed from ``train`` (the training
     split) only: ``{feature: {min, max, mean, std_dev, percentiles, extended_statistics:
     {unique_values, histogram}, ...}}``, JSON-able."""
+    return fit_with(bound, train, _PandasFit())
+
+
+def fit_with(bound: list[BoundTransform], train: Any, backend: FitBackend) -> dict[str, Any]:
+    """``fit`` on any frame ``backend`` computes on (pandas, or Spark: ``spark_stats``)."""
     needed = [f for b in bound for f in b.statistics_features]
     if not needed:
         return {}
@@ -411,31 +456,24 @@ def fit(bound: list[BoundTransform], train: pd.DataFrame) -> dict[str, Any]:
         for f in b.statistics_features
     )
     if not chained:
-        fitted = transformation_stats.compute(
-            train, list(dict.fromkeys(needed)), encoders, histograms
-        )
+        fitted = backend.compute(train, list(dict.fromkeys(needed)), encoders, histograms)
         return json.loads(json.dumps(fitted))
     # Statistics of an intermediate output: run the transformations in order on the
     # training split, computing each one's statistics just before it runs.
     fitted = {}
-    working = train.copy(deep=False)
+    working = train.copy(deep=False) if isinstance(train, pd.DataFrame) else train
     for b in bound:
         todo = [f for f in b.statistics_features if f not in fitted]
         if todo:
-            fitted.update(
-                json.loads(
-                    json.dumps(transformation_stats.compute(working, todo, encoders, histograms))
-                )
-            )
-        missing = [f for f in b.inputs if f not in working.columns]
+            computed = backend.compute(working, todo, encoders, histograms)
+            fitted.update(json.loads(json.dumps(computed)))
+        missing = [f for f in b.inputs if f not in backend.columns(working)]
         if missing:
             raise TransformationFunctionException(
                 f"Feature(s) {', '.join(missing)} of {b.udf!r} are not in the training data.",
                 missing_features=set(missing),
             )
-        out = b.run_frame([working[f] for f in b.inputs], working.index, fitted, None)
-        for column in out.columns:
-            working[column] = out[column]
+        working = backend.extend(working, b, fitted)
     return fitted
 
 

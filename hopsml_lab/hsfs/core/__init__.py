@@ -1,1 +1,2 @@
-"""hsfs' ``core`` package: here only ``feature_descriptive_statistics``."""
+"""hsfs' ``core`` package: ``feature_descriptive_statistics``, ``constants`` (whether
+Great Expectations is installed) and the feature group's validation methods."""

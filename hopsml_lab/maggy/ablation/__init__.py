@@ -1,5 +1,5 @@
-"""maggy's ablation studies (``from maggy.ablation import AblationStudy``): not in HopsML
-Lab yet. Importing works; constructing a study raises, naming what to use instead."""
+"""maggy's ablation studies (``from maggy.ablation import AblationStudy``), run by
+``experiment.lagom(train_fn, AblationConfig(ablation_study=study))``."""
 
 from . import ablationstudy
 from .ablationstudy import AblationStudy

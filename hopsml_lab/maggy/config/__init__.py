@@ -1,8 +1,10 @@
 """maggy's experiment configurations (``from maggy.config import HyperparameterOptConfig``).
 
-:class:`HyperparameterOptConfig` drives ``experiment.lagom``'s asynchronous search here;
-:class:`BaseConfig` and :class:`LagomConfig` are kept for notebooks that name them;
-ablation and distributed-training configurations raise, naming what to use instead.
+:class:`HyperparameterOptConfig` drives ``experiment.lagom``'s asynchronous search here
+(random, grid, ASHA, GP and TPE, with the Hyperband pruner); :class:`AblationConfig` runs
+leave-one-component-out ablation studies over a training dataset's features and a Keras
+model's layers; :class:`BaseConfig` runs ``train_fn`` once as a one-trial experiment;
+the distributed-training configurations raise, naming what to use instead.
 """
 
 from .ablation import AblationConfig

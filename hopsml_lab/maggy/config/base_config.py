@@ -1,6 +1,6 @@
-"""maggy's ``BaseConfig``: ``lagom`` without a search, which runs the training function
-on every executor. Constructing one works; ``experiment.lagom`` with it (or with no
-configuration) raises, naming ``hopsml_lab.experiment.launch`` instead.
+"""maggy's ``BaseConfig``: ``lagom`` without a search. ``experiment.lagom(train_fn,
+BaseConfig())`` calls ``train_fn()`` once (maggy calls it on every executor), records it
+as a one-trial experiment and returns maggy's ``{"test result": {key: [value]}}``.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """maggy's ``HyperparameterOptConfig``: what ``experiment.lagom`` searches, and how.
 
-``optimizer`` is a name ('randomsearch', 'gridsearch', 'asha', 'none'), one of
-``maggy.optimizer``'s objects (``Asha(3, 1, 9)``), or any object with ``initial(slots)``
-and ``on_result(params, metric)``. ``es_policy`` is 'median', 'none', or maggy's
-``MedianStoppingRule`` / ``NoStoppingRule``. Bayesian optimizers ('gp', 'tpe') and custom
-early-stopping rules raise, naming what to use instead.
+``optimizer`` is a name ('randomsearch', 'gridsearch', 'asha', 'gp', 'tpe', 'none'), one
+of ``maggy.optimizer``'s objects (``Asha(3, 1, 9)``, ``bayes.TPE(pruner="hyperband",
+...)``), or any object with ``initial(slots)`` and ``on_result(params, metric)``.
+``es_policy`` is 'median', 'none', or maggy's ``MedianStoppingRule`` / ``NoStoppingRule``;
+custom early-stopping rules raise, naming what to use instead.
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from ..earlystop import AbstractEarlyStop, MedianStoppingRule, NoStoppingRule
 from ..searchspace import Searchspace
 from .lagom import LagomConfig
 
-OPTIMIZERS = ("randomsearch", "gridsearch", "asha", "none")
-BAYESIAN = ("gp", "tpe")
+OPTIMIZERS = ("randomsearch", "gridsearch", "asha", "gp", "tpe", "none")
 
 
 def es_policy_name(es_policy: Any) -> str:
@@ -59,17 +58,8 @@ class HyperparameterOptConfig(LagomConfig):
     def __post_init__(self) -> None:
         if not isinstance(self.num_trials, int) or self.num_trials <= 0:
             raise ValueError(f"num_trials={self.num_trials!r}: give a number of trials above 0")
-        if isinstance(self.optimizer, str):
-            name = self.optimizer.lower()
-            if name in BAYESIAN:
-                raise not_yet(
-                    f"Bayesian optimization ({name!r})",
-                    "use optimizer='randomsearch' or 'asha'",
-                )
-            if name not in OPTIMIZERS:
-                raise ValueError(
-                    f"optimizer={self.optimizer!r}: use one of {', '.join(OPTIMIZERS)}"
-                )
+        if isinstance(self.optimizer, str) and self.optimizer.lower() not in OPTIMIZERS:
+            raise ValueError(f"optimizer={self.optimizer!r}: use one of {', '.join(OPTIMIZERS)}")
         if str(self.direction).lower() not in ("max", "min"):
             raise ValueError(f"direction={self.direction!r}: use 'max' or 'min'")
         es_policy_name(self.es_policy)

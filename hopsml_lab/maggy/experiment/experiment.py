@@ -23,15 +23,18 @@ from ...experiments.results import TrialResult
 from ...experiments.run import ExperimentRun
 from ...lab import get_lab
 from .._unavailable import not_yet
-from ..config import HyperparameterOptConfig, LagomConfig
+from ..config import AblationConfig, BaseConfig, HyperparameterOptConfig, LagomConfig
 from ..config.hyperparameter_optimization import es_policy_name
 from ..optimizer import Asha, GridSearch, RandomSearch, SingleRun
-from ..optimizer.abstractoptimizer import DrivenByLagom
+from ..optimizer.abstractoptimizer import AbstractOptimizer, DrivenByLagom, MaggyProtocol
+from ..optimizer.bayes import GP, TPE
 
 _BY_NAME: dict[str, type[DrivenByLagom]] = {
     "randomsearch": RandomSearch,
     "gridsearch": GridSearch,
     "asha": Asha,
+    "gp": GP,
+    "tpe": TPE,
     "none": SingleRun,
 }
 
@@ -74,17 +77,23 @@ def _optimizer(config: HyperparameterOptConfig) -> tuple[str, Any]:
     if isinstance(chosen, DrivenByLagom):
         kind = next(name for name, cls in _BY_NAME.items() if isinstance(chosen, cls))
         return kind, chosen.proposals(config)
+    if isinstance(chosen, AbstractOptimizer):  # a notebook's own, driven as maggy's driver
+        return "custom", MaggyProtocol(chosen, config)
     return "custom", chosen  # an object with initial(slots) and on_result(params, metric)
 
 
 def lagom(train_fn: Callable[..., Any], config: LagomConfig | None = None) -> dict[str, Any]:
     """Run the search on the slots; returns maggy's result dict."""
+    if type(config) is BaseConfig:
+        return _single_run(train_fn, config)
+    if isinstance(config, AblationConfig):
+        from ..ablation.driver import lagom_ablation  # it builds on this module
+
+        return lagom_ablation(train_fn, config)
     if not isinstance(config, HyperparameterOptConfig):
         raise not_yet(
-            "lagom without a HyperparameterOptConfig (BaseConfig runs the function on "
-            "every executor)",
-            "run the function once with hopsml_lab.experiment.launch(train_fn), or pass "
-            "a HyperparameterOptConfig to search",
+            f"lagom with {type(config).__name__}",
+            "pass a BaseConfig to run train_fn once, or a HyperparameterOptConfig to search",
         )
     lab = get_lab()
     direction = config.direction.upper()
@@ -110,7 +119,30 @@ def lagom(train_fn: Callable[..., Any], config: LagomConfig | None = None) -> di
             lambda r: optimizer.on_result(r.params, r.metric),
         )
     )
+    if isinstance(optimizer, MaggyProtocol):
+        optimizer.finalize()
     return summary(result.trials, direction)
+
+
+def _single_run(train_fn: Callable[..., Any], config: BaseConfig) -> dict[str, Any]:
+    """maggy's ``BaseConfig``: ``train_fn()`` runs once, recorded as a one-trial
+    experiment; maggy's ``{"test result": {key: [value]}}`` of the dict it returns."""
+
+    def trial(reporter: Any) -> dict[str, float]:
+        value = train_fn()
+        if not isinstance(value, dict) or not value:
+            raise TypeError(
+                f"with a BaseConfig, train_fn() returns a dict of metrics, not {value!r}"
+            )
+        return {key: _metric_of(v, key) for key, v in value.items()}
+
+    trial.__name__ = getattr(train_fn, "__name__", "train")
+    run = ExperimentRun(get_lab(), trial, config.name, "maggy_base", config.description or None)
+    result = run.complete(lambda: run.run_adaptive([{}], lambda r: []))
+    (only,) = result.trials
+    if only.error:
+        raise RuntimeError(f"the training function failed: {only.error}")
+    return {"test result": {key: [value] for key, value in only.results.items()}}
 
 
 def summary(trials: list[TrialResult], direction: str) -> dict[str, Any]:

@@ -1,9 +1,10 @@
 """maggy's optimizers (``from maggy.optimizer import Asha``), as ``lagom`` runs them here.
 
 Pass one as ``HyperparameterOptConfig(optimizer=Asha(3, 1, 9), ...)``, or its name
-('asha', 'randomsearch', 'gridsearch', 'none'); HopsML Lab's search then proposes the
-trials as slots free up. ``maggy.optimizer.bayes`` (GP, TPE) and custom
-``AbstractOptimizer`` subclasses raise, naming what to use instead.
+('asha', 'randomsearch', 'gridsearch', 'gp', 'tpe', 'none'); HopsML Lab's search then
+proposes the trials as slots free up. ``maggy.optimizer.bayes`` holds GP and TPE; a
+notebook's own ``AbstractOptimizer`` subclass is driven as maggy's driver does
+(``initialize``, ``get_suggestion``, ``finalize_experiment``).
 """
 
 from . import abstractoptimizer, asha, gridsearch, randomsearch, singlerun

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._unavailable import not_yet
 from ..optimizers import Proposals, grid_search
 from ..searchspace import Searchspace
 from .abstractoptimizer import DrivenByLagom
@@ -12,6 +13,11 @@ from .abstractoptimizer import DrivenByLagom
 
 class GridSearch(DrivenByLagom):
     def __init__(self, **kwargs: Any) -> None:
+        if kwargs.get("pruner"):
+            raise not_yet(
+                "GridSearch with a pruner",
+                "use RandomSearch, GP or TPE with pruner='hyperband', or optimizer='asha'",
+            )
         super().__init__(**kwargs)
 
     @classmethod

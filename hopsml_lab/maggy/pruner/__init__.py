@@ -1,7 +1,5 @@
-"""maggy's pruners (``from maggy.pruner import Hyperband``): not in HopsML Lab yet.
-
-Importing works; constructing one raises, naming ``optimizer='asha'`` instead.
-"""
+"""maggy's pruners (``from maggy.pruner import Hyperband``): Hyperband's brackets, run by
+a Bayesian optimizer (``GP``/``TPE`` with ``pruner="hyperband"``) or ``RandomSearch``."""
 
 from . import abstractpruner, hyperband
 from .abstractpruner import AbstractPruner

@@ -1,4 +1,4 @@
-"""maggy's ablators (``AbstractAblator``, ``loco.LOCO``): not in HopsML Lab yet."""
+"""maggy's ablators: ``AbstractAblator``; ``loco.LOCO`` (leave one component out)."""
 
 from . import abstractablator
 from .abstractablator import AbstractAblator

@@ -1,5 +1,6 @@
-"""maggy's Bayesian optimizers (``from maggy.optimizer.bayes import GP, TPE``): not in
-HopsML Lab yet. Importing works; constructing one raises, naming what to use instead."""
+"""maggy's Bayesian optimizers (``from maggy.optimizer.bayes import GP, TPE``), run
+asynchronously by ``lagom``: pass one (or its name, 'gp' / 'tpe') as
+``HyperparameterOptConfig(optimizer=...)``."""
 
 from . import base, gp, tpe
 from .base import BaseAsyncBO

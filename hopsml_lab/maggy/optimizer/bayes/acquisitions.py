@@ -1,48 +1,85 @@
-"""maggy's acquisition functions for its Bayesian optimizers: not in HopsML Lab yet.
+"""maggy's acquisition functions for its Gaussian process (all minimized, skopt's
+conventions): negative expected improvement, negative probability of improvement, lower
+confidence bound, and asynchronous Thompson sampling.
 
-The class names import; constructing one or calling ``evaluate`` raises.
+``surrogate_model`` is a fitted scikit-learn ``GaussianProcessRegressor``.
 """
 
 from __future__ import annotations
 
+from abc import ABC
 from typing import Any
 
-from ..._unavailable import not_yet
-from .base import INSTEAD
+import numpy as np
+
+from ....experiments.gaussian_process import acquisition, acquisition_1d
 
 
-class AbstractAcquisitionFunction:
-    def __init__(self) -> None:
-        raise not_yet(f"acquisition function {type(self).__name__}", INSTEAD)
+class AbstractAcquisitionFunction(ABC):  # noqa: B024 - maggy's base, abstract in spirit
+    acronym = ""
 
-    @staticmethod
-    def evaluate(X: Any, surrogate_model: Any, y_opt: Any, acq_func_kwargs: Any = None) -> Any:
-        raise not_yet("acquisition functions", INSTEAD)
+    @classmethod
+    def evaluate(
+        cls, X: Any, surrogate_model: Any, y_opt: float, acq_func_kwargs: dict | None = None
+    ) -> np.ndarray:
+        """The acquisition at each row of ``X`` (shape (n,))."""
+        if not cls.acronym:
+            raise NotImplementedError
+        return acquisition(cls.acronym, np.asarray(X), surrogate_model, y_opt, acq_func_kwargs)
 
-    @staticmethod
-    def evaluate_1_d(x: Any, surrogate_model: Any, y_opt: Any, acq_func_kwargs: Any = None) -> Any:
-        raise not_yet("acquisition functions", INSTEAD)
+    @classmethod
+    def evaluate_1_d(
+        cls, x: Any, surrogate_model: Any, y_opt: float, acq_func_kwargs: dict | None = None
+    ) -> tuple[float, np.ndarray]:
+        """At one point, with its gradient, for ``fmin_l_bfgs_b``."""
+        if not cls.acronym:
+            raise NotImplementedError
+        return acquisition_1d(x, cls.acronym, surrogate_model, y_opt, acq_func_kwargs)
 
     def name(self) -> str:
         return type(self).__name__
 
 
-class GaussianProcess_EI(AbstractAcquisitionFunction): ...
+class GaussianProcess_EI(AbstractAcquisitionFunction):
+    """``xi`` in acq_func_kwargs"""
+
+    acronym = "EI"
 
 
-class GaussianProcess_PI(AbstractAcquisitionFunction): ...
+class GaussianProcess_PI(AbstractAcquisitionFunction):
+    acronym = "PI"
 
 
-class GaussianProcess_LCB(AbstractAcquisitionFunction): ...
+class GaussianProcess_LCB(AbstractAcquisitionFunction):
+    """``kappa`` in acq_func_kwargs"""
+
+    acronym = "LCB"
 
 
-class GaussianProcess_UCB(AbstractAcquisitionFunction): ...
+class GaussianProcess_UCB(AbstractAcquisitionFunction):
+    pass
 
 
-class TPE_EI(AbstractAcquisitionFunction): ...
+class TPE_EI(AbstractAcquisitionFunction):
+    pass
 
 
-class AsyTS(AbstractAcquisitionFunction): ...
+class AsyTS(AbstractAcquisitionFunction):
+    acronym = "AsyTS"
+
+    @classmethod
+    def evaluate(
+        cls, X: Any, surrogate_model: Any, y_opt: float, acq_func_kwargs: dict | None = None
+    ) -> np.ndarray:
+        X = np.asarray(X)
+        return surrogate_model.sample_y(X).reshape(X.shape[0])
+
+    @classmethod
+    def evaluate_1_d(
+        cls, x: Any, surrogate_model: Any, y_opt: float, acq_func_kwargs: dict | None = None
+    ) -> Any:
+        return surrogate_model.sample_y(np.expand_dims(x, axis=0)).reshape(1)
 
 
-class HLP(AbstractAcquisitionFunction): ...
+class HLP(AbstractAcquisitionFunction):  # not implemented in maggy
+    pass

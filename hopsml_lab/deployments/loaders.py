@@ -1,0 +1,207 @@
+"""Loading a registered model version's files into something that predicts: a Keras
+model (``.keras`` / ``.h5``) or a TensorFlow SavedModel, a scikit-learn model
+(``.joblib`` / ``.pkl`` / ``.pickle``), or a Python predictor script as Hopsworks runs it
+(a ``Predict`` class whose ``__init__(self)`` loads the model from ``MODEL_FILES_PATH``
+and whose ``predict(self, inputs)`` answers the request's rows).
+
+>>> model = load_model(Path("Models/churn/1/Files"), "PYTHON")   # doctest: +SKIP
+>>> model.run({"inputs": np.zeros((1, 8))})                      # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import BadInput
+from .tensors import TensorSpec
+
+MODEL_FILES_ENV = "MODEL_FILES_PATH"  # hsml's name in a deployment's pod
+ARTIFACT_FILES_ENV = "ARTIFACT_FILES_PATH"  # the name Hopsworks 3.x predictors read
+SCRIPT_ENV = "SCRIPT_PATH"
+WORKERS_ENV = "HOPSML_SERVER_WORKERS"  # server processes sharing the machine
+PICKLES = (".joblib", ".pkl", ".pickle")
+KERAS = (".keras", ".h5")
+
+
+class ModelLoadError(BadInput):
+    """The model files cannot be served as asked; the message says what to change."""
+
+
+@dataclass
+class ServedModel:
+    """A loaded model: its inputs (None for a Python predictor, which takes whatever
+    JSON it is sent), its outputs, and ``run`` from named batch arrays to named arrays
+    (or, for a Python predictor, from the request's rows to its answer)."""
+
+    platform: str
+    run: Callable[[Any], Any]
+    inputs: list[TensorSpec] | None
+    outputs: list[TensorSpec] = field(default_factory=list)
+
+
+def load_model(folder: Path, model_server: str, script: Path | None = None) -> ServedModel:
+    """The model in ``folder``: the ``Predict`` class of ``script`` when given, else a
+    TensorFlow model (``model_server="TENSORFLOW_SERVING"``) or a pickled one."""
+    if not folder.is_dir():
+        raise ModelLoadError(f"no model folder {folder}: download the model version first")
+    if script is not None:
+        return _python_predictor(folder, script)
+    if model_server == "TENSORFLOW_SERVING":
+        return _tensorflow(folder)
+    pickles = sorted(p for p in folder.rglob("*") if p.suffix in PICKLES)
+    if len(pickles) == 1:
+        return _pickled(pickles[0])
+    if _keras_file(folder) is not None or _saved_model_dir(folder) is not None:
+        return _tensorflow(folder)
+    raise ModelLoadError(
+        f"{folder} holds {len(pickles)} pickled models and no TensorFlow model: save one "
+        f"model file ({', '.join(PICKLES + KERAS)} or a SavedModel), or deploy with a "
+        "predictor script (script_file=...)"
+    )
+
+
+def _python_predictor(folder: Path, script: Path) -> ServedModel:
+    if not script.is_file():
+        raise ModelLoadError(f"no predictor script {script}")
+    os.environ[MODEL_FILES_ENV] = os.environ[ARTIFACT_FILES_ENV] = str(folder)
+    os.environ[SCRIPT_ENV] = str(script)
+    spec = importlib.util.spec_from_file_location("predictor_script", script)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    sys.modules["predictor_script"] = module
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    predict_class = getattr(module, "Predict", None)
+    if predict_class is None:
+        raise ModelLoadError(
+            f"{script.name} has no class Predict: define one with __init__(self) loading "
+            "the model from os.environ['MODEL_FILES_PATH'] and predict(self, inputs)"
+        )
+    predictor = predict_class()
+    return ServedModel("python", predictor.predict, None)
+
+
+def _pickled(path: Path) -> ServedModel:
+    import joblib
+
+    model = joblib.load(path)
+    if not hasattr(model, "predict"):
+        raise ModelLoadError(f"{path.name} holds a {type(model).__name__}, which cannot predict")
+    features = getattr(model, "n_features_in_", None)
+    spec = TensorSpec("inputs", "float64", (None, features) if features else (None, None))
+    inputs = [spec] if features else None
+
+    def run(arrays: Any) -> Any:
+        if inputs is None:  # unknown width: rows as sent
+            return model.predict(np.asarray(arrays))
+        return {"predictions": model.predict(arrays[spec.name])}
+
+    return ServedModel("sklearn", run, inputs, [TensorSpec("predictions", "float64", (None,))])
+
+
+def _keras_file(folder: Path) -> Path | None:
+    found = sorted(p for p in folder.rglob("*") if p.suffix in KERAS)
+    return found[0] if found else None
+
+
+def _saved_model_dir(folder: Path) -> Path | None:
+    found = sorted(folder.rglob("saved_model.pb"))
+    return found[0].parent if found else None
+
+
+def _tensorflow(folder: Path) -> ServedModel:
+    keras_file = _keras_file(folder)
+    if keras_file is not None:
+        return _keras(keras_file)
+    saved = _saved_model_dir(folder)
+    if saved is None:
+        raise ModelLoadError(
+            f"no TensorFlow model in {folder}: save a .keras file or a SavedModel folder"
+        )
+    return _saved_model(saved)
+
+
+def tensorflow_threads(workers: int) -> int:
+    """Threads per TensorFlow op in each of ``workers`` server processes: the cores
+    shared out, so that K workers do not each spin a thread per core."""
+    return max(1, (os.cpu_count() or 1) // max(1, workers))
+
+
+def _configure_tensorflow() -> None:
+    import tensorflow as tf
+
+    threads = tensorflow_threads(int(os.environ.get(WORKERS_ENV, "1")))
+    with contextlib.suppress(RuntimeError):  # already set in this process
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(threads)
+
+
+def _keras(path: Path) -> ServedModel:
+    import keras
+    import tensorflow as tf
+
+    _configure_tensorflow()
+
+    model = keras.models.load_model(path, compile=False)
+    inputs = [
+        TensorSpec(getattr(t, "name", f"input_{n}").split(":")[0], _dtype(t), tuple(t.shape))
+        for n, t in enumerate(model.inputs)
+    ]
+    names = list(getattr(model, "output_names", None) or [])
+    if len(names) != len(model.outputs):
+        names = [f"output_{n}" for n in range(len(model.outputs))]
+    outputs = [
+        TensorSpec(name, _dtype(t), tuple(t.shape))
+        for name, t in zip(names, model.outputs, strict=True)
+    ]
+    signature = [tf.TensorSpec(s.shape, s.dtype) for s in inputs]
+    # One traced graph per signature: a plain model(x) call rebuilds it per request.
+    call = tf.function(
+        lambda *xs: model(list(xs) if len(xs) > 1 else xs[0], training=False),
+        input_signature=signature,
+    )
+
+    def run(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        result = call(*(arrays[s.name] for s in inputs))
+        results = result if isinstance(result, (list, tuple)) else [result]
+        return {o.name: r.numpy() for o, r in zip(outputs, results, strict=True)}
+
+    return ServedModel("tensorflow_keras", run, inputs, outputs)
+
+
+def _saved_model(folder: Path) -> ServedModel:
+    import tensorflow as tf
+
+    _configure_tensorflow()
+
+    loaded = tf.saved_model.load(str(folder))
+    signature = loaded.signatures.get("serving_default")
+    if signature is None:
+        raise ModelLoadError(f"the SavedModel in {folder} has no serving_default signature")
+    _, named = signature.structured_input_signature
+    inputs = [
+        TensorSpec(name, spec.dtype.name, tuple(spec.shape.as_list()))
+        for name, spec in sorted(named.items())
+    ]
+    outputs = [
+        TensorSpec(name, spec.dtype.name, tuple(spec.shape.as_list()))
+        for name, spec in sorted(signature.structured_outputs.items())
+    ]
+
+    def run(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        result = signature(**{name: tf.constant(a) for name, a in arrays.items()})
+        return {name: value.numpy() for name, value in result.items()}
+
+    return ServedModel("tensorflow_savedmodel", run, inputs, outputs)
+
+
+def _dtype(tensor: Any) -> str:
+    """The numpy name of a Keras tensor's type (a string in Keras 3, a DType in tf.keras)."""
+    return str(getattr(tensor.dtype, "name", tensor.dtype))

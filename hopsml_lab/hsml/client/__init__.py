@@ -1,0 +1,1 @@
+"""hsml's ``client`` package: only its exceptions module is offered here."""

@@ -1,0 +1,62 @@
+"""The constants of hsml the registry and model serving use (``MODEL.FRAMEWORK_*``,
+``MODEL_REGISTRY``, ``PREDICTOR``, ``PREDICTOR_STATE``, ...)."""
+
+from __future__ import annotations
+
+from ..registry import FILES
+
+
+class MODEL:
+    FRAMEWORK_TENSORFLOW = "TENSORFLOW"
+    FRAMEWORK_TORCH = "TORCH"
+    FRAMEWORK_PYTHON = "PYTHON"
+    FRAMEWORK_SKLEARN = "SKLEARN"
+    FRAMEWORK_LLM = "LLM"
+
+
+class MODEL_REGISTRY:
+    MODELS_DATASET = "Models"
+    MODEL_FILES_DIR_NAME = FILES
+    MODEL_CACHE_DIR_DEFAULT = "/tmp/hopsworks/models"
+
+
+class PREDICTOR:
+    # model server
+    MODEL_SERVER_PYTHON = "PYTHON"
+    MODEL_SERVER_TF_SERVING = "TENSORFLOW_SERVING"
+    MODEL_SERVER_VLLM = "VLLM"
+    # serving tool
+    SERVING_TOOL_DEFAULT = "DEFAULT"
+    SERVING_TOOL_KSERVE = "KSERVE"
+
+
+class PREDICTOR_STATE:
+    STATUS_CREATING = "Creating"
+    STATUS_CREATED = "Created"
+    STATUS_STARTING = "Starting"
+    STATUS_FAILED = "Failed"
+    STATUS_RUNNING = "Running"
+    STATUS_IDLE = "Idle"
+    STATUS_UPDATING = "Updating"
+    STATUS_STOPPING = "Stopping"
+    STATUS_STOPPED = "Stopped"
+
+
+class INFERENCE_ENDPOINTS:
+    API_PROTOCOL_REST = "REST"
+    API_PROTOCOL_GRPC = "GRPC"
+
+
+class DEPLOYABLE_COMPONENT:
+    PREDICTOR = "predictor"
+    TRANSFORMER = "transformer"
+
+
+__all__ = [
+    "DEPLOYABLE_COMPONENT",
+    "INFERENCE_ENDPOINTS",
+    "MODEL",
+    "MODEL_REGISTRY",
+    "PREDICTOR",
+    "PREDICTOR_STATE",
+]

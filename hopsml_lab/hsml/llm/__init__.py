@@ -1,0 +1,1 @@
+"""hsml's ``llm`` framework module (``mr.llm``)."""

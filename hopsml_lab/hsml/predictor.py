@@ -1,0 +1,210 @@
+"""hsml's ``Predictor``: what a deployment serves (a model version, its model server and
+predictor script, its instances). ``Predictor.for_model(model, ...)`` and
+``ms.create_predictor(model, ...)`` make one; ``predictor.deploy()`` records it.
+
+Options that need a cluster (resources, inference logger and batcher, transformer,
+gRPC, vLLM, tags, Knative) are accepted at their defaults and refused otherwise, with
+what to do instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..registry import ModelRegistryException
+from .constants import INFERENCE_ENDPOINTS, MODEL, PREDICTOR
+
+_LATER = {
+    "config_file": "a model server configuration file",
+    "inference_logger": "inference logging",
+    "inference_batcher": "inference batching",
+    "transformer": "transformers",
+    "scaling_configuration": "scaling configurations",
+    "tags": "deployment tags",
+    "schema": "deployment schemas",
+    "passed_features": "passed features",
+    "feature_logging": "feature logging",
+    "vllm_variant": "vLLM",
+    "vllm_image_tag": "vLLM",
+    "knative_mode": "Knative",
+    "environment": "inference environments",
+    "env_vars": "environment variables for the predictor",
+    "tracing": "tracing",
+}
+
+
+class Predictor:
+    """Metadata object representing a predictor in Model Serving."""
+
+    def __init__(
+        self,
+        name: str,
+        model_name: str,
+        model_path: str,
+        model_version: int,
+        model_framework: str | None,
+        model_server: str | None = None,
+        serving_tool: str | None = None,
+        script_file: str | None = None,
+        resources: Any = None,
+        description: str | None = None,
+        requested_instances: int = 1,
+        api_protocol: str | None = INFERENCE_ENDPOINTS.API_PROTOCOL_REST,
+        **kwargs: Any,
+    ) -> None:
+        self._name = name
+        self._model_name = model_name
+        self._model_path = model_path
+        self._model_version = model_version
+        self._model_framework = model_framework
+        self._model_server = model_server or _infer_model_server(model_framework)
+        self._serving_tool = serving_tool or PREDICTOR.SERVING_TOOL_DEFAULT
+        self._script_file = script_file
+        self._resources = resources
+        self._description = description
+        self._requested_instances = requested_instances
+        self._api_protocol = api_protocol
+
+    @classmethod
+    def for_model(cls, model: Any, **kwargs: Any) -> Predictor:
+        """The predictor of a saved model version (``model.deploy`` and
+        ``ms.create_predictor`` call it)."""
+        for option, what in _LATER.items():
+            if kwargs.pop(option, None) not in (None, [], {}):
+                raise ModelRegistryException(
+                    f"{what} ({option}=...) are not offered by local deployments yet: leave "
+                    f"{option} out"
+                )
+        kwargs.pop("artifact_version", None)  # deprecated and ignored, as in hsml
+        kwargs.pop("default_predictor", None)
+        if kwargs.get("api_protocol") not in (None, INFERENCE_ENDPOINTS.API_PROTOCOL_REST):
+            raise ModelRegistryException(
+                f"api_protocol={kwargs['api_protocol']!r}: local deployments speak REST (TF "
+                "Serving's API and the V2 protocol over HTTP); gRPC is not offered"
+            )
+        serving_tool = kwargs.get("serving_tool")
+        if serving_tool not in (
+            None,
+            PREDICTOR.SERVING_TOOL_DEFAULT,
+            PREDICTOR.SERVING_TOOL_KSERVE,
+        ):
+            raise ValueError(
+                f"Serving tool '{serving_tool}' is not valid. Possible values are 'DEFAULT, KSERVE'"
+            )
+        if model.framework == MODEL.FRAMEWORK_PYTHON and kwargs.get("script_file") is None:
+            raise ValueError(
+                "Predictor scripts are required in deployments for custom Python models."
+            )
+        if model.version is None:
+            raise ModelRegistryException("save the model (model.save(path)) before deploying it")
+        resources = kwargs.pop("resources", None)
+        instances = 1
+        if isinstance(resources, dict) and "num_instances" in resources:
+            instances = resources["num_instances"]
+        elif resources is not None and hasattr(resources, "num_instances"):
+            instances = resources.num_instances
+        return cls(
+            name=kwargs.pop("name"),
+            model_name=model.name,
+            model_path=model.model_path,
+            model_version=model.version,
+            model_framework=model.framework,
+            resources=resources,
+            requested_instances=instances,
+            **kwargs,
+        )
+
+    def deploy(self) -> Any:
+        """Create a deployment for this predictor and persist it in Model Serving."""
+        from .deployment import Deployment
+
+        deployment = Deployment(predictor=self, name=self._name, description=self._description)
+        deployment.save()
+        return deployment
+
+    def describe(self) -> None:
+        print(self.to_dict())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self._name,
+            "modelName": self._model_name,
+            "modelPath": self._model_path,
+            "modelVersion": self._model_version,
+            "modelFramework": self._model_framework,
+            "modelServer": self._model_server,
+            "servingTool": self._serving_tool,
+            "predictor": self._script_file,
+            "requestedInstances": self._requested_instances,
+            "apiProtocol": self._api_protocol,
+            "description": self._description,
+        }
+
+    @property
+    def name(self) -> str:
+        """Name of the predictor."""
+        return self._name
+
+    @name.setter
+    def name(self, name: str) -> None:
+        self._name = name
+
+    @property
+    def description(self) -> str | None:
+        return self._description
+
+    @description.setter
+    def description(self, description: str | None) -> None:
+        self._description = description
+
+    @property
+    def model_name(self) -> str:
+        return self._model_name
+
+    @property
+    def model_path(self) -> str:
+        return self._model_path
+
+    @property
+    def model_version(self) -> int:
+        return self._model_version
+
+    @property
+    def model_framework(self) -> str | None:
+        return self._model_framework
+
+    @property
+    def model_server(self) -> str:
+        """Model server (``PYTHON`` or ``TENSORFLOW_SERVING``)."""
+        return self._model_server
+
+    @property
+    def serving_tool(self) -> str:
+        return self._serving_tool
+
+    @property
+    def script_file(self) -> str | None:
+        """Script file used to load and run the model."""
+        return self._script_file
+
+    @property
+    def resources(self) -> Any:
+        return self._resources
+
+    @property
+    def requested_instances(self) -> int:
+        """Total number of requested instances in the predictor."""
+        return self._requested_instances
+
+    @property
+    def api_protocol(self) -> str | None:
+        return self._api_protocol
+
+    def __repr__(self) -> str:
+        return f"Predictor(name: {self._name!r})"
+
+
+def _infer_model_server(framework: str | None) -> str:
+    if framework == MODEL.FRAMEWORK_TENSORFLOW:
+        return PREDICTOR.MODEL_SERVER_TF_SERVING
+    return PREDICTOR.MODEL_SERVER_PYTHON

@@ -1,0 +1,1 @@
+"""hsml's ``python`` framework module (``mr.python``)."""

@@ -1,0 +1,1 @@
+"""hsml's ``sklearn`` framework module (``mr.sklearn``)."""

@@ -1,0 +1,10 @@
+"""hsml's ``sklearn`` model class."""
+
+from ..constants import MODEL
+from ..model import Model as BaseModel
+
+
+class Model(BaseModel):
+    """Metadata object representing an sklearn model in the Model Registry."""
+
+    _default_framework = MODEL.FRAMEWORK_SKLEARN

@@ -1,0 +1,1 @@
+"""hsml's ``tensorflow`` framework module (``mr.tensorflow``)."""

@@ -1,0 +1,1 @@
+"""hsml's ``torch`` framework module (``mr.torch``)."""

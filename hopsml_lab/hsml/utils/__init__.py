@@ -1,0 +1,1 @@
+"""hsml's ``utils`` package (``utils.schema``)."""

@@ -1,0 +1,1 @@
+"""The pieces of a model schema: columns and tensors."""

@@ -1,0 +1,126 @@
+"""Every hsml 5.2.1 module path mirrored so far imports from hopsml_lab.hsml with the real
+public names, and the registry's functions keep the real parameters and defaults.
+
+The lists were taken from hopsworks 5.2.1's hsml/ sources. Left out for now: serving
+(``model_serving``, ``deployment``, ``predictor``, ``*/predictor``...), ``core`` (REST
+clients) and ``engine``.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+from tests.test_import_paths import (
+    _ours,
+    _real,
+    _resolve,
+)
+
+HSML_PATHS: dict[str, list[str]] = {
+    "hsml": ["connection"],
+    "hsml.connection": ["Connection", "HOPSWORKS_PORT_DEFAULT", "HOSTNAME_VERIFICATION_DEFAULT"],
+    "hsml.model_registry": ["ModelRegistry"],
+    "hsml.model": ["Model"],
+    "hsml.model_schema": ["ModelSchema"],
+    "hsml.schema": ["Schema"],
+    "hsml.constants": ["MODEL", "MODEL_REGISTRY"],
+    "hsml.util": ["VersionWarning", "ProvenanceWarning", "_validate_metrics"],
+    "hsml.client": [],
+    "hsml.client.exceptions": ["ModelRegistryException"],
+    "hsml.utils": [],
+    "hsml.utils.schema": [],
+    "hsml.utils.schema.column": ["Column"],
+    "hsml.utils.schema.columnar_schema": ["ColumnarSchema"],
+    "hsml.utils.schema.tensor": ["Tensor"],
+    "hsml.utils.schema.tensor_schema": ["TensorSchema"],
+    **{
+        f"hsml.{kind}{leaf}": names
+        for kind in ("python", "sklearn", "tensorflow", "torch", "llm")
+        for leaf, names in ((".model", ["Model"]), (".signature", ["create_model"]), ("", []))
+    },
+}
+
+CREATE_MODEL = (
+    "name, version=None, metrics=None, description=None, input_example=None, "
+    "model_schema=None, feature_view=None, training_dataset_version=None, tags=None"
+)
+MODEL_INIT = (
+    "self, id, name, version=None, created=None, creator=None, environment=None, "
+    "description=None, project_name=None, metrics=None, program=None, user_full_name=None, "
+    "model_schema=None, input_example=None, framework=None, model_registry_id=None, "
+    "tags=None, href=None, feature_view=None, training_dataset_version=None, "
+    "missing_mandatory_tags=None, **kwargs"
+)
+REAL_SIGNATURES = {
+    **{
+        f"hsml.{kind}.signature.create_model": CREATE_MODEL
+        for kind in ("python", "sklearn", "tensorflow", "torch", "llm")
+    },
+    "hsml.model.Model.__init__": MODEL_INIT,
+    "hsml.model.Model.save": (
+        "self, model_path, await_registration=480, keep_original_files=False, "
+        "upload_configuration=None"
+    ),
+    "hsml.model.Model.download": "self, local_path=None",
+    "hsml.model.Model.delete": "self",
+    "hsml.model.Model.get_feature_view": "self, init=True, online=False",
+    "hsml.model_registry.ModelRegistry.__init__": (
+        "self, project_name, project_id, model_registry_id, "
+        "shared_registry_project_name=None, **kwargs"
+    ),
+    "hsml.model_registry.ModelRegistry.get_model": "self, name, version=None",
+    "hsml.model_registry.ModelRegistry.get_models": "self, name",
+    "hsml.model_registry.ModelRegistry.get_best_model": "self, name, metric, direction",
+    "hsml.model_schema.ModelSchema.__init__": (
+        "self, input_schema=None, output_schema=None, **kwargs"
+    ),
+    "hsml.schema.Schema.__init__": "self, object=None, **kwargs",
+    "hopsworks.project.Project.get_model_registry": "self",
+}
+
+MODEL_PROPERTIES = [
+    "id", "name", "version", "description", "created", "creator", "environment",
+    "training_metrics", "program", "user", "input_example", "framework", "model_schema",
+    "project_name", "model_registry_id", "model_path", "version_path", "model_files_path",
+    "shared_registry_project_name", "training_dataset_version", "missing_mandatory_tags",
+]  # fmt: skip
+REGISTRY_PROPERTIES = [
+    "project_name", "project_path", "project_id", "shared_registry_project_name",
+    "model_registry_id", "tensorflow", "sklearn", "torch", "python", "llm",
+]  # fmt: skip
+
+
+def ours(path: str) -> str:
+    return f"hopsml_lab.{path}"
+
+
+@pytest.mark.parametrize(("path", "names"), HSML_PATHS.items(), ids=list(HSML_PATHS))
+def test_every_path_imports_with_its_public_names(path: str, names: list[str]) -> None:
+    module = importlib.import_module(ours(path))
+    missing = [name for name in names if not hasattr(module, name)]
+    assert not missing, f"{ours(path)} lacks {missing} of {path}"
+
+
+@pytest.mark.parametrize("dotted", sorted(REAL_SIGNATURES))
+def test_signatures_match_the_real_ones(dotted: str) -> None:
+    """The real parameters in order with the real defaults (type hints aside)."""
+    real, mine = _real(REAL_SIGNATURES[dotted]), _ours(_resolve(ours(dotted)))
+    assert [name for name, _ in mine] == [name for name, _ in real]
+    for (name, default), (_, our_default) in zip(real, mine, strict=True):
+        assert default == "-" or our_default == default, f"{name}: {our_default!r}"
+
+
+def test_properties_and_framework_classes() -> None:
+    from hopsml_lab.hsml.constants import MODEL
+    from hopsml_lab.hsml.model import Model
+    from hopsml_lab.hsml.model_registry import ModelRegistry
+
+    assert [p for p in MODEL_PROPERTIES if not isinstance(getattr(Model, p), property)] == []
+    kept = [p for p in REGISTRY_PROPERTIES if isinstance(getattr(ModelRegistry, p), property)]
+    assert kept == REGISTRY_PROPERTIES
+    for kind in ("python", "sklearn", "tensorflow", "torch", "llm"):
+        made = importlib.import_module(f"hopsml_lab.hsml.{kind}.signature").create_model("m")
+        assert made.framework == getattr(MODEL, f"FRAMEWORK_{kind.upper()}")
+        assert type(made).__module__ == f"hopsml_lab.hsml.{kind}.model"
