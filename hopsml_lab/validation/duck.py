@@ -29,7 +29,8 @@ import pyarrow as pa
 
 from ..engine import duckdb as house
 from .errors import BadSource
-from .plan import COUNTS_CAP, Plan, bin_conditions, deal, sample_fetch, short_of
+from .plan import COUNTS_CAP, Plan, bin_conditions
+from .sampling import deal, sample_fetch, short_of
 from .types import of_arrow, of_pandas
 
 ROW = "__hopsml_row"
@@ -229,7 +230,7 @@ class DuckSource:
             outer.append(alias)
         for index, cond in samples.items():
             # the row numbers only: min_by(row, n, k) builds the row for every failing
-            # row, which made the pass 4x slower (docs/design/validation.md)
+            # row, which made the pass 3x slower (docs/design/validation.md)
             inner.append(f"min({q(ROW)}, {k}) FILTER (WHERE {condition(cond)}) AS s{index}")
             outer.append(f"s{index}")
         query = (

@@ -13,9 +13,9 @@ Two more jobs, each only when needed:
   failing rows: one limit query over the rows failing any rule, reading partitions only
   until it has enough rows for every rule, plus a ``where(failing).limit(k)`` query for
   a rule still short (those run together). Taking them in the aggregation itself was
-  measured and refused: a row-valued aggregate per rule (``first``, ``min_by``) makes
-  the generated code of the whole pass too large to be compiled, 11x slower for one
-  row per rule (docs/design/validation.md).
+  measured and refused: a row-valued aggregate (``first``, ``min_by`` of a struct)
+  makes Spark plan a ``SortAggregate`` without code generation, so the whole pass runs
+  interpreted, 11x slower for one row per rule (docs/design/validation.md).
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from . import spark_sql as sql
-from .plan import COUNTS_CAP, Plan, bin_conditions, deal, sample_fetch, short_of
+from .plan import COUNTS_CAP, Plan, bin_conditions
+from .sampling import deal, sample_fetch, short_of
 from .types import of_spark
 
 ENGINE = "spark"
