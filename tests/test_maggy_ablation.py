@@ -113,7 +113,9 @@ def test_loco_trials_on_a_training_dataset_and_a_keras_model(lab: Lab, capsys) -
     assert detail.kind == "maggy_ablation" and detail.trial_count == 6
     assert detail.status == "finished"
     trials = {(t.params["ablated_feature"], t.params["ablated_layer"]): t for t in detail.trials}
-    assert all(t.status == "finished" for t in trials.values())
+    assert all(t.status == "finished" for t in trials.values()), {
+        k: (t.status, t.error) for k, t in trials.items()
+    }
     every = "first,hidden_one,hidden_two,extra_a,extra_b,out"
     assert trials["None", "None"].results["seen"] == "1,10,100"
     assert trials["None", "None"].results["layers"] == every

@@ -45,7 +45,10 @@ def exists_message(name: str, version: int, on_store: bool, recorded: bool) -> s
 
 
 def running_program() -> str | None:
-    """The script saving the model, if one is running (a notebook has none)."""
+    """The script saving the model, if one is running: ``python train.py``, not a
+    notebook, and not a module run with ``python -m`` (pytest's ``__main__.py``)."""
+    if getattr(sys.modules.get("__main__"), "__spec__", None) is not None:
+        return None
     script = sys.argv[0] if sys.argv else ""
     return script if script.endswith(".py") and os.path.isfile(script) else None
 

@@ -130,7 +130,7 @@ class Registry:
         local, in_project = self._source(source)
         documents = self._documents(spec)
         program = running_program()
-        if program is not None:  # kept beside the model, as Hopsworks does
+        if program is not None and files_folder:  # beside Files/, as Hopsworks keeps it
             documents[posixpath.basename(program)] = Path(program).read_text(errors="replace")
         staging = f"{MODELS}/{name}/.saving-{uuid.uuid4().hex}"
         try:
