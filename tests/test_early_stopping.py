@@ -93,11 +93,12 @@ def test_a_trial_waits_at_a_decision_step_until_told_to_go_on() -> None:
     time.sleep(0.3)
     assert len(out.get("times", [])) == 1, "the trial went past its decision step"
     told = time.monotonic()
-    driver.send(GoOn("t0", 1))  # an answer to another report is not the verdict
-    driver.send(GoOn("t1", 2))  # nor is one to another trial
+    driver.send(GoOn(7, "t0", 1))  # an answer to another report is not the verdict
+    driver.send(GoOn(7, "t1", 2))  # nor is one to another trial
+    driver.send(GoOn(8, "t0", 2))  # nor one to the same key of another batch
     time.sleep(0.1)
     assert len(out.get("times", [])) == 1
-    driver.send(GoOn("t0", 2))
+    driver.send(GoOn(7, "t0", 2))
     thread.join(5)
     assert len(out["times"]) == 3 and out["times"][1] >= told
     reporter.close()
@@ -109,7 +110,7 @@ def test_a_trial_told_to_stop_at_a_decision_step_reports_no_further() -> None:
     out: dict = {}
     thread = _reporting(reporter, [0.9, 0.8], out)
     assert isinstance(driver.recv(), Metrics)
-    driver.send(StopTrial("t0"))
+    driver.send(StopTrial(1, "t0"))
     thread.join(5)
     assert out == {"stopped": 0.9}
     reporter.close()

@@ -30,8 +30,8 @@ from hopsml_lab.engine.trial import TrialOutcome, TrialSpec
 from hopsml_lab.store.local import LocalStore
 
 SMALL = [
-    StopTrial("t1"),
-    GoOn("t1", 3),
+    StopTrial(7, "t1"),
+    GoOn(7, "t1", 3),
     Stop(),
     Ready(4, 1234),
     Metrics(7, "t1", [("loss", 0, 0.5, 1.0)]),
@@ -53,12 +53,13 @@ def test_messages_cross_a_connection_as_themselves_and_stay_small(message) -> No
 def test_the_reporter_obeys_typed_verdicts_for_its_trial_only() -> None:
     driver, trial = Pipe()
     reporter = Reporter(trial, 1, "t0", "loss")
-    driver.send(StopTrial("other"))
-    driver.send(GoOn("t0", 1))
-    reporter.broadcast(0.9)  # neither stops it
+    driver.send(StopTrial(1, "other"))
+    driver.send(StopTrial(2, "t0"))  # the same key in another experiment's batch
+    driver.send(GoOn(1, "t0", 1))
+    reporter.broadcast(0.9)  # none stops it
     reporter.flush()
     assert isinstance(driver.recv(), Metrics)
-    driver.send(StopTrial("t0"))
+    driver.send(StopTrial(1, "t0"))
     reporter.flush()  # takes in what the driver sent
     with pytest.raises(EarlyStopException):
         reporter.broadcast(0.8)
@@ -87,7 +88,8 @@ def test_a_slot_task_runs_trials_it_is_sent_until_told_to_stop(tmp_path, monkeyp
     outcomes: dict[str, TrialOutcome] = {}
     with listener, listener.accept() as connection:
         assert isinstance(ready := connection.recv(), Ready) and ready.slot_id == 5
-        connection.send(StopTrial("t1"))  # before its trial starts
+        connection.send(StopTrial(9, "t1"))  # before its trial starts
+        connection.send(StopTrial(8, "t0"))  # a stop for an earlier batch's t0: not this one
         for key, fn in (("t0", cloudpickle.dumps(train)), ("t1", None)):
             spec = TrialSpec(key=key, params={}, logdir=f"Experiments/e/{key}")
             connection.send(RunTrial(9, fn, spec, store, "e", "metric", {}))

@@ -47,15 +47,20 @@ class RunTrial(_Message):
 
 @dataclass(frozen=True, slots=True)
 class StopTrial(_Message):
-    """Stop trial ``key`` at its next report (it may arrive before the trial or after)."""
+    """Stop trial ``key`` of batch ``batch_id`` at its next report (it may arrive before
+    the trial or after). The batch matters: trial keys repeat from one experiment to the
+    next, and a slot runs the trials of many."""
 
+    batch_id: int
     key: str
 
 
 @dataclass(frozen=True, slots=True)
 class GoOn(_Message):
-    """Trial ``key``, waiting for a verdict at its ``step``-th report, goes on."""
+    """Trial ``key`` of batch ``batch_id``, waiting for a verdict at its ``step``-th
+    report, goes on."""
 
+    batch_id: int
     key: str
     step: int
 

@@ -58,6 +58,7 @@ class Reporter:
         self._verdict = threading.Event()
         self._batch_id = batch_id
         self._trial_key = trial_key
+        self._trial = (batch_id, trial_key)  # what a verdict must name to be this trial's
         self._metric_name = metric_name
         self._buffer: list[tuple[str, int, float, float]] = []
         self._steps: dict[str, int] = {}
@@ -115,10 +116,13 @@ class Reporter:
     def _take(self, message: Any) -> None:
         """A message from the driver for this trial (the caller holds the lock)."""
         match message:
-            case StopTrial(key=key) if key == self._trial_key:
+            case StopTrial(batch_id=batch, key=key) if (batch, key) == self._trial:
                 self.stopped = True
                 self._verdict.set()
-            case GoOn(key=key, step=step) if key == self._trial_key and step == self._reports:
+            case GoOn(batch_id=batch, key=key, step=step) if (
+                batch,
+                key,
+            ) == self._trial and step == self._reports:
                 self._verdict.set()
 
     def log(self, message: str, verbose: bool = False) -> None:

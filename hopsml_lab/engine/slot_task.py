@@ -33,7 +33,7 @@ def serve_slot(
     from pyspark import cloudpickle
 
     functions: dict[int, Callable[..., Any]] = {}
-    stop_early: set[str] = set()
+    stop_early: set[tuple[int, str]] = set()  # (batch id, trial key)
     devices = visible_devices(slot_gpus() if gpus else [])
     try:
         connection = Client(address, authkey=authkey)
@@ -50,8 +50,8 @@ def serve_slot(
             except _DRIVER_GONE:  # nothing more to run
                 break
             match message:
-                case StopTrial(key=key):
-                    stop_early.add(key)  # for a trial not started yet, or one that ended
+                case StopTrial(batch_id=batch_id, key=key):
+                    stop_early.add((batch_id, key))  # a trial not started yet, or ended
                 case GoOn():
                     pass  # for a trial that has ended meanwhile
                 case Stop():
@@ -69,7 +69,8 @@ def serve_slot(
                     reporter = Reporter(
                         connection, run.batch_id, run.spec.key, run.metric_name, run.spec.decide_at
                     )
-                    reporter.stopped = run.spec.key in stop_early
+                    reporter.stopped = (run.batch_id, run.spec.key) in stop_early
+                    stop_early.discard((run.batch_id, run.spec.key))
                     outcome = run_trial(
                         functions[run.batch_id], run.spec, run.store, run.experiment_id, reporter
                     )

@@ -142,7 +142,7 @@ class SlotPool:
         """Ask a running trial to stop early; it ends at its next report."""
         with self._lock:
             slot = next((s for s in self._slots.values() if s.running(batch, key)), None)
-        return slot is not None and slot.tell(StopTrial(key))
+        return slot is not None and slot.tell(StopTrial(batch.id, key))
 
     def shutdown(self, wait: float = 10.0) -> None:
         """Stop every slot (killing running trials) and wait for their Spark jobs to end.
@@ -358,7 +358,11 @@ class SlotPool:
                         log.exception("HopsML: trial %s's metric reports could not be handled", key)
                         verdict = None
                     if verdict is not None:
-                        slot.send(StopTrial(key) if verdict.stop else GoOn(key, verdict.step))
+                        slot.send(
+                            StopTrial(batch.id, key)
+                            if verdict.stop
+                            else GoOn(batch.id, key, verdict.step)
+                        )
 
     def _next_work(self, slot: Slot) -> tuple[Batch, TrialSpec] | None:
         while not self._closed and slot.alive:

@@ -12,11 +12,11 @@ import json
 from typing import Any
 
 from .core.constants import GE_MAJOR, ge_expectation_configuration
-from .core.json_forms import Encoder
+from .core.json_forms import JsonForm
 from .core.json_forms import decamelize as _decamelize
 
 
-class GeExpectation:
+class GeExpectation(JsonForm):
     """Metadata object representing a feature validation expectation in the Feature Store."""
 
     def __init__(
@@ -36,13 +36,6 @@ class GeExpectation:
             self._id = self._meta["expectationId"]
         if "expectation_id" in self._meta:  # a decamelized REST answer
             self._meta["expectationId"] = self._meta.pop("expectation_id")
-
-    @classmethod
-    def from_response_json(cls, json_dict: dict[str, Any]) -> GeExpectation | list[GeExpectation]:
-        decamelized = _decamelize(json_dict)
-        if "count" in decamelized:
-            return [cls(**item) for item in decamelized.get("items") or []]
-        return cls(**decamelized)
 
     @classmethod
     def from_ge_type(cls, ge_expectation: Any) -> GeExpectation:
@@ -73,9 +66,6 @@ class GeExpectation:
             "meta": self._meta,
         }
         return _decamelize(the_dict) if decamelize else the_dict
-
-    def json(self) -> str:
-        return json.dumps(self, cls=Encoder)
 
     def __str__(self) -> str:
         return self.json()

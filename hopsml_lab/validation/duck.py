@@ -31,6 +31,7 @@ from ..engine import duckdb as house
 from .errors import BadSource
 from .plan import COUNTS_CAP, Plan, bin_conditions
 from .sampling import deal, sample_fetch, short_of
+from .sql_conditions import sql_condition
 from .types import of_arrow, of_pandas
 
 ROW = "__hopsml_row"
@@ -63,25 +64,13 @@ def literal(value: Any) -> str:
     raise TypeError(f"no DuckDB literal for {value!r}")
 
 
+def _regex(column: str, pattern: str) -> str:
+    return f"regexp_matches(CAST({column} AS VARCHAR), {pattern})"
+
+
 def condition(cond: tuple) -> str:
-    op = cond[0]
-    if op == "isnull":
-        return f"{q(cond[1])} IS NULL"
-    if op == "notnull":
-        return f"{q(cond[1])} IS NOT NULL"
-    if op == "cmp":
-        return f"{q(cond[1])} {cond[2]} {literal(cond[3])}"
-    if op == "in":
-        return f"{q(cond[1])} IN ({', '.join(literal(v) for v in cond[2])})"
-    if op == "regex":
-        return f"regexp_matches(CAST({q(cond[1])} AS VARCHAR), {literal(cond[2])})"
-    if op == "not":
-        return f"NOT ({condition(cond[1])})"
-    if op == "and":
-        return "(" + " AND ".join(condition(c) for c in cond[1:]) + ")"
-    if op == "false":
-        return "FALSE"
-    raise AssertionError(op)
+    """A plan condition (see ``plan.py``) as a DuckDB boolean expression."""
+    return sql_condition(cond, q, literal, _regex)
 
 
 _AGG = {

@@ -21,6 +21,7 @@ import time
 from typing import Any
 
 from .errors import BadRule
+from .sql_conditions import sql_condition
 
 
 def quote(name: str) -> str:
@@ -77,24 +78,9 @@ def _timestamp(value: dt.datetime) -> str:
 
 def condition(cond: tuple) -> str:
     """A plan condition (see ``plan.py``) as a boolean SQL expression."""
-    op = cond[0]
-    if op == "isnull":
-        return f"{quote(cond[1])} IS NULL"
-    if op == "notnull":
-        return f"{quote(cond[1])} IS NOT NULL"
-    if op == "cmp":
-        return f"{quote(cond[1])} {cond[2]} {literal(cond[3])}"
-    if op == "in":
-        return f"{quote(cond[1])} IN ({', '.join(literal(v) for v in cond[2])})"
-    if op == "regex":
-        return f"CAST({quote(cond[1])} AS STRING) RLIKE {literal(cond[2])}"
-    if op == "not":
-        return f"NOT ({condition(cond[1])})"
-    if op == "and":
-        return "(" + " AND ".join(condition(c) for c in cond[1:]) + ")"
-    if op == "false":
-        return "FALSE"
-    raise AssertionError(op)
+    return sql_condition(
+        cond, quote, literal, lambda column, pattern: f"CAST({column} AS STRING) RLIKE {pattern}"
+    )
 
 
 def count_if(cond: tuple) -> str:

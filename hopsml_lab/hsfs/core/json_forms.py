@@ -31,3 +31,18 @@ class Encoder(json.JSONEncoder):
             return o.to_dict()
         except AttributeError:
             return super().default(o)
+
+
+class JsonForm:
+    """hsfs' ``from_response_json`` (one object, or a list under ``count``/``items``,
+    camelCase keys accepted) and ``json()`` for the validation objects."""
+
+    @classmethod
+    def from_response_json(cls, json_dict: dict[str, Any]) -> Any:
+        decamelized = decamelize(json_dict)
+        if "count" in decamelized:
+            return [cls(**item) for item in decamelized.get("items") or []]
+        return cls(**decamelized)
+
+    def json(self) -> str:
+        return json.dumps(self, cls=Encoder)
