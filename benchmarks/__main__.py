@@ -23,6 +23,7 @@ BENCHMARKS = [
     "validation",
     "bayes",
     "serving",
+    "jobs",
 ]
 
 

@@ -1,6 +1,8 @@
 """Serving the small Keras model (8 -> 64 -> 64 -> 1), batch 1, 10 connections: HopsML
 Lab's model server against KServe's Python model server (its own venv, the same model
-called the same way), with the same number of workers, side by side.
+called the same way), with the same number of workers, side by side; then ours again on
+the same model converted to TensorFlow Lite (``model.optimize``'s converter, int8
+weights).
 
 One asyncio client keeps 10 HTTP/1.1 keep-alive connections busy with TF Serving
 ``:predict`` requests (``{"instances": [[8 floats]]}``) and times each.
@@ -27,6 +29,7 @@ CONNECTIONS = 10
 WARMUP = 300
 REQUESTS = 3000
 WORKERS = (1,)  # KServe 0.21's --workers 2 restarts its spawned workers in a loop here
+LITE_METHOD = "dynamic-int8"
 
 
 def _model(folder: Path) -> Path:
@@ -42,6 +45,16 @@ def _model(folder: Path) -> Path:
     )
     path = folder / "model.keras"
     model.save(path)
+    return path
+
+
+def _lite_model(model: Path, folder: Path) -> Path:
+    """``model`` converted as ``model.optimize(..., method=LITE_METHOD)`` converts it."""
+    from hopsml_lab.registry.tflite import convert
+
+    (folder / "lite").mkdir()
+    path = folder / "lite" / "model.tflite"
+    path.write_bytes(convert(model, LITE_METHOD, None, folder))  # SavedModel kept aside
     return path
 
 
@@ -133,6 +146,7 @@ def run(workers: Sequence[int] = WORKERS) -> Iterator[str]:
         folder = Path(scratch)
         (folder / "model").mkdir()
         model = _model(folder / "model")
+        lite = _lite_model(model, folder)
         for count in workers:
             figures = {}
             for label, start in (("HopsML Lab", _ours), ("KServe 0.21", _kserve)):
@@ -148,3 +162,12 @@ def run(workers: Sequence[int] = WORKERS) -> Iterator[str]:
                 )
             ratio = figures["HopsML Lab"][0] / figures["KServe 0.21"][0]
             yield f"  {count} worker(s)  ratio (ours / KServe): {ratio:.2f}x req/s"
+            server = _ours(lite, count, folder / f"lite-{count}.log")
+            try:
+                rate, p50, p99 = measure(server.port)
+            finally:
+                server.stop()
+            yield (
+                f"  {count} worker(s)  ours, TFLite {LITE_METHOD}: {rate:8,.0f} req/s   "
+                f"p50 {p50:6.2f} ms   p99 {p99:6.2f} ms"
+            )

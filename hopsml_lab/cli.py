@@ -2,6 +2,8 @@
 
 ``hopsml-lab upload FILE PROJECT_PATH`` copies a local file or folder into the project's
 files (the local project folder, or HDFS when the project root is an ``hdfs://`` URL).
+``hopsml-lab job ...``, ``pipeline ...`` and ``store exists`` run the project's jobs and
+pipelines (``hopsml_lab/pipelines/commands.py``).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from .errors import HopsMLError, clip
+from .pipelines.commands import add_commands
 from .settings import ENV_PROJECT_ROOT, ENV_WEBHDFS_URL
 
 PROG = "hopsml-lab"
@@ -91,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"The project: a folder or hdfs:// URL (default: ${ENV_PROJECT_ROOT}).",
     )
     upload.set_defaults(run=_upload)
+    add_commands(commands)
     return parser
 
 

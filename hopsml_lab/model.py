@@ -7,13 +7,17 @@
 
 Inside a trial the files are written by the executor and the model is recorded by the
 driver when the trial ends, with the experiment and trial it came from.
+
+``optimize`` (not in hops 3.x) converts a saved TensorFlow version to TensorFlow Lite and
+registers the result as a new version, with its size, latency and accuracy against the
+original's.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import BadInput
 from .registry import (
@@ -25,6 +29,9 @@ from .registry import (
     Registry,
 )
 
+if TYPE_CHECKING:
+    from .registry.optimize_figures import OptimizationResult
+
 __all__ = [
     "Metric",
     "ModelArchiveExists",
@@ -34,6 +41,7 @@ __all__ = [
     "export",
     "get_best_model",
     "get_model",
+    "optimize",
 ]
 
 
@@ -103,3 +111,42 @@ def download_model(
     working folder, as hops names it; returns the archive's path."""
     del project_name  # one project per kernel
     return Registry.here().archive(name, version, overwrite)
+
+
+def optimize(
+    name: str,
+    version: int,
+    method: str = "float16",
+    test_data: tuple[Any, Any] | None = None,
+    metric: str | None = None,
+    target_name: str | None = None,
+    description: str | None = None,
+    representative_data: Any = None,
+    runs: int = 200,
+) -> OptimizationResult:
+    """Convert version ``version`` of TensorFlow model ``name`` to TensorFlow Lite and
+    register it as the next version (of ``target_name`` when given), with its size,
+    latency per row and ``metric`` against the original's, printed side by side.
+
+    ``method``: ``"float16"`` (about half the size), ``"dynamic-int8"`` (int8 weights,
+    about a quarter) or ``"int8"`` (full integer, calibrated on the training split or
+    ``representative_data``). The test rows: the test split of the training dataset the
+    version was saved with (``feature_view=``), or ``test_data=(X_test, y_test)``.
+    ``metric``: ``accuracy``, ``mae``, ``mse`` or ``rmse`` (default: accuracy for class
+    labels, mae otherwise).
+
+    >>> print(model.optimize("churn", 1, method="int8"))                 # doctest: +SKIP
+    """
+    from .registry.optimize import optimize as optimized
+
+    return optimized(
+        name,
+        version,
+        method,
+        test_data=test_data,
+        metric=metric,
+        target_name=target_name,
+        description=description,
+        representative_data=representative_data,
+        runs=runs,
+    )

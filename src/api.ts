@@ -53,6 +53,19 @@ export type ReportFigure = Schemas['ReportFigure'];
 export type ReportQuery = NonNullable<
   operations['listFeatureGroupValidationReports']['parameters']['query']
 >;
+export type ModelSummary = Schemas['ModelSummary'];
+export type ModelList = Schemas['ModelList'];
+export type ModelDetail = Schemas['ModelDetail'];
+export type ModelVersionInfo = Schemas['ModelVersionInfo'];
+export type BestMetric = Schemas['BestMetric'];
+export type Lineage = Schemas['Lineage'];
+export type ModelQuery = NonNullable<operations['getModel']['parameters']['query']>;
+export type DeploymentInfo = Schemas['DeploymentInfo'];
+export type DeploymentList = Schemas['DeploymentList'];
+export type DeploymentMonitoring = Schemas['DeploymentMonitoring'];
+export type MonitoringQuery = NonNullable<
+  operations['getDeploymentMonitoring']['parameters']['query']
+>;
 
 /** Sends a request to a path under the Jupyter server's base URL. */
 export type Requester = (path: string, init?: RequestInit) => Promise<Response>;
@@ -259,8 +272,67 @@ export class ValidationClient {
   }
 }
 
+const REGISTRY = `${API_BASE}/registry`;
+
+/** The model registry's read-only routes. */
+export class RegistryClient {
+  constructor(private readonly request: Requester) {}
+
+  /** Every model with its latest version and best metric. */
+  listModels(): Promise<ModelList> {
+    return this.getJson(`${REGISTRY}/models`);
+  }
+
+  /** One model's versions (newest first) with metrics, params and lineage. */
+  getModel(name: string, query: ModelQuery = {}): Promise<ModelDetail> {
+    return this.getJson(withQuery(`${REGISTRY}/models/${encodeURIComponent(name)}`, query));
+  }
+
+  private async getJson<T>(path: string): Promise<T> {
+    const response = await callApi(this.request, path, { method: 'GET' });
+    return (await response.json()) as T;
+  }
+}
+
+const DEPLOYMENTS = `${API_BASE}/deployments`;
+
+/** Deployments: their state, start and stop. */
+export class DeploymentsClient {
+  constructor(private readonly request: Requester) {}
+
+  listDeployments(): Promise<DeploymentList> {
+    return this.send(DEPLOYMENTS, 'GET');
+  }
+
+  getDeployment(name: string): Promise<DeploymentInfo> {
+    return this.send(`${DEPLOYMENTS}/${encodeURIComponent(name)}`, 'GET');
+  }
+
+  /** Start its model server; answers at once (Starting): poll until Running. */
+  startDeployment(name: string): Promise<DeploymentInfo> {
+    return this.send(`${DEPLOYMENTS}/${encodeURIComponent(name)}/start`, 'POST');
+  }
+
+  stopDeployment(name: string): Promise<DeploymentInfo> {
+    return this.send(`${DEPLOYMENTS}/${encodeURIComponent(name)}/stop`, 'POST');
+  }
+
+  /** Requests, latency, recent requests and drift over the last `window` seconds. */
+  getMonitoring(name: string, query: MonitoringQuery = {}): Promise<DeploymentMonitoring> {
+    return this.send(
+      withQuery(`${DEPLOYMENTS}/${encodeURIComponent(name)}/monitoring`, query),
+      'GET'
+    );
+  }
+
+  private async send<T>(path: string, method: string): Promise<T> {
+    const response = await callApi(this.request, path, { method });
+    return (await response.json()) as T;
+  }
+}
+
 /** The response to `path`, or the ApiError that a failed one carries. */
-async function callApi(
+export async function callApi(
   request: Requester,
   path: string,
   init: RequestInit

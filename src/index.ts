@@ -1,7 +1,7 @@
 /** HopsML Lab: one JupyterLab plugin that builds the HopsML client and lets each
  * domain register its commands and views: experiments (sidebar, detail, comparison),
  * the feature store (sidebar, group detail) and TensorBoards (panels, `%tensorboard`
- * outputs). */
+ * outputs), the model registry and deployments (one sidebar). */
 import {
   ILayoutRestorer,
   JupyterFrontEnd,
@@ -10,10 +10,20 @@ import {
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 
-import { FeatureStoreClient, HopsMLClient, ValidationClient } from './api';
+import {
+  DeploymentsClient,
+  FeatureStoreClient,
+  HopsMLClient,
+  RegistryClient,
+  ValidationClient
+} from './api';
 import { serverRequester } from './connection';
+import { registerDeployments } from './deployments/plugin';
 import { registerExperiments } from './experiments/plugin';
 import { registerFeatureStore } from './featurestore/plugin';
+import { PipelinesClient } from './pipelines/client';
+import { registerPipelines } from './pipelines/plugin';
+import { registerRegistry } from './registry/plugin';
 import { registerTensorBoards } from './tensorboards/plugin';
 
 export { EXPERIMENT_CHANGED } from './experiments/plugin';
@@ -25,7 +35,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
   id: 'hopsml-lab:plugin',
   description:
     'HopsML Lab sidebars: experiment history, details, comparison, TensorBoard; ' +
-    'feature groups, views and training datasets.',
+    'feature groups, views and training datasets; models and deployments.',
   autoStart: true,
   optional: [ICommandPalette, ILayoutRestorer, IRenderMimeRegistry],
   activate: (
@@ -43,6 +53,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
       validation: new ValidationClient(request)
     });
     registerTensorBoards(app, client, { restorer, rendermime });
+    const models = registerRegistry(app, new RegistryClient(request), { palette, restorer });
+    registerDeployments(app, new DeploymentsClient(request), { palette, sidebar: models });
+    registerPipelines(app, new PipelinesClient(request), { palette, restorer });
   }
 };
 

@@ -4,6 +4,91 @@
  */
 
 export interface paths {
+    "/hopsml/api/deployments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The project's deployments by name, each with its live state, the model version it serves and where it answers. */
+        get: operations["listDeployments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hopsml/api/deployments/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One deployment with its live state. */
+        get: operations["getDeployment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hopsml/api/deployments/{name}/monitoring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The deployment's traffic over the last `window` seconds, from its inference log: requests, errors, rates, latency percentiles, a timeline in 30 buckets, the latest requests and the drift of its inputs against its model's training data (with the reason when there is none). */
+        get: operations["getDeploymentMonitoring"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hopsml/api/deployments/{name}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start the deployment's model server (nothing when it runs already); answers at once with state Starting: GET it until Running (or Failed). */
+        post: operations["startDeployment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hopsml/api/deployments/{name}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop the deployment's model server, whichever process started it; its port is free when this answers. */
+        post: operations["stopDeployment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/hopsml/api/experiments": {
         parameters: {
             query?: never;
@@ -225,6 +310,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/hopsml/api/jobs/executions/{execution_id}/log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The end of a job execution's stdout or stderr. */
+        get: operations["getExecutionLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hopsml/api/pipelines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The project's pipelines (stages in run order), each with its last run. */
+        get: operations["listPipelines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hopsml/api/pipelines/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A pipeline's stages and its recent runs, newest first, each stage run with its state, duration, execution, log paths and executed notebook. */
+        get: operations["getPipeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hopsml/api/pipelines/{name}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a run of the pipeline in the server (stage after stage); answers its id once it is recorded, GET the pipeline to follow it. */
+        post: operations["runPipeline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hopsml/api/registry/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The registry's models by name, each with its latest version and the best value of its first metric over its versions. */
+        get: operations["listModels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hopsml/api/registry/models/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One model's versions, newest first, each with its metrics, the params of the trial that saved it and its lineage (experiment trial, feature view, training dataset); the best version by `metric` and the deployments serving it. */
+        get: operations["getModel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/hopsml/api/tensorboards": {
         parameters: {
             query?: never;
@@ -315,6 +502,27 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** BestMetric */
+        BestMetric: {
+            /**
+             * Direction
+             * @description max: larger is better; min: smaller (a loss, an error).
+             * @enum {string}
+             */
+            direction: "max" | "min";
+            /**
+             * Name
+             * @description The metric compared.
+             */
+            name: string;
+            /** Value */
+            value: number;
+            /**
+             * Version
+             * @description The version with the best value (ties: the oldest).
+             */
+            version: number;
+        };
         /**
          * CommitInfo
          * @description One commit, with the keys of hsfs' ``fg.commit_details()``.
@@ -387,6 +595,136 @@ export interface components {
              * @description Rows at that commit, when known.
              */
             total_rows: number | null;
+        };
+        /** DeploymentInfo */
+        DeploymentInfo: {
+            /**
+             * Created At
+             * @description Seconds since the epoch.
+             */
+            created_at: number;
+            /** Description */
+            description: string | null;
+            /**
+             * Inference Url
+             * @description The :predict URL of TF Serving's API.
+             */
+            inference_url: string | null;
+            /**
+             * Instances
+             * @description Server processes sharing its port.
+             */
+            instances: number;
+            /**
+             * Message
+             * @description Why it failed, with the end of its log.
+             */
+            message: string | null;
+            /** Model Name */
+            model_name: string;
+            /**
+             * Model Server
+             * @description PYTHON or TENSORFLOW_SERVING.
+             */
+            model_server: string;
+            /** Model Version */
+            model_version: number;
+            /** Name */
+            name: string;
+            /**
+             * State
+             * @description Created, Starting, Running, Stopped or Failed (hsml's).
+             */
+            state: string;
+            /**
+             * Updated At
+             * @description The last change of its state.
+             */
+            updated_at: number;
+            /**
+             * Url
+             * @description Where its model server answers (http://127.0.0.1:<port>) while it starts or runs; null when it is not running.
+             */
+            url: string | null;
+        };
+        /** DeploymentList */
+        DeploymentList: {
+            /**
+             * Deployments
+             * @description By name.
+             */
+            deployments: components["schemas"]["DeploymentInfo"][];
+        };
+        /**
+         * DeploymentMonitoring
+         * @description The deployment's monitoring summary, and the Plotly figures a notebook draws of it
+         *     (``monitoring_figures.figures``: requests, latency, drift).
+         */
+        DeploymentMonitoring: {
+            /** Deployment */
+            deployment: string;
+            /** Drift */
+            drift: components["schemas"]["DriftRow"][];
+            /**
+             * Drift Reason
+             * @description Why drift is empty, when it is.
+             * @default null
+             */
+            drift_reason: string | null;
+            /**
+             * Error Rate
+             * @description Errors / requests (0 when none).
+             */
+            error_rate: number;
+            /**
+             * Errors
+             * @description Requests answered with a 4xx or 5xx status.
+             */
+            errors: number;
+            /**
+             * Figures
+             * @description requests, latency, drift.
+             */
+            figures: components["schemas"]["MonitoringFigure"][];
+            latency_ms: components["schemas"]["LatencyPercentiles"];
+            /** Log Folder */
+            log_folder: string;
+            /** Recent */
+            recent: components["schemas"]["InferenceLogEntry"][];
+            /**
+             * Request Rate
+             * @description Requests per second over the window.
+             */
+            request_rate: number;
+            /** Requests */
+            requests: number;
+            /** Timeline */
+            timeline: components["schemas"]["TimelineBucket"][];
+            /** Window S */
+            window_s: number;
+        };
+        /**
+         * DriftRow
+         * @description One input feature's drift: ``reference`` and ``current`` are the means (numeric)
+         *     or the share of the training data's most common value (categorical).
+         */
+        DriftRow: {
+            /** Count */
+            count: number;
+            /** Current */
+            current: number | null;
+            /** Drifted */
+            drifted: boolean;
+            /** Feature */
+            feature: string;
+            /** Reference */
+            reference: number | null;
+            /** Score */
+            score: number;
+            /** Statistic */
+            statistic: string;
+            /** Threshold */
+            threshold: number;
         };
         /** ErrorBody */
         ErrorBody: {
@@ -961,6 +1299,108 @@ export interface components {
              */
             value: string;
         };
+        /** InferenceLogEntry */
+        InferenceLogEntry: {
+            /** Error */
+            error: string | null;
+            /** Latency Ms */
+            latency_ms: number;
+            /** Model Version */
+            model_version: string;
+            /**
+             * Request
+             * @description The request's JSON, cut at the log's limit.
+             */
+            request: string | null;
+            /**
+             * Request Truncated
+             * @default false
+             */
+            request_truncated: boolean;
+            /** Response */
+            response: string | null;
+            /**
+             * Response Truncated
+             * @default false
+             */
+            response_truncated: boolean;
+            /** Route */
+            route: string;
+            /** Status */
+            status: number;
+            /** Ts */
+            ts: number;
+        };
+        /** LatencyPercentiles */
+        LatencyPercentiles: {
+            /** Max */
+            max: number | null;
+            /** P50 */
+            p50: number | null;
+            /** P90 */
+            p90: number | null;
+            /** P99 */
+            p99: number | null;
+        };
+        /**
+         * Lineage
+         * @description Where a model version came from.
+         */
+        Lineage: {
+            /**
+             * Experiment Id
+             * @description The experiment that saved it.
+             */
+            experiment_id: string | null;
+            /**
+             * Feature View Name
+             * @description The feature view it trained on.
+             */
+            feature_view_name: string | null;
+            /** Feature View Version */
+            feature_view_version: number | null;
+            /**
+             * Program
+             * @description The script or notebook that saved it.
+             */
+            program: string | null;
+            /** Training Dataset Version */
+            training_dataset_version: number | null;
+            /**
+             * Trial Key
+             * @description The trial in that experiment.
+             */
+            trial_key: string | null;
+            /** User */
+            user: string | null;
+        };
+        /** LogTail */
+        LogTail: {
+            /** Execution Id */
+            execution_id: number;
+            /** Job Name */
+            job_name: string;
+            /**
+             * Path
+             * @description The log file (project path).
+             */
+            path: string;
+            /**
+             * Stream
+             * @enum {string}
+             */
+            stream: "stdout" | "stderr";
+            /**
+             * Text
+             * @description Its last 20000 characters at most.
+             */
+            text: string;
+            /**
+             * Truncated
+             * @description Whether the log is longer than the text.
+             */
+            truncated: boolean;
+        };
         /** MetricSeries */
         MetricSeries: {
             /** Name */
@@ -969,6 +1409,165 @@ export interface components {
             steps: number[];
             /** Values */
             values: number[];
+        };
+        /** ModelDetail */
+        ModelDetail: {
+            best: components["schemas"]["BestMetric"] | null;
+            /**
+             * Deployments
+             * @description Names of the deployments serving it.
+             */
+            deployments: string[];
+            /** Name */
+            name: string;
+            /**
+             * Versions
+             * @description Newest first.
+             */
+            versions: components["schemas"]["ModelVersionInfo"][];
+        };
+        /** ModelList */
+        ModelList: {
+            /**
+             * Models
+             * @description By name.
+             */
+            models: components["schemas"]["ModelSummary"][];
+        };
+        /**
+         * ModelSummary
+         * @description A model as the registry's list shows it.
+         */
+        ModelSummary: {
+            /** @description The best value, over its versions, of the latest version's first metric; null when it has none. */
+            best: components["schemas"]["BestMetric"] | null;
+            latest: components["schemas"]["ModelVersionInfo"];
+            /** Name */
+            name: string;
+            /**
+             * Versions
+             * @description How many versions it has.
+             */
+            versions: number;
+        };
+        /**
+         * ModelVersionInfo
+         * @description One model version as the registry keeps it.
+         */
+        ModelVersionInfo: {
+            /**
+             * Created At
+             * @description Seconds since the epoch.
+             */
+            created_at: number;
+            /** Description */
+            description: string | null;
+            /**
+             * Framework
+             * @description TENSORFLOW, TORCH, SKLEARN, PYTHON or LLM.
+             */
+            framework: string | null;
+            lineage: components["schemas"]["Lineage"];
+            /** Metrics */
+            metrics: {
+                [key: string]: number;
+            };
+            /** Name */
+            name: string;
+            /**
+             * Params
+             * @description The hyperparameters of the trial that saved it (empty outside one).
+             */
+            params: {
+                [key: string]: unknown;
+            };
+            /**
+             * Path
+             * @description Its folder on the project's store.
+             */
+            path: string;
+            /** Version */
+            version: number;
+        };
+        /** MonitoringFigure */
+        MonitoringFigure: {
+            /**
+             * Figure
+             * @description A Plotly figure: {data, layout}.
+             */
+            figure: {
+                [key: string]: unknown;
+            };
+            /**
+             * Name
+             * @description requests, latency, drift.
+             */
+            name: string;
+        };
+        /** PipelineDetail */
+        PipelineDetail: {
+            /**
+             * Description
+             * @default null
+             */
+            description: string | null;
+            /** Name */
+            name: string;
+            /**
+             * Runs
+             * @description Recent runs, newest first.
+             */
+            runs: components["schemas"]["RunInfo"][];
+            /**
+             * Schedule
+             * @default null
+             */
+            schedule: string | null;
+            /**
+             * Stages
+             * @description In the order they run.
+             */
+            stages: components["schemas"]["StageInfo"][];
+            /**
+             * Wait For
+             * @default null
+             */
+            wait_for: string | null;
+        };
+        /** PipelineList */
+        PipelineList: {
+            /** Pipelines */
+            pipelines: components["schemas"]["PipelineSummary"][];
+        };
+        /** PipelineSummary */
+        PipelineSummary: {
+            /**
+             * Description
+             * @default null
+             */
+            description: string | null;
+            /**
+             * @description The newest run; None: never run.
+             * @default null
+             */
+            last_run: components["schemas"]["RunInfo"] | null;
+            /** Name */
+            name: string;
+            /**
+             * Schedule
+             * @default null
+             */
+            schedule: string | null;
+            /**
+             * Stages
+             * @description Stage names in the order they run.
+             */
+            stages: string[];
+            /**
+             * Wait For
+             * @default null
+             */
+            wait_for: string | null;
         };
         /** PreviewColumn */
         PreviewColumn: {
@@ -1178,6 +1777,54 @@ export interface components {
             /** Success */
             success: boolean;
         };
+        /** RunInfo */
+        RunInfo: {
+            /**
+             * Duration S
+             * @default null
+             */
+            duration_s: number | null;
+            /**
+             * Error
+             * @default null
+             */
+            error: string | null;
+            /**
+             * Failed Stage
+             * @default null
+             */
+            failed_stage: string | null;
+            /**
+             * Finished At
+             * @default null
+             */
+            finished_at: number | null;
+            /** Id */
+            id: number;
+            /** Pipeline */
+            pipeline: string;
+            /** Stages */
+            stages: components["schemas"]["StageRunInfo"][];
+            /** Started At */
+            started_at: number;
+            /**
+             * State
+             * @description RUNNING, FINISHED or FAILED.
+             */
+            state: string;
+            /**
+             * Success
+             * @description None while it runs.
+             */
+            success: boolean | null;
+        };
+        /** RunStarted */
+        RunStarted: {
+            /** Pipeline */
+            pipeline: string;
+            /** Run Id */
+            run_id: number;
+        };
         /** SplitInfo */
         SplitInfo: {
             /** End Time */
@@ -1190,6 +1837,87 @@ export interface components {
             split_type: string;
             /** Start Time */
             start_time: number | null;
+        };
+        /** StageInfo */
+        StageInfo: {
+            /**
+             * After
+             * @description The stages it waits for.
+             */
+            after: string[];
+            /**
+             * App Path
+             * @description The job's notebook or script (project path).
+             * @default null
+             */
+            app_path: string | null;
+            /** Job */
+            job: string;
+            /** Name */
+            name: string;
+        };
+        /** StageRunInfo */
+        StageRunInfo: {
+            /** Attempts */
+            attempts: number;
+            /**
+             * Duration S
+             * @default null
+             */
+            duration_s: number | null;
+            /**
+             * Error
+             * @default null
+             */
+            error: string | null;
+            /**
+             * Execution Id
+             * @default null
+             */
+            execution_id: number | null;
+            /**
+             * Finished At
+             * @default null
+             */
+            finished_at: number | null;
+            /** Job Name */
+            job_name: string;
+            /**
+             * Notebook Lab Path
+             * @description The executed notebook relative to the Jupyter server's root (to open in JupyterLab); None when the project is not under it.
+             * @default null
+             */
+            notebook_lab_path: string | null;
+            /**
+             * Output Notebook
+             * @description The executed notebook (project path).
+             * @default null
+             */
+            output_notebook: string | null;
+            /** Stage */
+            stage: string;
+            /**
+             * Started At
+             * @default null
+             */
+            started_at: number | null;
+            /**
+             * State
+             * @description PENDING, RUNNING, FINISHED, FAILED or SKIPPED.
+             */
+            state: string;
+            /**
+             * Stderr Path
+             * @description The execution's stderr (project path).
+             * @default null
+             */
+            stderr_path: string | null;
+            /**
+             * Stdout Path
+             * @description The execution's stdout (project path).
+             * @default null
+             */
+            stdout_path: string | null;
         };
         /**
          * StoredStatistics
@@ -1260,6 +1988,22 @@ export interface components {
              * @description Ids of the experiments to show together; each trial is a run named by its hyperparameters.
              */
             experiments: string[];
+        };
+        /** TimelineBucket */
+        TimelineBucket: {
+            /** Errors */
+            errors: number;
+            /** P50 Ms */
+            p50_ms: number | null;
+            /** P99 Ms */
+            p99_ms: number | null;
+            /** Requests */
+            requests: number;
+            /**
+             * T
+             * @description The bucket's start (epoch seconds).
+             */
+            t: number;
         };
         /** TrainingDatasetInfo */
         TrainingDatasetInfo: {
@@ -1388,6 +2132,209 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    listDeployments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deployments. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeploymentList"];
+                };
+            };
+            /** @description Not authenticated: send the Jupyter token or log in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getDeployment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deployment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeploymentInfo"];
+                };
+            };
+            /** @description Not authenticated: send the Jupyter token or log in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No deployment of that name; the message says which exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getDeploymentMonitoring: {
+        parameters: {
+            query?: {
+                /** @description Seconds of traffic, up to now. */
+                window?: number;
+                /** @description How many of the latest requests. */
+                recent?: number;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The monitoring summary. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeploymentMonitoring"];
+                };
+            };
+            /** @description A bad query parameter; the message names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: send the Jupyter token or log in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such deployment, or its model version is gone. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    startDeployment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Starting (or running already). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeploymentInfo"];
+                };
+            };
+            /** @description Not authenticated: send the Jupyter token or log in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such deployment, or its model version is gone. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    stopDeployment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Stopped. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeploymentInfo"];
+                };
+            };
+            /** @description Not authenticated: send the Jupyter token or log in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No deployment of that name; the message says which exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     listExperiments: {
         parameters: {
             query?: {
@@ -2020,6 +2967,258 @@ export interface operations {
                 };
             };
             /** @description No feature view of that name and version. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getExecutionLog: {
+        parameters: {
+            query?: {
+                stream?: "stdout" | "stderr";
+            };
+            header?: never;
+            path: {
+                execution_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The log's tail. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogTail"];
+                };
+            };
+            /** @description A bad query parameter; the message names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: send the Jupyter token or log in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No execution with that id in this project. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listPipelines: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pipelines, by name. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineList"];
+                };
+            };
+            /** @description Not authenticated: send the Jupyter token or log in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getPipeline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pipeline. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineDetail"];
+                };
+            };
+            /** @description Not authenticated: send the Jupyter token or log in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No pipeline of that name in the project. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    runPipeline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run started. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunStarted"];
+                };
+            };
+            /** @description Not authenticated: send the Jupyter token or log in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No pipeline of that name in the project. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The pipeline waits for data that is not there yet. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listModels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The models. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelList"];
+                };
+            };
+            /** @description Not authenticated: send the Jupyter token or log in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getModel: {
+        parameters: {
+            query?: {
+                /** @description The metric to rank by (default: the first one). */
+                metric?: string;
+                /** @description Default: min for losses and errors, else max. */
+                direction?: "max" | "min";
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The model. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelDetail"];
+                };
+            };
+            /** @description A bad query parameter; the message names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated: send the Jupyter token or log in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No model of that name; the message says which exist. */
             404: {
                 headers: {
                     [name: string]: unknown;

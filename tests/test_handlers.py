@@ -204,6 +204,7 @@ async def test_every_route_refuses_requests_without_a_token(
         "version": "1",
         "dataset_id": "1",
         "report_id": "1",
+        "execution_id": "1",
     }
     patterns = _registered_hopsml_routes(jp_serverapp)
     registered = {p.removeprefix(jp_base_url.rstrip("/")).rstrip("$") for p in patterns}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from hopsml_lab.processes import ChildServer, ProcessError, Supervisor
+from hopsml_lab.processes import ChildServer, ProcessError, Supervisor, start_detached
 
 
 def _http_server(tmp_path: Path, **options) -> ChildServer:
@@ -118,3 +119,57 @@ def test_children_die_with_a_parent_killed_by_sigkill(tmp_path: Path) -> None:
             time.sleep(0.1)
     finally:
         parent.kill()
+
+
+ACCEPTS = """
+import pathlib, socket, sys
+listener = socket.socket(fileno=int(sys.argv[1]))
+pathlib.Path(sys.argv[2]).write_text("ready")
+connection, _ = listener.accept()
+connection.sendall(b"served by the child")
+connection.close()
+"""
+
+
+def test_a_child_serves_an_inherited_socket_and_is_ready_by_its_probe(tmp_path: Path) -> None:
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.set_inheritable(True)
+    port, ready = listener.getsockname()[1], tmp_path / "ready"
+    child = ChildServer(
+        "inherits",
+        lambda _port: [sys.executable, "-c", ACCEPTS, str(listener.fileno()), str(ready)],
+        tmp_path / "inherits.log",
+        port=port,
+        pass_fds=(listener.fileno(),),
+        probe=lambda _server: ready.exists(),
+    )
+    try:
+        child.start()
+        child.wait_ready(timeout=30)
+        assert child.port == port and ready.exists()
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as client:
+            assert client.recv(100) == b"served by the child"
+    finally:
+        child.stop()
+        listener.close()
+
+
+def test_a_detached_process_has_its_own_session_and_is_reaped(tmp_path: Path) -> None:
+    pid = start_detached([sys.executable, "-c", "print('detached')"], tmp_path / "d.log")
+    deadline = time.monotonic() + 30
+    while (tmp_path / "d.log").read_text() != "detached\n" or _exists(pid):
+        assert time.monotonic() < deadline, "the detached process was not reaped"
+        time.sleep(0.05)
+    pid = start_detached([sys.executable, "-c", "import time; time.sleep(60)"], tmp_path / "s.log")
+    try:
+        assert os.getsid(pid) == pid != os.getsid(0)  # a session of its own
+    finally:
+        os.kill(pid, signal.SIGKILL)
+
+
+def _exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

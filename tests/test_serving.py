@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import pickle
-import socket
 import subprocess
 import sys
 import textwrap
@@ -31,6 +30,8 @@ from hopsml_lab.deployments import (
 from hopsml_lab.hsml.client.exceptions import ModelServingException
 from hopsml_lab.lab import Lab, set_lab
 from hopsml_lab.settings import Settings
+
+from .serving_models import port_free
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore::hopsml_lab.registry.errors.ProvenanceWarning"),
@@ -274,22 +275,6 @@ def test_python_predictor_script_as_hopsworks_runs_it(mr: Any, tmp_path: Path) -
 # -- lifecycle -------------------------------------------------------------------------
 
 
-def _port_free(port: int) -> bool:
-    """Nothing listens on ``port`` and a new server can take it (as servers bind: with
-    SO_REUSEADDR, past the TIME_WAIT of closed connections)."""
-    with socket.socket() as client:
-        if client.connect_ex(("127.0.0.1", port)) == 0:
-            return False
-    with socket.socket() as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind(("127.0.0.1", port))
-            probe.listen()
-        except OSError:
-            return False
-        return True
-
-
 def test_hsml_lifecycle_state_logs_and_port(iris: tuple[Any, np.ndarray], capsys) -> None:
     ms = hopsworks.login().get_model_serving()
     deployment = iris[0].deploy(name="irislife", description="lifecycle")
@@ -306,7 +291,7 @@ def test_hsml_lifecycle_state_logs_and_port(iris: tuple[Any, np.ndarray], capsys
     assert "Uvicorn running on http://127.0.0.1" in capsys.readouterr().out
     port = state.internal_port
     deployment.stop()
-    assert deployment.get_state().status == "Stopped" and _port_free(port)
+    assert deployment.get_state().status == "Stopped" and port_free(port)
     with pytest.raises(ModelServingException, match="not running"):
         deployment.predict(inputs=[[1, 2, 3, 4]])
     deployment.delete()
@@ -385,7 +370,7 @@ def test_a_plain_python_script_deploys_and_queries(
     assert done.returncode == 0, done.stderr[-2000:]
     lines = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
     assert len(lines[0]["answer"]["predictions"]) == 3 and lines[1]["after"] == "Stopped"
-    assert _port_free(lines[0]["port"])
+    assert port_free(lines[0]["port"])
     # the script's deployment is in this process's catalog too
     assert DeploymentService.here().get("irisscript").state == "Stopped"
 
@@ -422,14 +407,17 @@ def test_v2_client_from_peer_venv(running: Any, iris: tuple[Any, np.ndarray]) ->
 def test_the_deployments_table_is_the_migrations_table(tmp_path: Path) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
 
     from hopsml_lab.catalog import Base, Database
+    from hopsml_lab.catalog.db import alembic_config
 
     db = Database(f"sqlite:///{tmp_path / 'm.db'}")
     try:
         with db.engine.connect() as connection:
             diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
         assert [d for d in diff if "deployments" in repr(d)] == []
-        assert db.current_revision() == "0009"
+        head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+        assert db.current_revision() == head
     finally:
         db.dispose()

@@ -1,9 +1,12 @@
 """Training data made by Spark: splits, the transformations' fit and apply, and the files,
 all on the executors, giving what the pandas path gives (time splits row for row,
 fitted statistics exactly or within the stated tolerance, files that read back equal),
-seeded random splits with their promised properties, and no rows on the driver: that
-proof reads each finished task's result size from Spark's status store (the bytes a
-task sent back to the driver), checked against a positive control that does collect."""
+seeded random splits with their promised properties, materialised files (and hsfs 3.x
+datasets, appended to or overwritten by the executors) read back by the executors equal
+to the Python engine's reads, and no rows on the driver: that proof reads each finished
+task's result size from Spark's status store (the bytes a task sent back to the driver),
+checked against a positive control that does collect; for reads also the bytes the
+tasks read from the files, against a control whose rows came from the driver."""
 
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from hopsml_lab import hopsworks
 from hopsml_lab.engine.spark import SparkEngine
 from hopsml_lab.featurestore.featureviews import view_transforms
 from hopsml_lab.featurestore.featureviews.spark_splits import SPLIT, labelled
+from hopsml_lab.featurestore.featureviews.spark_training import collect
 from hopsml_lab.featurestore.featureviews.splits import make_splits
 from hopsml_lab.featurestore.featureviews.td_files import dtypes_of
 from hopsml_lab.featurestore.transformations import engine, spark_stats
@@ -381,15 +385,44 @@ def _task_results(spark_engine: SparkEngine, before: set[int]) -> tuple[int, int
     return largest, total
 
 
+def _input_bytes(spark_engine: SparkEngine, before: set[int]) -> int:
+    """The bytes tasks of the jobs run since ``before`` read from files themselves."""
+    store = spark_engine.session().sparkContext._jsc.sc().statusStore()
+    total = 0
+    for job_id, job in _jobs(spark_engine).items():
+        if job_id in before:
+            continue
+        stages = job.stageIds().iterator()
+        while stages.hasNext():
+            try:
+                total += store.lastStageAttempt(stages.next()).inputBytes()
+            except Exception:  # a stage that was skipped never ran
+                continue
+    return total
+
+
+def _payload_read(frame: Any) -> int:
+    """An action over every payload value that brings one number back."""
+    from pyspark.sql import functions as F
+
+    return frame.agg(F.sum(F.length("payload"))).first()[0]
+
+
 def test_no_rows_reach_the_driver(lab: Lab, spark_engine: SparkEngine) -> None:
     fs = hopsworks.login(engine="python").get_feature_store()
     _view(fs, [bt.min_max_scaler("amount"), bt.one_hot_encoder("city")], payload=600)
     spark_fv = _spark_view()
 
     before = set(_jobs(spark_engine))
-    spark_fv.create_train_test_split(test_size=0.2, seed=1, data_format="parquet")
+    version, _ = spark_fv.create_train_test_split(test_size=0.2, seed=1, data_format="parquet")
     X_train, *_ = spark_fv.train_test_split(test_size=0.2)
     written, _ = _task_results(spark_engine, before)
+
+    before = set(_jobs(spark_engine))
+    parts = spark_fv.get_train_test_split(version)  # the files, read by the executors
+    assert _payload_read(parts[0]) + _payload_read(parts[1]) == N * 600
+    read, _ = _task_results(spark_engine, before)
+    read_input = _input_bytes(spark_engine, before)
 
     before = set(_jobs(spark_engine))
     collected = X_train.toPandas()  # the positive control: the rows do come back here
@@ -399,6 +432,55 @@ def test_no_rows_reach_the_driver(lab: Lab, spark_engine: SparkEngine) -> None:
     # answered a file list, an aggregate or a count: task metrics, a few kilobytes.
     assert control_total > 600_000 and control > 128_000, (control, control_total)
     assert written < 32_000, written
+    # Reading the version back: the executors read the files (their input bytes hold
+    # the payload) and answered one number each.
+    assert read < 32_000, read
+    assert read_input > N * 600, read_input  # random letters: Parquet barely shrinks them
+    _driver_read_control(spark_engine, fs.get_feature_view("orders_view", 1), version)
+
+
+def _driver_read_control(spark_engine: SparkEngine, fv: Any, version: int) -> None:
+    """The positive control of reads: files read on the driver (the pandas path) and
+    handed to Spark. Its tasks read no file: the rows came from the driver."""
+    before = set(_jobs(spark_engine))
+    shipped = spark_engine.session().createDataFrame(fv.get_train_test_split(version)[0])
+    assert _payload_read(shipped) > N * 600 / 2
+    assert _input_bytes(spark_engine, before) == 0
+
+
+def test_dataset_inserts_and_reads_keep_rows_off_the_driver(
+    lab: Lab, spark_engine: SparkEngine
+) -> None:
+    """hsfs 3.x ``td.insert`` (append, then overwrite) and ``td.read`` on Spark: task
+    results stay small, the reads' tasks read the files; the control collects."""
+    fs = hopsworks.login(engine="python").get_feature_store()
+    docs = fs.create_feature_group("docs", version=1, primary_key=["id"])
+    docs.insert(_orders(payload=600)[["id", "note", "payload"]])
+    spark_fs = hopsworks.login(engine="spark").get_feature_store()
+    query = spark_fs.get_feature_group("docs", 1).select_all()
+    td = spark_fs.create_training_dataset(
+        "docs_td", data_format="parquet", splits={"train": 0.8, "test": 0.2}, seed=2
+    )
+    td.save(query)
+
+    before = set(_jobs(spark_engine))
+    td.insert(query, overwrite=False)
+    appended, _ = _task_results(spark_engine, before)
+    before = set(_jobs(spark_engine))
+    assert _payload_read(td.read("train")) + _payload_read(td.read("test")) == 2 * N * 600
+    read, _ = _task_results(spark_engine, before)
+    read_input = _input_bytes(spark_engine, before)
+    before = set(_jobs(spark_engine))
+    td.insert(query, overwrite=True)
+    overwritten, _ = _task_results(spark_engine, before)
+
+    before = set(_jobs(spark_engine))
+    collected = td.read("train").toPandas()  # the positive control: rows come back
+    control, control_total = _task_results(spark_engine, before)
+    assert len(collected) > N / 2 and control > 128_000, (control, control_total)
+    # Statistics are on (recomputed over every row after each insert): aggregates only.
+    assert max(appended, overwritten, read) < 32_000, (appended, overwritten, read)
+    assert read_input > 2 * N * 600, read_input
 
 
 def test_python_engine_writes_on_spark_when_queries_run_there(lab: Lab) -> None:
@@ -451,7 +533,7 @@ def hdfs_lab(tmp_path: Path, spark_engine: SparkEngine) -> Iterator[tuple[Lab, P
 
 
 def test_executors_write_training_data_to_hdfs(hdfs_lab: tuple[Lab, Path]) -> None:
-    _, namespace = hdfs_lab
+    lab, namespace = hdfs_lab
     fs = hopsworks.login(engine="python").get_feature_store()
     fv = _view(fs, [bt.min_max_scaler("amount")])
     want = fv.train_test_split(train_end=TRAIN_END, statistics_config=False)
@@ -466,4 +548,172 @@ def test_executors_write_training_data_to_hdfs(hdfs_lab: tuple[Lab, Path]) -> No
         exact = fmt != "tfrecord"  # TFRecord keeps floats as float32
         _same(got[0], want[0], dtypes=exact, rtol=1e-9 if exact else 1e-6)
         _same(got[1], want[1], dtypes=exact, rtol=1e-9 if exact else 1e-6)
+        spark_test = spark_fv.get_train_test_split(version)[1]  # read by the executors
+        assert fmt == "tfrecord" or "webhdfs://" in _read_by_executors(spark_test)
+        _same(_collected(spark_test, got[1]), got[1])
+
+    # hsfs 3.x on HDFS: saved and appended to by the executors, read back by them.
+    spark_fs = hopsworks.login(engine="spark").get_feature_store()
+    td = spark_fs.create_training_dataset("orders_td", data_format="parquet", seed=1)
+    rows = lab.spark.session().createDataFrame(_orders(60))
+    td.save(rows)
+    td.insert(rows, overwrite=False)
+    assert len(list((root / "orders_td_1" / "orders_td").glob("part-*.parquet"))) >= 2
+    frame = td.read()
+    assert "webhdfs://" in _read_by_executors(frame)
+    python_td = fs.get_training_dataset("orders_td", 1)
+    theirs = python_td.read()
+    assert len(theirs) == 2 * 60
+    _same(_collected(frame, theirs), theirs)
     assert not [p for p in root.iterdir() if p.name.startswith(".")]
+
+
+def _read_by_executors(frame: Any) -> str:
+    """The physical plan of a frame read back: a file scan (or the decoding tasks over
+    file numbers), never rows handed over by the driver."""
+    plan = frame._jdf.queryExecution().executedPlan().toString()
+    assert "LocalTableScan" not in plan and "ExistingRDD" not in plan, plan
+    assert "FileScan" in plan or ("FileDecoder" in plan and "Range" in plan), plan
+    return plan
+
+
+def _tricky() -> pd.DataFrame:
+    """Text a CSV reader can trip on, missing values and nanosecond times."""
+    return pd.DataFrame(
+        {
+            "note": ["a,b", 'say "hi"', "two\nlines", None, "", "tab\there", "plain"],
+            "n": pd.array([1, None, 3, 4, 5, 6, 7], dtype="Int64"),
+            "x": [0.5, np.nan, np.inf, -1.25, 1e-300, 2.0, 3.0],
+            "flag": [True, False, True, True, False, False, True],
+            "ts": pd.to_datetime(
+                format="ISO8601",
+                arg=[
+                    "2024-01-01",
+                    "2024-01-02 03:04:05.123456789",
+                    None,
+                    "2024-01-04",
+                    "2024-01-05",
+                    "2024-01-06",
+                    "2024-01-07",
+                ],
+            ).astype("datetime64[ns]"),
+        }
+    )
+
+
+def test_spark_reads_materialised_files_as_the_python_engine(lab: Lab) -> None:
+    from pyspark.sql import DataFrame
+
+    fs = hopsworks.login(engine="python").get_feature_store()
+    fv = _view(fs, [bt.min_max_scaler("amount")])
+    spark_fv = _spark_view()
+    schemas = set()
+    for fmt in ("parquet", "csv", "tfrecord"):
+        version, _ = fv.create_train_test_split(
+            train_end=TRAIN_END, data_format=fmt, statistics_config=False
+        )
+        spark_parts = spark_fv.get_train_test_split(version, primary_key=True, event_time=True)
+        assert all(isinstance(p, DataFrame) for p in spark_parts)
+        _read_by_executors(spark_parts[0])
+        schemas.add(spark_parts[0].schema.simpleString())
+        got = spark_fv.get_train_test_split(
+            version, primary_key=True, event_time=True, dataframe_type="pandas"
+        )
+        want = fv.get_train_test_split(version, primary_key=True, event_time=True)
+        for a, b in zip(got[:2], want[:2], strict=True):
+            _same(a, b)  # row for row, with the pandas path's dtypes
+        assert sorted(got[2]["label"]) == sorted(want[2]["label"])
+    assert len(schemas) == 1  # every format gives the same Spark types
+    in_memory = spark_fv.train_test_split(train_end=TRAIN_END, primary_key=True, event_time=True)
+    assert schemas == {in_memory[0].schema.simpleString()}
+
+    # hsfs 3.x datasets written by the Python engine, read by Spark's executors.
+    spark_fs = hopsworks.login(engine="spark").get_feature_store()
+    for fmt in ("csv", "tsv", "parquet"):
+        td = fs.create_training_dataset(f"tricky_{fmt}", data_format=fmt)
+        td.save(_tricky())
+        want = td.read()
+        frame = spark_fs.get_training_dataset(f"tricky_{fmt}", 1).read()
+        _read_by_executors(frame)
+        got = frame.toPandas()
+        assert len(got) == len(want) == 7
+        for column in want.columns:
+            mine, theirs = got[column], want[column]
+            if theirs.dtype.kind == "M":  # Spark keeps microseconds
+                theirs = theirs.astype("datetime64[us]")
+                mine = mine.astype("datetime64[us]")
+            assert (
+                mine.astype(object).where(mine.notna(), None).tolist()
+                == theirs.astype(object).where(theirs.notna(), None).tolist()
+            ), (fmt, column)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_spark_insert_appends_part_files_and_overwrites_whole(lab: Lab) -> None:
+    from pyspark.sql import functions as F
+
+    from hopsml_lab.featurestore.errors import BadFeatureInput
+
+    python_fs = hopsworks.login(engine="python").get_feature_store()
+    _view(python_fs)
+    spark_fv = _spark_view()
+    spark_fs = hopsworks.login(engine="spark").get_feature_store()
+    td = spark_fs.create_training_dataset(
+        "orders_td",
+        data_format="csv",
+        splits={"train": 0.75, "test": 0.25},
+        seed=3,
+        label=["label"],
+        statistics_config=True,
+    )
+    td.save(spark_fv.query)
+    root = Path(lab.store.url("FeatureStore/training_datasets/orders_td_1"))
+    old = {s: _files(root / s) for s in ("train", "test")}
+    old_notes = {s: set(td.read(s).toPandas()["note"]) for s in ("train", "test")}
+
+    extra = spark_fv.query.read().withColumn("note", F.concat(F.lit("new-"), F.col("note")))
+    td.insert(extra.limit(300), overwrite=False)
+    for split in ("train", "test"):
+        now = _files(root / split)
+        assert {k: now[k] for k in old[split]} == old[split]  # not rewritten
+        added = set(now) - set(old[split])
+        assert added and all(n.startswith("part-") and n.endswith(".csv") for n in added)
+    python_td = python_fs.get_training_dataset("orders_td", 1)
+    counts = {}
+    for split in ("train", "test"):
+        theirs = python_td.read(split)
+        _same(_collected(td.read(split), theirs), theirs)  # the Python engine reads the same rows
+        assert old_notes[split] <= set(theirs["note"])  # old rows stay in their split
+        counts[split] = len(theirs)
+    assert sum(counts.values()) == N + 300
+    stats = {s.name: s for s in td.statistics.split_statistics}
+    for split, count in counts.items():  # computed again, over every row
+        described = {f.feature_name: f for f in stats[split].feature_descriptive_statistics}
+        assert described["note"].count == count
+
+    before = _files(root / "train")
+    with pytest.raises(BadFeatureInput, match="columns"):
+        td.insert(extra.drop("age"), overwrite=False)
+    with pytest.raises(BadFeatureInput, match="'cid' is"):
+        td.insert(extra.withColumn("cid", F.col("cid").cast("string")), overwrite=False)
+    planted = F.when(F.col("cid") == 3, F.raise_error(F.lit("planted failure")))
+    with pytest.raises(Exception, match="planted failure"):  # fails on the executors
+        td.insert(extra.withColumn("note", planted.otherwise(F.col("note"))), overwrite=False)
+    assert _files(root / "train") == before
+    assert not [p for p in root.parent.iterdir() if p.name.startswith(".")]
+
+    td.insert(extra.limit(40), overwrite=True)
+    notes = set(td.read("train").toPandas()["note"]) | set(td.read("test").toPandas()["note"])
+    assert len(notes) == 40 and all(n.startswith("new-") for n in notes)
+    assert not set(_files(root / "train")) & set(before)  # the old files are gone
+    parent = root.parent
+    assert not [p for p in parent.iterdir() if p.name.startswith(".")]  # nothing aside
+
+
+def _collected(frame: Any, like: pd.DataFrame) -> pd.DataFrame:
+    """A Spark frame on the driver as the Spark engine answers pandas, with the dtypes
+    of ``like``."""
+    return collect(frame, dtypes_of(like))

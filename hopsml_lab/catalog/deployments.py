@@ -1,6 +1,6 @@
 """Deployments' table and queries: one row per model deployment of a project, with what
 it serves (model name, version, server kind, predictor script), how many instances, and
-where its server runs (state, host, port, pid of the server and of the process that
+where it runs (state, host, port, pid of its keeper process and of the process that
 started it, log file). States are hsml's (``Created``, ``Starting``, ``Running``,
 ``Stopped``, ``Failed``). Changes to the table need an alembic migration.
 """
@@ -57,11 +57,16 @@ class DeploymentRecord(Record):
     state: str = Field(description="Created, Starting, Running, Stopped or Failed.")
     host: str
     port: int | None = None
-    pid: int | None = Field(None, description="The model server's process.")
+    pid: int | None = Field(None, description="The keeper process of its model servers.")
     owner_pid: int | None = Field(None, description="The process that started it.")
     log_path: str | None = None
     created_at: float
     updated_at: float
+    # Not columns: filled in from the keeper's status by the deployment service.
+    message: str | None = Field(None, description="Why it failed, with its log's end.")
+    instance_pids: list[int] = Field(
+        default_factory=list, description="The model server processes serving it now."
+    )
 
 
 def _record(row: DeploymentRow) -> DeploymentRecord:

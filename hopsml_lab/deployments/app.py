@@ -7,13 +7,18 @@ TF Serving: ``GET /v1/models/<name>[/versions/<v>]``, ``GET .../metadata``,
 ``{"predictions": ...}``, ``{"inputs": columns}`` answers ``{"outputs": ...}``).
 V2: ``GET /v2/health/live``, ``/v2/health/ready``, ``/v2/models/<name>[/versions/<v>]``,
 ``.../ready``, ``POST .../infer``.
+
+Every inference request (each POST above) goes to the deployment's inference log when
+``HOPSML_INFERENCE_LOG_DIR`` is set (see :mod:`.inference_log`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import numpy as np
@@ -24,11 +29,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..errors import clip
+from .inference_log import InferenceLog
 from .loaders import ServedModel
 from .tensors import BadRequest, parse_tf_request, parse_v2_request, tf_response, v2_outputs
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 16 * 1024 * 1024
+FROM_ENV: Any = object()  # create_app's default: the inference log the environment asks for
 
 
 class _TooLarge(Exception):
@@ -40,10 +47,18 @@ def _error(status: int, message: str) -> JSONResponse:
 
 
 def create_app(
-    model: ServedModel, name: str, version: int, max_body_bytes: int = MAX_BODY_BYTES
+    model: ServedModel,
+    name: str,
+    version: int,
+    max_body_bytes: int = MAX_BODY_BYTES,
+    inference_log: InferenceLog | None = FROM_ENV,
 ) -> Starlette:
-    """The app serving ``model`` as ``name`` version ``version``."""
-    served = ModelEndpoints(model, name, version, max_body_bytes)
+    """The app serving ``model`` as ``name`` version ``version``; each inference request
+    goes to ``inference_log`` (by default the one ``HOPSML_INFERENCE_LOG_DIR`` names;
+    None: not logged)."""
+    if inference_log is FROM_ENV:
+        inference_log = InferenceLog.from_env(name, version)
+    served = ModelEndpoints(model, name, version, max_body_bytes, inference_log)
     routes = [
         Route("/v1/models/{rest:path}", served.tf_serving, methods=["GET", "POST"]),
         Route("/v2/health/live", served.live),
@@ -56,14 +71,30 @@ def create_app(
         assert isinstance(error, HTTPException)
         return _error(error.status_code, error.detail)
 
-    return Starlette(routes=routes, exception_handlers={HTTPException: http_error})
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        if inference_log is not None:  # write what is queued before the process ends
+            inference_log.close()
+
+    return Starlette(
+        routes=routes, exception_handlers={HTTPException: http_error}, lifespan=lifespan
+    )
 
 
 class ModelEndpoints:
     """The handlers: each parses, checks the name and version, runs, and answers."""
 
-    def __init__(self, model: ServedModel, name: str, version: int, max_body: int) -> None:
+    def __init__(
+        self,
+        model: ServedModel,
+        name: str,
+        version: int,
+        max_body: int,
+        inference_log: InferenceLog | None = None,
+    ) -> None:
         self.model, self.name, self.version, self.max_body = model, name, str(version), max_body
+        self.inference_log = inference_log
 
     # -- shared ------------------------------------------------------------------------
 
@@ -97,10 +128,29 @@ class ModelEndpoints:
             if size > self.max_body:
                 raise _TooLarge
             chunks.append(chunk)
+        request.state.body = body = b"".join(chunks)  # kept for the inference log
         try:
-            return json.loads(b"".join(chunks))
+            return json.loads(body)
         except (ValueError, UnicodeDecodeError) as error:
             raise BadRequest(f"the body is not JSON ({clip(error)})") from None
+
+    async def _logged(
+        self, protocol: str, request: Request, handler: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        """``handler``'s answer; an inference request (a POST) also goes to the log."""
+        if request.method != "POST" or self.inference_log is None:
+            return await handler(request)
+        start = time.perf_counter()
+        response = await handler(request)
+        self.inference_log.record(
+            protocol,
+            request.url.path,
+            response.status_code,
+            (time.perf_counter() - start) * 1000.0,
+            getattr(request.state, "body", None),
+            bytes(response.body),
+        )
+        return response
 
     async def _guarded(self, work: Callable[[], Awaitable[Response]]) -> Response:
         try:
@@ -122,6 +172,9 @@ class ModelEndpoints:
     # -- TensorFlow Serving REST --------------------------------------------------------
 
     async def tf_serving(self, request: Request) -> Response:
+        return await self._logged("tf-serving", request, self._tf_serving)
+
+    async def _tf_serving(self, request: Request) -> Response:
         rest = request.path_params["rest"]
         verbs = (":predict", ":classify", ":regress", "/metadata")
         verb, problem = self._target(rest, verbs)
@@ -181,6 +234,9 @@ class ModelEndpoints:
         return JSONResponse({"name": "hopsml-lab", "version": "1", "extensions": []})
 
     async def v2(self, request: Request) -> Response:
+        return await self._logged("v2", request, self._v2)
+
+    async def _v2(self, request: Request) -> Response:
         rest = request.path_params["rest"]
         verb, problem = self._target(rest, ("/ready", "/infer"))
         if problem:

@@ -1,5 +1,6 @@
 """Loading a registered model version's files into something that predicts: a Keras
-model (``.keras`` / ``.h5``) or a TensorFlow SavedModel, a scikit-learn model
+model (``.keras`` / ``.h5``), a TensorFlow SavedModel or a TensorFlow Lite model
+(``.tflite``, as ``model.optimize`` registers it), a scikit-learn model
 (``.joblib`` / ``.pkl`` / ``.pickle``), or a Python predictor script as Hopsworks runs it
 (a ``Predict`` class whose ``__init__(self)`` loads the model from ``MODEL_FILES_PATH``
 and whose ``predict(self, inputs)`` answers the request's rows).
@@ -14,6 +15,8 @@ import contextlib
 import importlib.util
 import os
 import sys
+import threading
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +33,7 @@ SCRIPT_ENV = "SCRIPT_PATH"
 WORKERS_ENV = "HOPSML_SERVER_WORKERS"  # server processes sharing the machine
 PICKLES = (".joblib", ".pkl", ".pickle")
 KERAS = (".keras", ".h5")
+TFLITE = ".tflite"
 
 
 class ModelLoadError(BadInput):
@@ -60,12 +64,12 @@ def load_model(folder: Path, model_server: str, script: Path | None = None) -> S
     pickles = sorted(p for p in folder.rglob("*") if p.suffix in PICKLES)
     if len(pickles) == 1:
         return _pickled(pickles[0])
-    if _keras_file(folder) is not None or _saved_model_dir(folder) is not None:
+    if any(find(folder) is not None for find in (keras_file, saved_model_dir, tflite_file)):
         return _tensorflow(folder)
     raise ModelLoadError(
         f"{folder} holds {len(pickles)} pickled models and no TensorFlow model: save one "
-        f"model file ({', '.join(PICKLES + KERAS)} or a SavedModel), or deploy with a "
-        "predictor script (script_file=...)"
+        f"model file ({', '.join((*PICKLES, *KERAS, TFLITE))} or a SavedModel), or deploy "
+        "with a predictor script (script_file=...)"
     )
 
 
@@ -106,26 +110,38 @@ def _pickled(path: Path) -> ServedModel:
     return ServedModel("sklearn", run, inputs, [TensorSpec("predictions", "float64", (None,))])
 
 
-def _keras_file(folder: Path) -> Path | None:
+def keras_file(folder: Path) -> Path | None:
+    """The first Keras model file (``.keras`` / ``.h5``) under ``folder``, if any."""
     found = sorted(p for p in folder.rglob("*") if p.suffix in KERAS)
     return found[0] if found else None
 
 
-def _saved_model_dir(folder: Path) -> Path | None:
+def saved_model_dir(folder: Path) -> Path | None:
+    """The first SavedModel folder (holding ``saved_model.pb``) under ``folder``, if any."""
     found = sorted(folder.rglob("saved_model.pb"))
     return found[0].parent if found else None
 
 
+def tflite_file(folder: Path) -> Path | None:
+    """The first TensorFlow Lite model (``.tflite``) under ``folder``, if any."""
+    found = sorted(p for p in folder.rglob("*") if p.suffix == TFLITE)
+    return found[0] if found else None
+
+
 def _tensorflow(folder: Path) -> ServedModel:
-    keras_file = _keras_file(folder)
-    if keras_file is not None:
-        return _keras(keras_file)
-    saved = _saved_model_dir(folder)
-    if saved is None:
-        raise ModelLoadError(
-            f"no TensorFlow model in {folder}: save a .keras file or a SavedModel folder"
-        )
-    return _saved_model(saved)
+    found = keras_file(folder)
+    if found is not None:
+        return _keras(found)
+    saved = saved_model_dir(folder)
+    if saved is not None:
+        return _saved_model(saved)
+    lite = tflite_file(folder)
+    if lite is not None:
+        return _tflite(lite)
+    raise ModelLoadError(
+        f"no TensorFlow model in {folder}: save a .keras file, a SavedModel folder or a "
+        ".tflite file"
+    )
 
 
 def tensorflow_threads(workers: int) -> int:
@@ -200,6 +216,73 @@ def _saved_model(folder: Path) -> ServedModel:
         return {name: value.numpy() for name, value in result.items()}
 
     return ServedModel("tensorflow_savedmodel", run, inputs, outputs)
+
+
+def tflite_interpreter(content: bytes, threads: int | None = None) -> Any:
+    """A TensorFlow Lite interpreter over a model's bytes, its tensors allocated: LiteRT's
+    (``ai_edge_litert``) when installed, else TensorFlow's (whose deprecation notice is
+    not the user's concern)."""
+    try:
+        from ai_edge_litert.interpreter import Interpreter
+    except ImportError:
+        import tensorflow as tf
+
+        Interpreter = tf.lite.Interpreter
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        interpreter = Interpreter(model_content=content, num_threads=threads)
+    interpreter.allocate_tensors()
+    return interpreter
+
+
+def _tflite_tensors(interpreter: Any) -> tuple[dict[str, dict], dict[str, dict]]:
+    """(inputs, outputs) as {name: tensor details}: the serving signature's names when
+    the model has one (those of the SavedModel it came from), else the tensors' own."""
+    signatures = interpreter.get_signature_list()
+    if signatures:
+        key = "serving_default" if "serving_default" in signatures else sorted(signatures)[0]
+        runner = interpreter.get_signature_runner(key)
+        return runner.get_input_details(), runner.get_output_details()
+
+    def named(details: list[dict]) -> dict[str, dict]:
+        return {d["name"].removeprefix("serving_default_").split(":")[0]: d for d in details}
+
+    return named(interpreter.get_input_details()), named(interpreter.get_output_details())
+
+
+def _tflite(path: Path) -> ServedModel:
+    """A ``.tflite`` model: one interpreter per thread (an interpreter is not safe to
+    share), each resized to the batch it is sent."""
+    content = path.read_bytes()
+    threads = tensorflow_threads(int(os.environ.get(WORKERS_ENV, "1")))
+    first = tflite_interpreter(content, threads)
+    input_details, output_details = _tflite_tensors(first)
+
+    def spec(name: str, details: dict) -> TensorSpec:
+        shape = tuple(None if d < 0 else int(d) for d in details["shape_signature"])
+        return TensorSpec(name, np.dtype(details["dtype"]).name, shape)
+
+    inputs = [spec(n, d) for n, d in sorted(input_details.items())]
+    outputs = [spec(n, d) for n, d in sorted(output_details.items())]
+    local = threading.local()
+    local.interpreter, local.shapes = first, {}  # the loading thread's
+
+    def run(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        if getattr(local, "interpreter", None) is None:
+            local.interpreter, local.shapes = tflite_interpreter(content, threads), {}
+        interpreter, shapes = local.interpreter, local.shapes
+        sized = {s.name: arrays[s.name].shape for s in inputs}
+        if shapes != sized:  # a new batch size: resize, then allocate once
+            for name, shape in sized.items():
+                interpreter.resize_tensor_input(input_details[name]["index"], shape)
+            interpreter.allocate_tensors()
+            local.shapes = sized
+        for s in inputs:
+            interpreter.set_tensor(input_details[s.name]["index"], arrays[s.name])
+        interpreter.invoke()
+        return {s.name: interpreter.get_tensor(output_details[s.name]["index"]) for s in outputs}
+
+    return ServedModel("tensorflow_lite", run, inputs, outputs)
 
 
 def _dtype(tensor: Any) -> str:

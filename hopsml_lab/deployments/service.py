@@ -1,41 +1,56 @@
-"""Deployments of one project: recorded in the catalog, their model servers started
-through the process supervisor on 127.0.0.1 (or the deployment's host), listed with
-their live state, stopped on request.
+"""Deployments of one project: recorded in the catalog, each run by a keeper process
+(``keeper.py``) on 127.0.0.1 (or the deployment's host), listed with their live state,
+rolled out to a new model version with no failed request, stopped on request.
 
-A server dies with the process that started it (a kernel, a script, the Jupyter
-server); its row then reads ``Stopped`` to every process that looks, and ``Failed``
-when the server died while its starter lives on.
+A keeper is detached: it outlives the kernel, script or Jupyter server that started it,
+and any process of the project lists, queries, updates and stops it. It runs the
+deployment's ``instances`` model servers on one port, restarts those that crash, and
+records Running, Failed and Stopped in the catalog; a keeper that vanished without
+recording (killed with SIGKILL) reads ``Failed`` to the next reader, and its model
+servers died with it.
 
 >>> service = DeploymentService.here()                               # doctest: +SKIP
 >>> service.create("churn", "churn", 1, "PYTHON")                    # doctest: +SKIP
 >>> service.start("churn").port                                      # doctest: +SKIP
+>>> service.roll_out("churn", 2)       # no request fails meanwhile  # doctest: +SKIP
+>>> service.stop("churn")                                            # doctest: +SKIP
 """
 
 from __future__ import annotations
 
-import atexit
 import contextlib
+import hashlib
 import os
 import re
+import signal
 import sys
 import tempfile
 import threading
-import urllib.request
+import time
 import weakref
 from pathlib import Path
-
-import psutil
 
 from ..catalog.deployments import DeploymentCatalog, DeploymentRecord
 from ..errors import BadInput, Conflict, NotFound, clip
 from ..lab import Lab, get_lab
-from ..processes import HOST, ChildServer, ProcessError, Supervisor
+from ..processes import HOST, ProcessError, free_port, start_detached
 from ..registry import Registry
+from .keepers import (
+    KEEPER_MODULE,
+    LOG_FILE,
+    STATUS_FILE,
+    KeeperSpec,
+    end_keeper,
+    instance_pids,
+    is_keeper,
+    read_status,
+)
 
 CREATED, STARTING, RUNNING, STOPPED, FAILED = "Created", "Starting", "Running", "Stopped", "Failed"
 MODEL_SERVERS = ("PYTHON", "TENSORFLOW_SERVING")
+INFERENCE_LOG_ENV = "HOPSML_INFERENCE_LOG_DIR"
 _NAME = re.compile(r"[a-zA-Z0-9]+")
-SERVER_MODULE = "hopsml_lab.deployments.serve"
+_LIVE = (STARTING, RUNNING)
 
 
 class DeploymentNotFound(NotFound):
@@ -51,15 +66,14 @@ class DeploymentStartError(ProcessError):
 
 
 class DeploymentService:
-    """Creates, starts, lists, stops and deletes the project's deployments."""
+    """Creates, starts, lists, rolls out, stops and deletes the project's deployments."""
 
-    def __init__(self, lab: Lab) -> None:
+    def __init__(self, lab: Lab, max_restarts: int = 5) -> None:
         self.lab = lab
+        self.max_restarts = max_restarts  # crashes in a row of one model server, then Failed
         self.catalog = DeploymentCatalog(lab.db)
         self.registry = Registry(lab.store, lab)
-        self.supervisor = Supervisor(idle_timeout=float("inf"))  # deployments never idle out
         self._lock = threading.Lock()
-        atexit.register(self.stop_own)
 
     @classmethod
     def here(cls) -> DeploymentService:
@@ -84,9 +98,11 @@ class DeploymentService:
         instances: int = 1,
         description: str | None = None,
         host: str = HOST,
+        timeout: float = 600.0,
     ) -> DeploymentRecord:
-        """Record deployment ``name`` of a registered model version (or update a stopped
-        one). ``instances`` server processes share one port."""
+        """Record deployment ``name`` of a registered model version, or update it.
+        ``instances`` server processes share one port. Updating a running deployment
+        rolls it out (see :meth:`roll_out`), waiting up to ``timeout`` seconds."""
         if not isinstance(name, str) or not _NAME.fullmatch(name) or len(name) > 200:
             raise BadInput(
                 f"deployment name {clip(name)!r}: use letters and digits only "
@@ -99,10 +115,32 @@ class DeploymentService:
         self.registry.require(model_name, model_version)  # an unknown model raises here
         script = self._script(script_file) if script_file else None
         current = self.get(name, missing_ok=True)
-        if current is not None and current.state in (STARTING, RUNNING):
+        if current is not None and current.state == STARTING:
             raise DeploymentConflict(
-                f"deployment {name} is {current.state.lower()}: stop it before changing it"
+                f"deployment {name} is starting: wait until it runs, then update it"
             )
+        if current is not None and current.state == RUNNING and host != current.host:
+            raise DeploymentConflict(
+                f"deployment {name} runs on {current.host}: stop it before changing its host"
+            )
+        saved = self._save(
+            name, model_name, model_version, model_server, script, instances, host, description
+        )
+        if current is None or current.state != RUNNING:
+            return saved
+        return self._roll_out(current, saved, timeout)
+
+    def _save(
+        self,
+        name: str,
+        model_name: str,
+        model_version: int,
+        model_server: str,
+        script: str | None,
+        instances: int,
+        host: str,
+        description: str | None,
+    ) -> DeploymentRecord:
         return self.catalog.save(
             self.lab.project_id,
             name,
@@ -115,6 +153,31 @@ class DeploymentService:
             description=description,
         )
 
+    def roll_out(
+        self,
+        name: str,
+        model_version: int | None = None,
+        *,
+        instances: int | None = None,
+        timeout: float = 600.0,
+    ) -> DeploymentRecord:
+        """Serve ``model_version`` (and/or ``instances``) of deployment ``name``. While
+        it runs, the new model servers start beside the old ones on the same port and
+        the old ones stop once the new ones answer, so no request fails; when the new
+        ones cannot start, the old ones keep serving and this raises with their log."""
+        record = self.require(name)
+        return self.create(
+            name,
+            record.model_name,
+            record.model_version if model_version is None else model_version,
+            record.model_server,
+            script_file=record.script_file,
+            instances=record.instances if instances is None else instances,
+            description=record.description,
+            host=record.host,
+            timeout=timeout,
+        )
+
     def _script(self, script_file: str) -> str:
         """A predictor script as a local path: a local file, or a project file copied
         into the deployments' local folder."""
@@ -123,7 +186,7 @@ class DeploymentService:
             return str(local.resolve())
         relative = script_file.lstrip("/")
         if self.lab.store.exists(relative):
-            target = _local_folder(self.lab.settings.project_name) / "scripts" / Path(relative).name
+            target = self._local_folder() / "scripts" / Path(relative).name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(self.lab.store.read_bytes(relative))
             return str(target)
@@ -154,59 +217,48 @@ class DeploymentService:
         return [self._live(r) for r in self.catalog.list(self.lab.project_id, model_name)]
 
     def _live(self, record: DeploymentRecord) -> DeploymentRecord:
-        """The record with the state its process shows now, written back when it moved."""
-        if record.state not in (STARTING, RUNNING):
-            return record
-        if not _is_server(record.pid, record.port):
-            # It died with the process that started it (stopped), or on its own (failed).
-            owner_alive = record.owner_pid is not None and psutil.pid_exists(record.owner_pid)
-            state = FAILED if owner_alive else STOPPED
-            return self.catalog.set_state(self.lab.project_id, record.name, state) or record
-        if record.state == STARTING and _answers(record):
-            return self._set(record, RUNNING)
+        """The record as its keeper shows it now (its model servers' pids, why it
+        failed); Failed, written back, when its keeper vanished without recording."""
+        folder = _folder_of(record, self)
+        if record.state in _LIVE:
+            if is_keeper(record.pid, folder):
+                return record.model_copy(update={"instance_pids": instance_pids(record.pid)})
+            message = read_status(folder).get("message") or (
+                f"its keeper process {record.pid} ended without stopping it (killed, or the "
+                "machine restarted); its model servers ended with it: start it again"
+            )
+            record = self.catalog.set_state(self.lab.project_id, record.name, FAILED) or record
+            return record.model_copy(update={"message": message})
+        if record.state == FAILED:
+            return record.model_copy(update={"message": read_status(folder).get("message")})
         return record
-
-    def _set(self, record: DeploymentRecord, state: str) -> DeploymentRecord:
-        updated = self.catalog.set_state(
-            self.lab.project_id,
-            record.name,
-            state,
-            port=record.port,
-            pid=record.pid,
-            owner_pid=record.owner_pid,
-        )
-        return updated or record
 
     # -- running -------------------------------------------------------------------------
 
     def start(self, name: str, timeout: float | None = 600.0) -> DeploymentRecord:
-        """Start the model server of ``name`` (nothing when it runs); with ``timeout``,
-        wait until it answers. Call from a thread that lives as long as the process."""
+        """Start the keeper of ``name`` (nothing when it runs); with ``timeout``, wait
+        until its model servers answer. It runs until stopped, whatever process asks."""
         with self._lock:
             record = self.require(name)
-            if record.state in (STARTING, RUNNING):
+            if record.state in _LIVE:
                 return record
             model = self.registry.require(record.model_name, record.model_version)
-            folder = self.registry.download(model)
-            log_path = _local_folder(self.lab.settings.project_name) / name / "server.log"
-            log_path.parent.mkdir(parents=True, exist_ok=True)
+            model_dir = self.registry.download(model)
+            folder = self._folder(name)
+            folder.mkdir(parents=True, exist_ok=True)
+            folder.chmod(0o700)  # its spec names the catalog's URL, password included
+            log_path = folder / LOG_FILE
             log_path.write_bytes(b"")  # one start's log at a time
-            child = ChildServer(
-                f"model server {name}",
-                _command(record, folder),
-                log_path,
-                ready_path="v2/health/ready",
-                env={"DEPLOYMENT_NAME": name},
-                host=record.host,
-            )
-            self.supervisor.add(name, child)
+            (folder / STATUS_FILE).unlink(missing_ok=True)
+            self._spec(record, model_dir, free_port(record.host), 1).write(folder)
+            pid = start_detached([sys.executable, "-m", KEEPER_MODULE, str(folder)], log_path)
             record = (
                 self.catalog.set_state(
                     self.lab.project_id,
                     name,
                     STARTING,
-                    port=child.port,
-                    pid=child.pid,
+                    port=self._spec_port(folder),
+                    pid=pid,
                     owner_pid=os.getpid(),
                     log_path=str(log_path),
                 )
@@ -214,28 +266,83 @@ class DeploymentService:
             )
         if timeout is None:
             return record
-        try:
-            child.wait_ready(timeout)
-        except ProcessError as error:
-            self.supervisor.remove(name)
-            self.catalog.set_state(self.lab.project_id, name, FAILED)
-            raise DeploymentStartError(
-                f"deployment {name} did not start: {error.message}"
-            ) from None
-        return self._set(record, RUNNING)
+        return self._await_running(record, timeout)
 
-    def stop(self, name: str) -> DeploymentRecord:
-        """Stop the model server of ``name`` (whichever process started it); its port is
-        free when this returns."""
+    def _await_running(self, started: DeploymentRecord, timeout: float) -> DeploymentRecord:
+        deadline = time.monotonic() + timeout
+        while True:
+            record = self.require(started.name)
+            if record.state == RUNNING:
+                return record
+            if record.state != STARTING or record.pid != started.pid:
+                raise DeploymentStartError(
+                    f"deployment {record.name} did not start: {record.message or record.state}"
+                )
+            if time.monotonic() > deadline:
+                tail = " | ".join(self.logs(record.name, 8))
+                self.stop(record.name)
+                raise DeploymentStartError(
+                    f"deployment {record.name} did not answer within {timeout:.0f} s: {tail}"
+                )
+            time.sleep(0.05)
+
+    def _roll_out(
+        self, previous: DeploymentRecord, saved: DeploymentRecord, timeout: float
+    ) -> DeploymentRecord:
+        """Have the keeper serve ``saved``; back to ``previous`` when it cannot."""
+        folder = _folder_of(previous, self)
+        with self._lock:
+            old = KeeperSpec.read(folder)
+            model = self.registry.require(saved.model_name, saved.model_version)
+            spec = self._spec(saved, self.registry.download(model), old.port, old.generation + 1)
+            spec.write(folder)
+            os.kill(previous.pid, signal.SIGHUP)  # type: ignore[arg-type]
+        deadline = time.monotonic() + timeout
+        while True:
+            status = read_status(folder)
+            if status.get("generation") == spec.generation:
+                return self.require(saved.name)
+            failed = status.get("failed_generation") == spec.generation
+            if failed or time.monotonic() > deadline or not is_keeper(previous.pid, folder):
+                break
+            time.sleep(0.05)
+        self._save(
+            previous.name,
+            previous.model_name,
+            previous.model_version,
+            previous.model_server,
+            previous.script_file,
+            previous.instances,
+            previous.host,
+            previous.description,
+        )
+        if not is_keeper(previous.pid, folder):
+            ended = self.require(previous.name)
+            raise DeploymentStartError(
+                f"deployment {previous.name} ended during its roll-out ({ended.state}): "
+                f"{ended.message or 'see its log'}"
+            )
+        if not failed:  # timed out: whatever it got to, back to the previous version
+            old.generation = spec.generation + 1
+            old.write(folder)
+            os.kill(previous.pid, signal.SIGHUP)  # type: ignore[arg-type]
+        why = status.get("message") if failed else f"no answer within {timeout:.0f} s"
+        raise DeploymentStartError(
+            f"deployment {previous.name} still serves version {previous.model_version}: {why}"
+        )
+
+    def stop(self, name: str, timeout: float = 60.0) -> DeploymentRecord:
+        """Stop deployment ``name`` (whichever process started it): its model servers
+        finish the requests they hold, and its port is free when this returns."""
         record = self.require(name)
-        if self.supervisor.remove(name) is None and _is_server(record.pid, record.port):
-            _terminate(record.pid)  # type: ignore[arg-type]
+        if record.state in _LIVE and is_keeper(record.pid, _folder_of(record, self)):
+            end_keeper(record.pid, record.instance_pids, timeout)  # type: ignore[arg-type]
         return self.catalog.set_state(self.lab.project_id, name, STOPPED) or record
 
     def delete(self, name: str, force: bool = False) -> None:
         """Forget ``name``; a running one only with ``force`` (it is stopped first)."""
         record = self.require(name)
-        if record.state in (STARTING, RUNNING):
+        if record.state in _LIVE:
             if not force:
                 raise DeploymentConflict(
                     f"deployment {name} is {record.state.lower()}: stop it first, or delete "
@@ -245,19 +352,70 @@ class DeploymentService:
         self.catalog.delete(self.lab.project_id, name)
 
     def logs(self, name: str, tail: int = 10) -> list[str]:
-        """The last ``tail`` lines of the model server's log."""
-        record = self.require(name)
+        """The last ``tail`` lines of the deployment's log (keeper and model servers)."""
+        record = self.catalog.get(self.lab.project_id, name) or self.require(name)
         if not record.log_path or not Path(record.log_path).exists():
             return []
         lines = Path(record.log_path).read_text(errors="replace").splitlines()
         return lines[-tail:] if tail > 0 else lines
 
     def stop_own(self) -> None:
-        """Stop the servers this process started and record them stopped (at exit)."""
-        for name in list(self.supervisor.running()):
-            with contextlib.suppress(Exception):
-                self.supervisor.remove(name)
-                self.catalog.set_state(self.lab.project_id, name, STOPPED)
+        """Stop the deployments this process started (deployments outlive their
+        starter: call this where they should not, as a test's teardown)."""
+        for record in self.catalog.list(self.lab.project_id):
+            if record.owner_pid == os.getpid() and record.state in _LIVE:
+                with contextlib.suppress(Exception):
+                    self.stop(record.name)
+
+    # -- where ---------------------------------------------------------------------------
+
+    def _spec(
+        self, record: DeploymentRecord, model_dir: str, port: int, generation: int
+    ) -> KeeperSpec:
+        return KeeperSpec(
+            deployment=record.name,
+            project_id=self.lab.project_id,
+            catalog_url=self.lab.settings.resolved_catalog_url(),
+            host=record.host,
+            port=port,
+            generation=generation,
+            model_dir=model_dir,
+            model_version=record.model_version,
+            model_server=record.model_server,
+            script=record.script_file,
+            instances=record.instances,
+            owner_pid=os.getpid(),
+            max_restarts=self.max_restarts,
+            env={
+                "DEPLOYMENT_NAME": record.name,
+                INFERENCE_LOG_ENV: str(self.inference_log_dir(record.name)),
+            },
+        )
+
+    @staticmethod
+    def _spec_port(folder: Path) -> int:
+        return KeeperSpec.read(folder).port
+
+    def inference_log_dir(self, name: str) -> Path:
+        """Where deployment ``name``'s model servers log requests: ``<project>/Logs/<name>/``
+        of a local project; for a project on HDFS a local folder under the temp dir
+        (the model servers write plain files), beside the deployment's keeper files."""
+        settings = self.lab.settings
+        if settings.is_remote_store:
+            return self._folder(name) / "Logs"
+        root = Path(settings.project_root.removeprefix("file://")).expanduser().resolve()
+        return root / "Logs" / name
+
+    def _local_folder(self) -> Path:
+        """This project's local deployments folder (named for its catalog too: two
+        projects of one name on two catalogs keep apart)."""
+        key = f"{self.lab.settings.resolved_catalog_url()}#{self.lab.project_id}"
+        digest = hashlib.sha256(key.encode()).hexdigest()[:10]
+        name = f"{self.lab.settings.project_name}-{digest}"
+        return Path(tempfile.gettempdir()) / "hopsml-deployments" / name
+
+    def _folder(self, name: str) -> Path:
+        return self._local_folder() / name
 
 
 def base_url(record: DeploymentRecord) -> str:
@@ -266,52 +424,11 @@ def base_url(record: DeploymentRecord) -> str:
     return f"http://{record.host}:{record.port}"
 
 
-def _command(record: DeploymentRecord, folder: str):  # type: ignore[no-untyped-def]
-    def command(port: int) -> list[str]:
-        args = [sys.executable, "-m", SERVER_MODULE, "--model-dir", folder]
-        args += ["--name", record.name, "--version", str(record.model_version)]
-        args += ["--model-server", record.model_server, "--host", record.host]
-        args += ["--port", str(port), "--workers", str(record.instances)]
-        return args + (["--script", record.script_file] if record.script_file else [])
-
-    return command
-
-
-def _local_folder(project: str) -> Path:
-    return Path(tempfile.gettempdir()) / "hopsml-deployments" / project
-
-
-def _is_server(pid: int | None, port: int | None) -> bool:
-    """Whether ``pid`` is still a model server on ``port`` (not a reused pid)."""
-    if not pid or not port:
-        return False
-    try:
-        process = psutil.Process(pid)
-        if process.status() == psutil.STATUS_ZOMBIE:
-            return False
-        line = process.cmdline()
-    except (psutil.Error, OSError):
-        return False
-    return SERVER_MODULE in line and str(port) in line
-
-
-def _answers(record: DeploymentRecord) -> bool:
-    try:
-        with urllib.request.urlopen(base_url(record) + "/v2/health/ready", timeout=1):
-            return True
-    except (OSError, DeploymentConflict):
-        return False
-
-
-def _terminate(pid: int, timeout: float = 5.0) -> None:
-    with contextlib.suppress(psutil.Error):
-        process = psutil.Process(pid)
-        process.terminate()
-        try:
-            process.wait(timeout)
-        except psutil.TimeoutExpired:
-            process.kill()
-            process.wait(timeout)
+def _folder_of(record: DeploymentRecord, service: DeploymentService) -> Path:
+    """The keeper's folder of a started deployment (its log's), else where it would be."""
+    if record.log_path:
+        return Path(record.log_path).parent
+    return service._folder(record.name)
 
 
 _services: weakref.WeakKeyDictionary[Lab, DeploymentService] = weakref.WeakKeyDictionary()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..hsfs.feature_store import FeatureStore
 from ..hsml.model_registry import ModelRegistry
 from ..hsml.model_serving import ModelServing
+from .core.job_api import JobApi
 
 
 class Project:
@@ -38,6 +39,18 @@ class Project:
         >>> ms = hopsworks.login().get_model_serving()           # doctest: +SKIP
         """
         return ModelServing.of_project(self._name)
+
+    def get_job_api(self) -> JobApi:
+        """The project's jobs: notebooks and scripts of the project run as named jobs in
+        a subprocess of this environment, each run recorded with its logs.
+
+        >>> job_api = hopsworks.login().get_job_api()            # doctest: +SKIP
+        """
+        return JobApi()
+
+    def get_jobs_api(self) -> JobApi:
+        """**Deprecated**, use get_job_api instead."""
+        return self.get_job_api()
 
     def __repr__(self) -> str:
         return f"Project({self._name!r})"

@@ -381,7 +381,9 @@ class TrainingDataset(TrainingDatasetBase):
         self, features: Any, overwrite: bool, write_options: dict[Any, Any] | None = None
     ) -> None:
         """Add the rows (split as this version splits), or replace all with
-        ``overwrite=True``. Returns ``None`` (hsfs: the job)."""
+        ``overwrite=True``. A Spark DataFrame, or a query on the spark engine, is
+        written by the executors (an append adds files, never rewrites the old ones).
+        Returns ``None`` (hsfs: the job)."""
         record = self._saved("inserting into it")
         self._record = self._datasets.insert(
             record, self._source(features), bool(overwrite), self._store.engine
@@ -392,11 +394,8 @@ class TrainingDataset(TrainingDatasetBase):
 
     def read(self, split: str | None = None, read_options: dict | None = None) -> Any:
         """The rows of ``split`` (required when there are splits): pandas on the python
-        engine, a Spark DataFrame on the spark engine."""
-        frame = self._datasets.read(self._saved("reading it"), split)
-        if self._store.engine == "spark":
-            return self._store._groups.lab.spark.session().createDataFrame(frame)
-        return frame
+        engine; on the spark engine a Spark DataFrame whose files the executors read."""
+        return self._datasets.read(self._saved("reading it"), split, self._store.engine)
 
     def show(self, n: int, split: str | None = None) -> Any:
         """The first ``n`` rows (pandas); printed on the spark engine."""

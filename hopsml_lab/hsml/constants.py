@@ -42,6 +42,36 @@ class PREDICTOR_STATE:
     STATUS_STOPPED = "Stopped"
 
 
+class Default:
+    """Stands for an argument left at its default where ``None`` means something else."""
+
+    def __repr__(self) -> str:
+        return "DEFAULT"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Default)
+
+    def __hash__(self) -> int:
+        return hash(Default)
+
+
+DEFAULT = Default()
+
+
+class KAFKA_TOPIC:
+    NONE = "NONE"
+    CREATE = "CREATE"
+    NUM_REPLICAS = 1
+    NUM_PARTITIONS = 1
+
+
+class INFERENCE_LOGGER:
+    MODE_NONE = "NONE"
+    MODE_ALL = "ALL"
+    MODE_MODEL_INPUTS = "MODEL_INPUTS"
+    MODE_PREDICTIONS = "PREDICTIONS"
+
+
 class INFERENCE_ENDPOINTS:
     API_PROTOCOL_REST = "REST"
     API_PROTOCOL_GRPC = "GRPC"
@@ -53,10 +83,14 @@ class DEPLOYABLE_COMPONENT:
 
 
 __all__ = [
+    "DEFAULT",
     "DEPLOYABLE_COMPONENT",
     "INFERENCE_ENDPOINTS",
+    "INFERENCE_LOGGER",
+    "KAFKA_TOPIC",
     "MODEL",
     "MODEL_REGISTRY",
     "PREDICTOR",
     "PREDICTOR_STATE",
+    "Default",
 ]

@@ -78,8 +78,11 @@ class Deployment:
     # -- lifecycle -----------------------------------------------------------------------
 
     def save(self, await_update: int | None = 600, new_version: bool = False) -> None:
-        """Persist this deployment (its predictor and metadata) to Model Serving."""
+        """Persist this deployment (its predictor and metadata) to Model Serving; a
+        running one rolls out what it serves now, its old model servers answering until
+        the new ones do (waiting up to ``await_update`` seconds)."""
         p = self._predictor
+        timeout = 600.0 if await_update is None else max(float(await_update), 5.0)
         self._service.create(
             p.name,
             p.model_name,
@@ -88,6 +91,7 @@ class Deployment:
             script_file=p.script_file,
             instances=p.requested_instances,
             description=self._description,
+            timeout=timeout,
         )
 
     def start(self, await_running: int | None = 600) -> None:

@@ -279,6 +279,39 @@ class Model:
         options["name"] = name if name is not None else self._get_default_serving_name()
         return Predictor.for_model(self, **options).deploy()
 
+    def optimize(
+        self,
+        method: str = "float16",
+        test_data: tuple[Any, Any] | None = None,
+        metric: str | None = None,
+        name: str | None = None,
+        description: str | None = None,
+        representative_data: Any = None,
+        runs: int = 200,
+    ) -> Any:
+        """HopsML Lab's addition (hsml has no such method): this version converted to
+        TensorFlow Lite (``"float16"``, ``"dynamic-int8"`` or ``"int8"``) and saved as the
+        next version (of model ``name`` when given); returns its figures against this
+        one's, printed side by side. See ``hops.model.optimize`` for the arguments.
+
+        >>> result = mr.get_model("churn", 1).optimize("int8")            # doctest: +SKIP
+        >>> mr.get_model(result.name, result.version).deploy()            # doctest: +SKIP
+        """
+        from ..registry.optimize import optimize
+
+        record = self._saved()
+        return optimize(
+            record.name,
+            record.version,
+            method,
+            test_data=test_data,
+            metric=metric,
+            target_name=name,
+            description=description,
+            representative_data=representative_data,
+            runs=runs,
+        )
+
     def _get_default_serving_name(self) -> str:
         return re.sub(r"[^a-zA-Z0-9]", "", self._name)
 

@@ -2,7 +2,7 @@
 predictor script, its instances). ``Predictor.for_model(model, ...)`` and
 ``ms.create_predictor(model, ...)`` make one; ``predictor.deploy()`` records it.
 
-Options that need a cluster (resources, inference logger and batcher, transformer,
+Options that need a cluster (resources, inference batcher, transformer,
 gRPC, vLLM, tags, Knative) are accepted at their defaults and refused otherwise, with
 what to do instead.
 """
@@ -12,11 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from ..registry import ModelRegistryException
-from .constants import INFERENCE_ENDPOINTS, MODEL, PREDICTOR
+from .constants import INFERENCE_ENDPOINTS, INFERENCE_LOGGER, MODEL, PREDICTOR
+from .inference_logger import InferenceLogger, as_inference_logger
 
 _LATER = {
     "config_file": "a model server configuration file",
-    "inference_logger": "inference logging",
     "inference_batcher": "inference batching",
     "transformer": "transformers",
     "scaling_configuration": "scaling configurations",
@@ -50,6 +50,7 @@ class Predictor:
         description: str | None = None,
         requested_instances: int = 1,
         api_protocol: str | None = INFERENCE_ENDPOINTS.API_PROTOCOL_REST,
+        inference_logger: InferenceLogger | dict | None = None,
         **kwargs: Any,
     ) -> None:
         self._name = name
@@ -64,6 +65,7 @@ class Predictor:
         self._description = description
         self._requested_instances = requested_instances
         self._api_protocol = api_protocol
+        self._inference_logger = as_inference_logger(inference_logger)
 
     @classmethod
     def for_model(cls, model: Any, **kwargs: Any) -> Predictor:
@@ -77,6 +79,13 @@ class Predictor:
                 )
         kwargs.pop("artifact_version", None)  # deprecated and ignored, as in hsml
         kwargs.pop("default_predictor", None)
+        logger = as_inference_logger(kwargs.get("inference_logger"))
+        if logger is not None and logger.mode != INFERENCE_LOGGER.MODE_ALL:
+            raise ModelRegistryException(
+                f"inference_logger mode {logger.mode!r}: local deployments log every "
+                "request and response (mode 'ALL') under Logs/<deployment>/; leave "
+                "inference_logger out or use InferenceLogger(mode='ALL')"
+            )
         if kwargs.get("api_protocol") not in (None, INFERENCE_ENDPOINTS.API_PROTOCOL_REST):
             raise ModelRegistryException(
                 f"api_protocol={kwargs['api_protocol']!r}: local deployments speak REST (TF "
@@ -138,6 +147,7 @@ class Predictor:
             "requestedInstances": self._requested_instances,
             "apiProtocol": self._api_protocol,
             "description": self._description,
+            **(self._inference_logger.to_dict() if self._inference_logger else {}),
         }
 
     @property
@@ -199,6 +209,15 @@ class Predictor:
     @property
     def api_protocol(self) -> str | None:
         return self._api_protocol
+
+    @property
+    def inference_logger(self) -> InferenceLogger | None:
+        """Configuration of the inference logger attached to this predictor."""
+        return self._inference_logger
+
+    @inference_logger.setter
+    def inference_logger(self, inference_logger: InferenceLogger) -> None:
+        self._inference_logger = inference_logger
 
     def __repr__(self) -> str:
         return f"Predictor(name: {self._name!r})"

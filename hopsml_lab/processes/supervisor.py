@@ -47,8 +47,12 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child before e
 
 class ChildServer:
     """One server process: ``command(port)`` is its argv; it is ready once
-    ``GET ready_path`` answers. With ``restart`` a crashed server is started again (on a
-    new port) the next time :meth:`ensure_running` is called."""
+    ``GET ready_path`` answers, or, with ``probe``, once ``probe(server)`` is true (for
+    servers sharing one port, which HTTP alone cannot tell apart). With ``restart`` a
+    crashed server is started again the next time :meth:`ensure_running` is called.
+
+    ``port`` fixes its port (by default a free one at each start); ``pass_fds`` are file
+    descriptors it inherits, such as a listening socket it serves on."""
 
     def __init__(
         self,
@@ -60,19 +64,23 @@ class ChildServer:
         env: Mapping[str, str] | None = None,
         host: str = HOST,
         restart: bool = False,
+        port: int = 0,
+        pass_fds: Sequence[int] = (),
+        probe: Callable[[ChildServer], bool] | None = None,
     ) -> None:
         self.name, self.command, self.log_path = name, command, log_path
         self.ready_path = ready_path.lstrip("/")
         self.env, self.host, self.restart = dict(env or {}), host, restart
-        self.port = 0
+        self.fixed_port, self.pass_fds, self.probe = port, tuple(pass_fds), probe
+        self.port = port
         self.popen: subprocess.Popen[bytes] | None = None
         self.restarts = 0
         self.last_activity = time.time()
 
     def start(self) -> None:
-        """Start it on a free port (call from a thread that lives as long as the process:
-        on Linux the child dies with the thread that forked it)."""
-        self.port = free_port(self.host)
+        """Start it on its port or a free one (call from a thread that lives as long as
+        the process: on Linux the child dies with the thread that forked it)."""
+        self.port = self.fixed_port or free_port(self.host)
         env = {**os.environ, **self.env, PARENT_ENV: str(os.getpid())}
         env.pop("CUDA_VISIBLE_DEVICES", None)
         with open(self.log_path, "ab") as log:
@@ -82,6 +90,7 @@ class ChildServer:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 env=env,
+                pass_fds=self.pass_fds,
                 preexec_fn=_die_with_parent if sys.platform == "linux" else None,
             )
 
@@ -110,12 +119,18 @@ class ChildServer:
         return True
 
     def wait_ready(self, timeout: float = 60.0) -> None:
-        """Return once it answers HTTP; raise with its log when it cannot."""
+        """Return once it answers HTTP (or its probe is true); raise with its log when it
+        cannot."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if not self.alive():
                 code = self.popen.returncode if self.popen is not None else None
                 raise ProcessError(f"{self.name} exited with code {code}: {self.log_tail()}")
+            if self.probe is not None:
+                if self.probe(self):
+                    return
+                time.sleep(0.02)
+                continue
             try:
                 with urllib.request.urlopen(self.base_url + self.ready_path, timeout=2):
                     return

@@ -73,6 +73,7 @@ class ModelSpec:
     model_schema: dict[str, Any] | None = None
     feature_view: tuple[str, int] | None = None  # (name, version)
     training_dataset_version: int | None = None
+    documents: Mapping[str, Any] | None = None  # more JSON files beside the model files
 
 
 def checked_version(version: object) -> int:
@@ -190,6 +191,8 @@ class Registry:
                 documents[INPUT_EXAMPLE] = json.dumps(spec.input_example)
             if spec.model_schema is not None:
                 documents[MODEL_SCHEMA] = json.dumps(spec.model_schema, sort_keys=True, indent=2)
+            for resource, value in (spec.documents or {}).items():
+                documents[posixpath.basename(resource)] = json.dumps(value, indent=2)
         except (TypeError, ValueError) as error:
             raise ModelExportError(
                 f"cannot save the input example or model schema as JSON ({error}): use "

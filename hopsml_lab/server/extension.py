@@ -11,10 +11,12 @@ from jupyter_server.utils import url_path_join
 from tornado.ioloop import PeriodicCallback
 from traitlets import Float, Type, Unicode
 
+from ..deployments.service import DeploymentService
 from ..experiments.service import ExperimentService
 from ..featurestore.browse.browse import FeatureStoreBrowser
 from ..lab import Lab
 from ..redact import mask_url
+from ..registry.browse import RegistryBrowser
 from ..settings import ENV_TENSORBOARD_PROXY, Settings, SettingsError
 from ..tensorboards import TensorBoardManager
 from ..validation.browse import ValidationBrowser
@@ -63,6 +65,18 @@ class HopsMLExtension(ExtensionApp):
         config=True,
         help="The validation reports service the REST handlers call.",
     )
+    registry_class = Type(
+        default_value=RegistryBrowser,
+        klass=RegistryBrowser,
+        config=True,
+        help="The model registry service the REST handlers call.",
+    )
+    deployments_class = Type(
+        default_value=DeploymentService,
+        klass=DeploymentService,
+        config=True,
+        help="The deployments service the REST handlers call.",
+    )
     change_check_interval = Float(
         1.0,
         config=True,
@@ -85,6 +99,8 @@ class HopsMLExtension(ExtensionApp):
         self.service = self.service_class(self.lab)
         self.featurestore = self.featurestore_class(self.lab)
         self.validation = self.validation_class(self.lab)
+        self.registry = self.registry_class(self.lab)
+        self.deployments = self.deployments_class(self.lab)
         self.tensorboards = TensorBoardManager(
             self.lab, idle_timeout=settings.tensorboard_idle_timeout
         )
@@ -93,6 +109,8 @@ class HopsMLExtension(ExtensionApp):
                 "hopsml_service": self.service,
                 "hopsml_featurestore": self.featurestore,
                 "hopsml_validation": self.validation,
+                "hopsml_registry": self.registry,
+                "hopsml_deployments": self.deployments,
                 "hopsml_lab": self.lab,
                 "hopsml_tensorboards": self.tensorboards,
                 "hopsml_routes": self.routes,

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from . import experiments, featurestore, openapi, tensorboards, validation
+from . import (
+    deployments,
+    experiments,
+    featurestore,
+    openapi,
+    pipelines,
+    registry,
+    tensorboards,
+    validation,
+)
 from .base import Route
 
 
@@ -11,6 +20,9 @@ def all_routes() -> list[Route]:
         *experiments.ROUTES,
         *featurestore.ROUTES,
         *validation.ROUTES,
+        *registry.ROUTES,
+        *deployments.ROUTES,
+        *pipelines.ROUTES,
         *tensorboards.ROUTES,
         *openapi.ROUTES,
     ]

@@ -2,8 +2,9 @@
  * The feature store sidebar: one search box over feature groups (their names and
  * descriptions, and their features' names and descriptions) and feature views; each
  * group with its version, description, rows and last commit; each view with its labels,
- * the groups its query reads and, unfolded, its training datasets with their lineage.
- * Every group named anywhere opens the group's detail.
+ * the groups its query reads and, unfolded, its training datasets with their lineage
+ * and, on a click, their validation reports. Every group named anywhere opens the
+ * group's detail.
  */
 import React, { useEffect, useState } from 'react';
 
@@ -14,6 +15,7 @@ import {
   TrainingDatasetInfo
 } from '../api';
 import { useSignal } from '../shared/hooks';
+import { ValidationSection } from '../validation/ValidationSection';
 import { FeatureStoreListModel, IGroupKey, groupLabel } from './model';
 import { commitTime } from './statistics';
 
@@ -113,9 +115,12 @@ function splitsText(dataset: TrainingDatasetInfo): string {
 
 function TrainingDataset(props: {
   dataset: TrainingDatasetInfo;
+  model: FeatureStoreListModel;
   onOpen: OpenGroup;
 }): JSX.Element {
+  const { model } = props;
   const d = props.dataset;
+  const reports = model.datasetReports(d.id);
   const facts = [
     d.data_format,
     d.materialized ? 'written' : 'in memory',
@@ -144,6 +149,21 @@ function TrainingDataset(props: {
           ))}
         </span>
       )}
+      {model.validates && (
+        <button
+          className="hopsml-LinkButton hopsml-DatasetReports"
+          aria-expanded={reports !== undefined}
+          title={
+            reports
+              ? 'Hide its validation reports'
+              : 'Show its validation reports (their rules and plots)'
+          }
+          onClick={() => void model.toggleDatasetReports(d)}
+        >
+          {reports ? '▾' : '▸'} Validation reports
+        </button>
+      )}
+      {reports && <ValidationSection model={reports} />}
     </li>
   );
 }
@@ -198,7 +218,7 @@ function ViewItem(props: {
             <li className="hopsml-Empty">No training datasets yet.</li>
           )}
           {detail?.training_datasets.map(d => (
-            <TrainingDataset key={d.id} dataset={d} onOpen={props.onOpen} />
+            <TrainingDataset key={d.id} dataset={d} model={model} onOpen={props.onOpen} />
           ))}
         </ul>
       )}

@@ -10,11 +10,12 @@ import {
   FeatureStoreClient,
   FeatureViewDetail,
   FeatureViewSummary,
+  TrainingDatasetInfo,
   ValidationClient,
   errorMessage
 } from '../api';
 import { IPart, emptyPart, part } from '../shared/part';
-import { GroupValidationModel } from '../validation/model';
+import { GroupValidationModel, ValidationModel } from '../validation/model';
 
 export type { IPart } from '../shared/part';
 
@@ -38,12 +39,14 @@ export function groupLabel(key: IGroupKey): string {
 /**
  * The sidebar: one search over feature groups (names, descriptions, their features'
  * names and descriptions) and feature views, the groups a page at a time, and which
- * views are unfolded to show their training datasets.
+ * views are unfolded to show their training datasets, and (given a `validation`
+ * client) which training datasets show their validation reports.
  */
 export class FeatureStoreListModel {
   constructor(
     private readonly client: FeatureStoreClient,
-    private readonly pageSize = 50
+    private readonly pageSize = 50,
+    private readonly validation: ValidationClient | null = null
   ) {}
 
   get changed(): ISignal<this, void> {
@@ -77,6 +80,28 @@ export class FeatureStoreListModel {
   isOpen(view: IGroupKey): boolean {
     return this._open.has(groupLabel(view));
   }
+  /** Whether training datasets can show their validation reports. */
+  get validates(): boolean {
+    return this.validation !== null;
+  }
+  /** The reports of a training dataset (by id) that shows them; undefined: folded. */
+  datasetReports(id: number): ValidationModel | undefined {
+    return this._reports.get(id);
+  }
+
+  /** Show a training dataset's validation reports (loading them) or fold them again. */
+  async toggleDatasetReports(dataset: TrainingDatasetInfo): Promise<void> {
+    if (this._reports.delete(dataset.id) || this.validation === null) {
+      this._changed.emit();
+      return;
+    }
+    const { id, name, version } = dataset;
+    const source = { kind: 'dataset' as const, id, name, version };
+    const reports = new ValidationModel(this.validation, source);
+    this._reports.set(id, reports);
+    this._changed.emit();
+    await reports.refresh();
+  }
 
   /** Search again from the first page. */
   setSearch(text: string): Promise<void> {
@@ -106,6 +131,7 @@ export class FeatureStoreListModel {
       this._views = views.views;
       this._error = null;
       await this.loadOpenViews(generation);
+      await this.refreshShownReports();
     } catch (error) {
       if (generation === this._generation) {
         this._error = errorMessage(error);
@@ -183,7 +209,25 @@ export class FeatureStoreListModel {
     }
   }
 
+  /** The reports shown again, of the datasets the unfolded views still list. */
+  private async refreshShownReports(): Promise<void> {
+    const shown = new Set<number>();
+    for (const key of this._open) {
+      this._details.get(key)?.training_datasets.forEach(d => shown.add(d.id));
+    }
+    const again: Promise<void>[] = [];
+    for (const [id, reports] of [...this._reports]) {
+      if (shown.has(id)) {
+        again.push(reports.refresh());
+      } else {
+        this._reports.delete(id);
+      }
+    }
+    await Promise.all(again);
+  }
+
   private _search = '';
+  private _reports = new Map<number, ValidationModel>();
   private _groups: FeatureGroupSummary[] = [];
   private _total = 0;
   private _nextToken: string | null = null;

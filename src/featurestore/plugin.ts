@@ -21,7 +21,8 @@ export const FEATURESTORE_SIDEBAR_ID = 'hopsml-featurestore';
 export interface IFeatureStoreOptions {
   palette: ICommandPalette | null;
   restorer: ILayoutRestorer | null;
-  /** Show each group's validation reports (its Validation section). */
+  /** Show the validation reports of each group (its Validation section) and of each
+   * training dataset (in the sidebar). */
   validation?: ValidationClient;
 }
 
@@ -34,7 +35,7 @@ export function registerFeatureStore(
   client: FeatureStoreClient,
   { palette, restorer, validation }: IFeatureStoreOptions
 ): void {
-  const list = new FeatureStoreListModel(client);
+  const list = new FeatureStoreListModel(client, undefined, validation ?? null);
   const tracker = new WidgetTracker<MainAreaWidget<FeatureGroupWidget>>({
     namespace: 'hopsml-feature-group'
   });

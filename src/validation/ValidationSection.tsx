@@ -1,6 +1,7 @@
-/** The Validation section of a feature group version: its reports over its commits
- * with pass/fail badges, and the report opened: its rules and the figures a notebook
- * draws of it (the stored figure JSON, drawn by plotly.js). */
+/** The Validation section of a feature group version (its reports over its commits) or
+ * of a training dataset (its reports, each naming the split it checked): pass/fail
+ * badges, and the report opened: its rules and the figures a notebook draws of it (the
+ * stored figure JSON, drawn by plotly.js). */
 import React, { useMemo } from 'react';
 
 import { ReportDetail, ReportSummary, RuleOutcome } from '../api';
@@ -8,7 +9,13 @@ import { formatTime, formatValue } from '../shared/format';
 import { useSignal } from '../shared/hooks';
 import { Plot } from '../shared/Plot';
 import { commitTime } from '../featurestore/statistics';
-import { GroupValidationModel, reportFigures, verdictText } from './model';
+import {
+  ReportSource,
+  ValidationModel,
+  reportFigures,
+  sourceLabel,
+  verdictText
+} from './model';
 
 export function Badge(props: { success: boolean }): JSX.Element {
   return (
@@ -21,17 +28,34 @@ export function Badge(props: { success: boolean }): JSX.Element {
   );
 }
 
-function History(props: { model: GroupValidationModel }): JSX.Element {
+/** What a report checked: a group's commit, or the training dataset's split. */
+function Checked(props: {
+  report: ReportSummary;
+  kind: ReportSource['kind'];
+}): JSX.Element {
+  const r = props.report;
+  if (props.kind === 'dataset') {
+    return <td className="hopsml-Code">{r.subject}</td>;
+  }
+  return (
+    <td title={r.commit_id === null ? undefined : String(r.commit_id)}>
+      {r.commit_id === null ? 'none' : commitTime(r.commit_id)}
+    </td>
+  );
+}
+
+function History(props: { model: ValidationModel }): JSX.Element {
   const { model } = props;
+  const group = model.source.kind === 'group';
   return (
     <table className="hopsml-Table hopsml-Validation-reports">
       <thead>
         <tr>
           <th>Verdict</th>
           <th>Validated</th>
-          <th>Commit</th>
+          <th>{group ? 'Commit' : 'Checked'}</th>
           <th>Rules</th>
-          <th>Ingestion</th>
+          {group && <th>Ingestion</th>}
           <th aria-label="Actions" />
         </tr>
       </thead>
@@ -49,11 +73,9 @@ function History(props: { model: GroupValidationModel }): JSX.Element {
                 <Badge success={r.success} />
               </td>
               <td>{formatTime(r.validated_at)}</td>
-              <td title={r.commit_id === null ? undefined : String(r.commit_id)}>
-                {r.commit_id === null ? 'none' : commitTime(r.commit_id)}
-              </td>
+              <Checked report={r} kind={model.source.kind} />
               <td>{verdictText(r)}</td>
-              <td className="hopsml-Code">{r.ingestion_result}</td>
+              {group && <td className="hopsml-Code">{r.ingestion_result}</td>}
               <td>
                 <button
                   className="jp-Button hopsml-OpenReport"
@@ -159,7 +181,25 @@ function Report(props: { detail: ReportDetail }): JSX.Element {
   );
 }
 
-export function ValidationSection(props: { model: GroupValidationModel }): JSX.Element {
+function NoReports(props: { source: ReportSource }): JSX.Element {
+  const { source } = props;
+  if (source.kind === 'dataset') {
+    return (
+      <p className="hopsml-Empty">
+        No validation reports yet for {sourceLabel(source)}.
+      </p>
+    );
+  }
+  return (
+    <p className="hopsml-Empty">
+      No validation reports yet: run %validate {source.name}:{source.version} --rules
+      "…" --save in a notebook, or attach an expectation suite
+      (fg.save_expectation_suite) and insert.
+    </p>
+  );
+}
+
+export function ValidationSection(props: { model: ValidationModel }): JSX.Element {
   const { model } = props;
   useSignal(model.changed);
   const { detail } = model;
@@ -169,13 +209,7 @@ export function ValidationSection(props: { model: GroupValidationModel }): JSX.E
   } else if (!model.loaded) {
     body = <p className="hopsml-Loading">Loading validation reports…</p>;
   } else if (model.reports.length === 0) {
-    body = (
-      <p className="hopsml-Empty">
-        No validation reports yet: run %validate {model.key.name}:{model.key.version}{' '}
-        --rules "…" --save in a notebook, or attach an expectation suite
-        (fg.save_expectation_suite) and insert.
-      </p>
-    );
+    body = <NoReports source={model.source} />;
   } else {
     body = (
       <>

@@ -1,8 +1,11 @@
-/** State of a feature group version's validation reports; views redraw on `changed`. */
+/** State of the validation reports of a feature group version or of a training dataset;
+ * views redraw on `changed`. */
 import { ISignal, Signal } from '@lumino/signaling';
 
 import {
   ReportDetail,
+  ReportPage,
+  ReportQuery,
   ReportSummary,
   ValidationClient,
   errorMessage
@@ -18,6 +21,18 @@ export const REPORT_PAGE = 20;
 export interface IValidatedGroup {
   name: string;
   version: number;
+}
+
+/** What the reports are attached to: a feature group version (each report with the
+ * commit it checked) or a training dataset (by its id; name and version say it). */
+export type ReportSource =
+  | ({ kind: 'group' } & IValidatedGroup)
+  | { kind: 'dataset'; id: number; name: string; version: number };
+
+/** How a source is named: `customers v1`, `training dataset churn v2`. */
+export function sourceLabel(source: ReportSource): string {
+  const label = `${source.name} v${source.version}`;
+  return source.kind === 'group' ? label : `training dataset ${label}`;
 }
 
 /** The figures of a report worth drawing, each with its name (`rules`, ...). */
@@ -43,22 +58,22 @@ export function verdictText(report: ReportSummary): string {
 }
 
 /**
- * The reports of one feature group version, newest first (each with the commit it
- * checked), a page at a time, and the one opened with its rule results and figures.
+ * The reports of one source (a feature group version or a training dataset), newest
+ * first, a page at a time, and the one opened with its rule results and figures.
  */
-export class GroupValidationModel {
+export class ValidationModel {
   constructor(
     private readonly client: ValidationClient,
-    key: IValidatedGroup
+    source: ReportSource
   ) {
-    this._key = { ...key };
+    this._source = { ...source };
   }
 
   get changed(): ISignal<this, void> {
     return this._changed;
   }
-  get key(): Readonly<IValidatedGroup> {
-    return this._key;
+  get source(): Readonly<ReportSource> {
+    return this._source;
   }
   get reports(): readonly ReportSummary[] {
     return this._reports;
@@ -80,9 +95,9 @@ export class GroupValidationModel {
     return this._detail;
   }
 
-  /** Another group version: its reports from the newest, none opened. */
-  setKey(key: IValidatedGroup): void {
-    this._key = { ...key };
+  /** Another source: its reports from the newest, none opened. */
+  setSource(source: ReportSource): void {
+    this._source = { ...source };
     this._generation++;
     this._reports = [];
     this._nextToken = null;
@@ -97,9 +112,7 @@ export class GroupValidationModel {
     const generation = ++this._generation;
     const limit = Math.max(REPORT_PAGE, Math.min(this._reports.length, 200));
     try {
-      const page = await this.client.listGroupReports(this._key.name, this._key.version, {
-        limit
-      });
+      const page = await this.list({ limit });
       if (generation !== this._generation) {
         return;
       }
@@ -123,10 +136,7 @@ export class GroupValidationModel {
     }
     const generation = this._generation;
     try {
-      const page = await this.client.listGroupReports(this._key.name, this._key.version, {
-        limit: REPORT_PAGE,
-        next_token: token
-      });
+      const page = await this.list({ limit: REPORT_PAGE, next_token: token });
       if (generation === this._generation && this._nextToken === token) {
         this._reports = [...this._reports, ...page.reports];
         this._nextToken = page.next_token;
@@ -154,7 +164,14 @@ export class GroupValidationModel {
     }
   }
 
-  private _key: IValidatedGroup;
+  private list(query: ReportQuery): Promise<ReportPage> {
+    const source = this._source;
+    return source.kind === 'group'
+      ? this.client.listGroupReports(source.name, source.version, query)
+      : this.client.listDatasetReports(source.id, query);
+  }
+
+  private _source: ReportSource;
   private _reports: ReportSummary[] = [];
   private _nextToken: string | null = null;
   private _loaded = false;
@@ -164,4 +181,21 @@ export class GroupValidationModel {
   private _generation = 0;
   private _detailGeneration = 0;
   private _changed = new Signal<this, void>(this);
+}
+
+/** A feature group version's reports, each with the commit it checked. */
+export class GroupValidationModel extends ValidationModel {
+  constructor(client: ValidationClient, key: IValidatedGroup) {
+    super(client, { kind: 'group', name: key.name, version: key.version });
+  }
+
+  get key(): Readonly<IValidatedGroup> {
+    const { name, version } = this.source;
+    return { name, version };
+  }
+
+  /** Another group version: its reports from the newest, none opened. */
+  setKey(key: IValidatedGroup): void {
+    this.setSource({ kind: 'group', name: key.name, version: key.version });
+  }
 }

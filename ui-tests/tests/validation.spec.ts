@@ -7,6 +7,10 @@
  * figures drawn by plotly.js (the JSON a notebook draws). Then `%validate --save` in a
  * notebook draws the report there and the open group lists it by itself.
  *
+ * The demo's training dataset (churn v1's train/test split) gets two reports of its own
+ * (seeded through `featurestore.dataset_validation`, which no hsfs call reaches yet):
+ * the feature store sidebar unfolds them under the dataset, and opens one.
+ *
  * UPDATE_SCREENSHOT=1 refreshes the README's picture (docs/validation.png); otherwise it
  * goes to test-results/.
  */
@@ -23,18 +27,37 @@ const VALIDATE_CELL =
   '%validate customers:1 --rules "age: between(18, 100); churned: balanced(0.3)" ' +
   '--overview --save';
 
+/** Two reports on the demo's training dataset: its test split passes, its train split
+ * fails the balance rule (churners are fewer than 30%). Made once. */
+const SEED_DATASET_REPORTS = `
+from hopsml_lab import hopsworks
+from hopsml_lab.featurestore.dataset_validation import validate_training_dataset
+from hopsml_lab.validation.history import ValidationHistory
+view = hopsworks.login(engine="python").get_feature_store().get_feature_view("churn", version=1)
+training = view._training
+(record,) = training.catalog.list_training_datasets(training.project_id, view.id)
+if not ValidationHistory(training.lab.db, training.project_id).for_dataset(record.id):
+    validate_training_dataset(training, record, "age: between(18, 100)", split="test")
+    validate_training_dataset(training, record, "churned: balanced(0.3)", split="train")
+`;
+
 const picture = (name: string) =>
   process.env.UPDATE_SCREENSHOT
     ? path.resolve(__dirname, `../../docs/${name}.png`)
     : path.resolve(__dirname, `../test-results/${name}.png`);
 
-async function seedFeatureStore(): Promise<void> {
+async function runPython(code: string): Promise<void> {
   const root = process.env.HOPSML_UI_PROJECT_ROOT;
   expect(root, 'the project root the test server uses').toBeTruthy();
-  await promisify(execFile)(PYTHON, ['-c', SEED], {
+  await promisify(execFile)(PYTHON, ['-c', code], {
     env: { ...process.env, HOPSML_PROJECT_ROOT: root },
     timeout: 120 * 1000
   });
+}
+
+async function seedFeatureStore(): Promise<void> {
+  await runPython(SEED);
+  await runPython(SEED_DATASET_REPORTS);
 }
 
 test.describe('HopsML Lab: validation reports', () => {
@@ -159,5 +182,42 @@ test.describe('HopsML Lab: validation reports', () => {
       problems.filter(p => /hopsml/i.test(p)),
       'no HopsML errors in the browser console'
     ).toEqual([]);
+  });
+
+  test("a training dataset's reports in the sidebar; a report's rules and plots", async ({
+    page
+  }) => {
+    const problems: string[] = [];
+    page.on('pageerror', error => problems.push(`pageerror: ${error.message}`));
+    const panel = page.locator(`#${PANEL_ID}`);
+    await page.sidebar.openTab(PANEL_ID);
+    await panel.locator('li[data-view="churn v1"] > .hopsml-FeatureStore-open').click();
+    const dataset = panel.locator('li[data-view="churn v1"] .hopsml-TrainingDataset');
+    await expect(dataset).toHaveCount(1);
+    const toggle = dataset.locator('button.hopsml-DatasetReports');
+    await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    await toggle.click();
+    await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+
+    const reports = dataset.locator('table.hopsml-Validation-reports tbody tr');
+    await expect(reports).toHaveCount(2);
+    await expect(reports.locator('[data-verdict]')).toHaveText(['failed', 'passed']);
+    await expect(reports.nth(0)).toContainText('(train)');
+    await expect(reports.nth(0)).toContainText('1 of 1 rules failed');
+    await expect(reports.nth(1)).toContainText('(test)');
+
+    await reports.nth(0).locator('button.hopsml-OpenReport').click();
+    const report = dataset.locator('.hopsml-Validation-report');
+    await expect(
+      report.locator('tr[data-rule="balanced(churned, 0.3)"][data-success="false"]')
+    ).toHaveCount(1);
+    const rulesPlot = report.locator('.hopsml-Plot[data-chart="rules"] .js-plotly-plot');
+    await expect(rulesPlot.locator('.gtitle')).toHaveText('rules: 0 of 1 passed');
+    await page.mouse.move(0, 0);
+    await panel.screenshot({ path: picture('validation_dataset') });
+
+    await toggle.click(); // folded again
+    await expect(dataset.locator('.hopsml-Validation')).toHaveCount(0);
+    expect(problems, 'no errors in the browser').toEqual([]);
   });
 });

@@ -170,7 +170,7 @@ class Datasets:
         location = f"{FOLDER}/{name}_{version}"
         store = self.training.lab.store
         if self._on_spark(source, engine):
-            from .spark_training import save_spark
+            from .spark_datasets import save_spark
 
             written = save_spark(self, source, name, label, specs, seed, location, fmt, statistics)
         else:
@@ -229,7 +229,13 @@ class Datasets:
     def insert(
         self, record: TrainingDatasetRecord, source: Any, overwrite: bool, engine: str = "python"
     ) -> TrainingDatasetRecord:
-        """Add rows to a version (split as the version splits), or replace its rows."""
+        """Add rows to a version (split as the version splits), or replace its rows. A
+        Spark DataFrame, or a query on the Spark engine, is written by the executors
+        (``spark_datasets.insert_spark``)."""
+        if self._on_spark(source, engine):
+            from .spark_datasets import insert_spark
+
+            return insert_spark(self, record, source, overwrite)
         frame, lineage, _ = self._source(source, record.label, record.name, engine)
         frames = self._split(frame, record.splits, record.seed, record.name)
         if not overwrite:
@@ -250,8 +256,9 @@ class Datasets:
             statistics=stats,
         )
 
-    def read(self, record: TrainingDatasetRecord, split: str | None) -> pd.DataFrame:
-        """One split (or, without splits, all rows) of a version."""
+    def read(self, record: TrainingDatasetRecord, split: str | None, engine: str = "python") -> Any:
+        """One split (or, without splits, all rows) of a version: pandas, or on the
+        Spark engine a lazy Spark frame the executors read (``spark_reads``)."""
         names = [s.name for s in record.splits]
         if names and split is None:
             raise BadSplit(
@@ -263,6 +270,10 @@ class Datasets:
                 f"training dataset {record.name!r} version {record.version} has no split "
                 f"{split!r}: its splits are {names or 'none'}"
             )
+        if engine == "spark":
+            from .spark_datasets import read_dataset_spark
+
+            return read_dataset_spark(self, record, split)
         folder = f"{record.location or ''}/{split or record.name}"
         dtypes = record.settings.get("dtypes", {})
         return read_folder(self.training.lab.store, folder, record.data_format, dtypes)

@@ -145,6 +145,38 @@ def _run_job(frame: DataFrame, writer: Callable[..., Any], write_id: str) -> lis
             context.setLocalProperty(key, value)  # type: ignore[union-attr]
 
 
+def _write_staged(
+    store: Store,
+    staging: str,
+    frame: DataFrame,
+    folders: dict[str, str],
+    fmt: str,
+    dtypes: dict[str, str],
+    transform: tuple[Callable[..., Any], StructType] | None,
+) -> tuple[dict[str, int], set[str], pa.Schema]:
+    """Run the writing job into ``staging`` and delete what failed attempts left there.
+    Returns each split's row count, the files kept and the data columns' schema."""
+    from pyspark.sql.types import StructType
+
+    rows = transform[1] if transform else frame.schema
+    labelled = SPLIT in rows.names
+    schema = arrow_schema(StructType([f for f in rows.fields if f.name != SPLIT]))
+    write_id = uuid.uuid4().hex[:16]
+    writer = SplitWriter(store, staging, folders, fmt, write_id, dtypes, schema, labelled)
+    job = Chained(transform[0], writer) if transform else writer
+    reported = _run_job(frame, job, write_id)
+    counts = {split: 0 for split in folders}
+    kept = set()
+    for row in reported:
+        counts[row["split"]] += int(row["rows"])
+        kept.add(row["path"])
+    for folder in folders.values():
+        for path in _files(store, f"{staging}/{folder}", f"*.{fmt}"):
+            if path not in kept:  # a failed attempt's file
+                store.delete(path)
+    return counts, kept, schema
+
+
 def write_spark(
     store: Store,
     location: str,
@@ -157,32 +189,49 @@ def write_spark(
     """Write ``frame``'s rows under ``location``: by their ``SPLIT`` column into
     ``folders`` (split name -> folder), or, with one folder under ``""``, all of them
     there. ``transform``: a ``mapInArrow`` function run on the rows first, in the same
-    pass, and the schema it gives. Returns each split's row count."""
-    from pyspark.sql.types import StructType
-
+    pass, and the schema it gives. A dataset already at ``location`` is replaced
+    (``td_files.publish``). Returns each split's row count."""
     fmt = normal_format(data_format)
-    rows = transform[1] if transform else frame.schema
-    labelled = SPLIT in rows.names
-    schema = arrow_schema(StructType([f for f in rows.fields if f.name != SPLIT]))
     staging = staging_for(store, location)
-    write_id = uuid.uuid4().hex[:16]
-    writer = SplitWriter(store, staging, folders, fmt, write_id, dtypes, schema, labelled)
-    job = Chained(transform[0], writer) if transform else writer
     try:
-        reported = _run_job(frame, job, write_id)
-        counts = {split: 0 for split in folders}
-        kept = set()
-        for row in reported:
-            counts[row["split"]] += int(row["rows"])
-            kept.add(row["path"])
+        counts, kept, schema = _write_staged(store, staging, frame, folders, fmt, dtypes, transform)
         for folder in folders.values():
-            for path in _files(store, f"{staging}/{folder}", f"*.{fmt}"):
-                if path not in kept:  # a failed attempt's file
-                    store.delete(path)
             if not any(posixpath.dirname(p) == f"{staging}/{folder}" for p in kept):
                 _empty_part(store, f"{staging}/{folder}/part-00000.{fmt}", fmt, dtypes, schema)
         publish(store, staging, location)
         return counts
+    finally:
+        if store.exists(staging):
+            store.delete(staging, recursive=True)
+
+
+def append_spark(
+    store: Store,
+    location: str,
+    frame: DataFrame,
+    folders: dict[str, str],
+    data_format: str,
+    dtypes: dict[str, str],
+) -> tuple[dict[str, int], list[str]]:
+    """Add ``frame``'s rows to the dataset at ``location`` as new part files, split as
+    ``write_spark`` splits them; the files there are left as they are. The new files are
+    written into a staging folder, then each moved into its split folder; if a move
+    fails, those moved already are deleted again. Returns each split's row count and
+    the files added (to delete them again if what follows fails)."""
+    fmt = normal_format(data_format)
+    staging = staging_for(store, location)
+    moved: list[str] = []
+    try:
+        counts, kept, _ = _write_staged(store, staging, frame, folders, fmt, dtypes, None)
+        for path in sorted(kept):
+            target = f"{location}{path[len(staging) :]}"
+            store.rename(path, target)
+            moved.append(target)
+        return counts, moved
+    except BaseException:
+        for target in moved:
+            store.delete(target)
+        raise
     finally:
         if store.exists(staging):
             store.delete(staging, recursive=True)

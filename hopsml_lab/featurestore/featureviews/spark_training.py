@@ -12,7 +12,8 @@ and applied on the executors (``transformations.spark_apply``); then either
   lazy DataFrame per split, without the columns the caller did not ask for.
 
 The split statistics are computed by Spark as well (``spark_statistics``), from the
-persisted rows. The version records ``split_engine: "spark"`` so that reading it again
+persisted rows. A materialised version is read back by the executors too
+(``spark_reads``). The version records ``split_engine: "spark"`` so that reading it again
 (in memory) splits it the same way: on Spark, with its seed, at its lineage's commits,
 with its fitted statistics.
 """
@@ -29,13 +30,13 @@ from ..transformations.spark_apply import (
     ArrowTransform,
     Layout,
     apply_spark,
-    pandas_dtypes,
     transformation,
 )
 from ..transformations.spark_stats import fit_spark
 from ..types import restore_dtypes
 from . import view_transforms
 from .spark_files import write_spark
+from .spark_reads import read_spark
 from .spark_splits import SPLIT, labelled
 from .spark_statistics import describe
 from .splits import TIME_SERIES_SPLIT, TRAIN
@@ -47,11 +48,9 @@ from .views import SPLIT_TIME, ReadRequest
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
 
-    from ...catalog import SplitSpec
     from ...store import Store
     from ..featuregroups.statistics import StatisticsOptions
     from ..transformations.engine import BoundTransform
-    from .datasets import Datasets, Written
     from .training import TrainingData
 
 Transformation = tuple["ArrowTransform | None", Layout]
@@ -298,41 +297,16 @@ class SparkTraining:
         labels = list(record.settings.get("labels", record.label))
         return Made(record, self._frames(transformed, record), labels)
 
-
-def save_spark(
-    datasets: Datasets,
-    source: Any,
-    name: str,
-    label: list[str],
-    specs: list[SplitSpec],
-    seed: int | None,
-    location: str,
-    fmt: str,
-    statistics: StatisticsOptions | None,
-) -> Written:
-    """An hsfs 3.x ``td.save`` of a query or a Spark DataFrame, written by the
-    executors: randomly split (``spark_splits``), no transformations."""
-    from ..featuregroups.spark_insert import normalise_spark
-    from ..query.plan import QuerySpec
-    from .datasets import Written, check_label
-
-    lineage: list[LineageEntry] = []
-    query = None
-    known: dict[str, str] = {}
-    if isinstance(source, QuerySpec):
-        view, query = datasets.query_view(source, name, label)
-        plan, lineage = datasets.views.plan(view, ReadRequest(with_label=True))
-        lab = datasets.training.lab
-        frame = run_spark(lab.spark.session(), datasets.views.groups, plan)
-        known = plan.dtypes
-    else:
-        frame = normalise_spark(source)
-    check_label(label, list(frame.columns))
-    dtypes = pandas_dtypes(frame.schema, known)
-    rows = labelled(frame, specs, seed, None)
-    folders = {s.name: s.name for s in specs} or {"": name}
-    names = [s.name for s in specs] or [""]
-    store = datasets.training.lab.store
-    transform = (None, Layout(rows.schema, dtypes))
-    stats = materialize(store, location, rows, transform, folders, fmt, dtypes, statistics, names)
-    return Written(dtypes, lineage, query, stats, on_spark=True)
+    def read_files(
+        self, view: FeatureViewRecord, record: TrainingDatasetRecord, drop: set[str]
+    ) -> dict[str, DataFrame]:
+        """A materialised version's split folders read by the executors
+        (``spark_reads``), without the columns ``drop``."""
+        session = self.lab.spark.session()
+        dtypes = record.settings.get("dtypes", {})
+        frames = {}
+        for name in [s.name for s in record.splits] or [""]:
+            folder = f"{record.location or ''}/{name or view.name}"
+            frame = read_spark(session, self.lab.store, folder, record.data_format, dtypes)
+            frames[name] = frame.drop(*[c for c in frame.columns if c in drop])
+        return frames

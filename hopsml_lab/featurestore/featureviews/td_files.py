@@ -15,7 +15,7 @@ is all or nothing: every split goes into a hidden temporary folder next to the t
 (``Store.rename``) only once all files are complete. On HDFS each file is written
 locally first and copied up through the store; text and Parquet files are read back
 through the store, TFRecord files from a local copy (TensorFlow reads local paths
-here: ``local_files``).
+here: ``local_files``). On the Spark engine the executors read them (``spark_reads``).
 """
 
 from __future__ import annotations
@@ -88,12 +88,23 @@ def staging_for(store: Store, location: str) -> str:
 
 
 def publish(store: Store, staging: str, location: str) -> None:
-    """Put a complete staging folder in place of ``location`` (a leftover folder there
-    is replaced)."""
+    """Put a complete staging folder in place of ``location``. A folder there is
+    replaced by two renames (moved aside to a hidden name, the staging folder moved in,
+    then the old one deleted; if the second rename fails, the old one is moved back), so
+    readers find the old files or the new ones."""
     location = clean_path(location)
-    if store.exists(location):
-        store.delete(location, recursive=True)
-    store.rename(staging, location)
+    if not store.exists(location):
+        store.rename(staging, location)
+        return
+    parent, name = posixpath.split(location)
+    aside = posixpath.join(parent, f".{name}.{uuid.uuid4().hex}.old")
+    store.rename(location, aside)
+    try:
+        store.rename(staging, location)
+    except BaseException:
+        store.rename(aside, location)
+        raise
+    store.delete(aside, recursive=True)
 
 
 def write_part(store: Store, path: str, write: Callable[[Path], None]) -> None:
@@ -143,17 +154,23 @@ def _files(store: Store, folder: str, pattern: str) -> list[str]:
     return [e.path for e in entries if not e.is_dir and fnmatch.fnmatch(e.name, pattern)]
 
 
-def read_folder(
-    store: Store, folder: str, data_format: str, dtypes: dict[str, str]
-) -> pd.DataFrame:
-    """The rows of one split folder (a project path), with the dtypes written."""
-    fmt = normal_format(data_format)
+def part_files(store: Store, folder: str, fmt: str) -> list[str]:
+    """The ``*.<fmt>`` files of one split folder; none is refused."""
     files = _files(store, folder, f"*.{fmt}")
     if not files:
         raise TrainingDataUnreadable(
             f"Failed to read dataset from {store.url(folder)}: no {fmt} files there (purged "
             "or deleted?). Check if path exists or recreate a training dataset."
         )
+    return files
+
+
+def read_folder(
+    store: Store, folder: str, data_format: str, dtypes: dict[str, str]
+) -> pd.DataFrame:
+    """The rows of one split folder (a project path), with the dtypes written."""
+    fmt = normal_format(data_format)
+    files = part_files(store, folder, fmt)
     parts = []
     for path in files:
         local = _local(store, path)

@@ -15,7 +15,8 @@ On the Spark engine, and for files whenever the view's query runs on Spark (the 
 engine setting, or its size), ``spark_training`` makes the data instead: splits, the
 transformations' fit and apply and the files all on the executors, no row on the
 driver; an in-memory version made there records ``split_engine: "spark"`` and is read
-again there.
+again there. On the Spark engine a materialised version's files are read by the
+executors as well (``spark_reads``).
 """
 
 from __future__ import annotations
@@ -346,7 +347,7 @@ class TrainingData:
             )
         labels = list(record.settings.get("labels", record.label))
         if record.materialized:
-            return Made(record, self._read_files(view, record, columns), labels)
+            return Made(record, self._read_files(view, record, columns, engine), labels)
         if record.settings.get("training_dataset_type") == HOPSFS:
             raise TrainingDataUnreadable(
                 f"training dataset version {version} was purged: recreate it with "
@@ -363,8 +364,14 @@ class TrainingData:
         return Made(record, frames, labels)
 
     def _read_files(
-        self, view: FeatureViewRecord, record: TrainingDatasetRecord, columns: Columns
-    ) -> dict[str, pd.DataFrame]:
+        self,
+        view: FeatureViewRecord,
+        record: TrainingDatasetRecord,
+        columns: Columns,
+        engine: str = "python",
+    ) -> dict[str, Any]:
+        """The split folders' rows without the columns not asked for: pandas, or on the
+        Spark engine lazy Spark frames the executors read."""
         root = record.location or ""
         dtypes = record.settings.get("dtypes", {})
         names = [s.name for s in record.splits] or [""]
@@ -376,6 +383,8 @@ class TrainingData:
             drop |= set(record.settings.get("time_columns", [])) - features
         if not columns.training_helpers:
             drop |= set(view.training_helper_columns)
+        if engine == "spark":
+            return self.spark.read_files(view, record, drop)
         frames = {}
         for name in names:
             folder = f"{root}/{name or view.name}"

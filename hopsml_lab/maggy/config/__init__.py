@@ -4,7 +4,9 @@
 (random, grid, ASHA, GP and TPE, with the Hyperband pruner); :class:`AblationConfig` runs
 leave-one-component-out ablation studies over a training dataset's features and a Keras
 model's layers; :class:`BaseConfig` runs ``train_fn`` once as a one-trial experiment;
-the distributed-training configurations raise, naming what to use instead.
+:class:`TfDistributedConfig` trains one Keras model on several Spark tasks with
+MultiWorkerMirroredStrategy; :class:`TorchDistributedConfig` raises, naming what to use
+instead.
 """
 
 from .ablation import AblationConfig

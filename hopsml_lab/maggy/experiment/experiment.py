@@ -23,7 +23,13 @@ from ...experiments.results import TrialResult
 from ...experiments.run import ExperimentRun
 from ...lab import get_lab
 from .._unavailable import not_yet
-from ..config import AblationConfig, BaseConfig, HyperparameterOptConfig, LagomConfig
+from ..config import (
+    AblationConfig,
+    BaseConfig,
+    HyperparameterOptConfig,
+    LagomConfig,
+    TfDistributedConfig,
+)
 from ..config.hyperparameter_optimization import es_policy_name
 from ..optimizer import Asha, GridSearch, RandomSearch, SingleRun
 from ..optimizer.abstractoptimizer import AbstractOptimizer, DrivenByLagom, MaggyProtocol
@@ -90,10 +96,15 @@ def lagom(train_fn: Callable[..., Any], config: LagomConfig | None = None) -> di
         from ..ablation.driver import lagom_ablation  # it builds on this module
 
         return lagom_ablation(train_fn, config)
+    if isinstance(config, TfDistributedConfig):
+        from .tf_distributed import lagom_tf_distributed  # it builds on this module
+
+        return lagom_tf_distributed(train_fn, config)
     if not isinstance(config, HyperparameterOptConfig):
         raise not_yet(
             f"lagom with {type(config).__name__}",
-            "pass a BaseConfig to run train_fn once, or a HyperparameterOptConfig to search",
+            "pass a BaseConfig to run train_fn once, a HyperparameterOptConfig to search, or "
+            "a TfDistributedConfig to train on several workers",
         )
     lab = get_lab()
     direction = config.direction.upper()

@@ -10,14 +10,18 @@ import {
   ValidationClient
 } from '../../api';
 import { FeatureGroupView } from '../../featurestore/FeatureGroupView';
-import { FeatureGroupModel } from '../../featurestore/model';
+import { FeatureStorePanel } from '../../featurestore/FeatureStorePanel';
+import { FeatureGroupModel, FeatureStoreListModel } from '../../featurestore/model';
 import {
   commit,
   groupDetail,
+  groupPage,
   preview,
-  statistics
+  statistics,
+  view,
+  viewDetail
 } from '../../featurestore/__tests__/fixtures';
-import { GroupValidationModel, verdictText } from '../model';
+import { GroupValidationModel, ValidationModel, sourceLabel, verdictText } from '../model';
 
 // plotly.js draws with SVG that jsdom lacks; what it is asked to draw is checked as data.
 const plotly = {
@@ -46,6 +50,17 @@ function summary(id: number, success: boolean, commitId: number | null): ReportS
     feature_group_id: 1,
     commit_id: commitId,
     training_dataset_id: null
+  };
+}
+
+/** A report of training dataset 3 (`churn_1 v1`), on one split. */
+function datasetSummary(id: number, success: boolean, split: string): ReportSummary {
+  return {
+    ...summary(id, success, null),
+    subject: `churn_1 v1 (${split})`,
+    ingestion_result: 'UNKNOWN',
+    feature_group_id: null,
+    training_dataset_id: 3
   };
 }
 
@@ -239,5 +254,171 @@ describe('FeatureGroupView: the Validation section', () => {
     expect(container.querySelector('.hopsml-Validation')?.textContent).toContain(
       'No validation reports yet'
     );
+  });
+});
+
+describe('ValidationModel of a training dataset', () => {
+  let requester: FakeRequester;
+  let model: ValidationModel;
+
+  beforeEach(() => {
+    requester = new FakeRequester();
+    model = new ValidationModel(new ValidationClient(requester.request), {
+      kind: 'dataset',
+      id: 3,
+      name: 'churn_1',
+      version: 1
+    });
+  });
+
+  it("lists the dataset's reports by its id, then older ones by token", async () => {
+    requester.reply(() =>
+      jsonResponse({ reports: [datasetSummary(5, false, 'train')], next_token: 't1' })
+    );
+    await model.refresh();
+    expect(requester.calls[0].path).toBe(
+      'hopsml/api/validation/trainingdatasets/3/reports?limit=20'
+    );
+    requester.reply(() =>
+      jsonResponse({ reports: [datasetSummary(4, true, 'test')], next_token: null })
+    );
+    await model.loadMore();
+    expect(requester.calls[1].path).toBe(
+      'hopsml/api/validation/trainingdatasets/3/reports?limit=20&next_token=t1'
+    );
+    expect(model.reports.map(r => r.id)).toEqual([5, 4]);
+    expect(model.hasMore).toBe(false);
+  });
+
+  it("keeps the server's message for an unknown dataset", async () => {
+    requester.reply(() => jsonResponse({ message: 'no training dataset with id 3' }, 404));
+    await model.refresh();
+    expect(model.error).toBe('no training dataset with id 3');
+    expect(model.loaded).toBe(true);
+  });
+
+  it('names its source', () => {
+    expect(sourceLabel(model.source)).toBe('training dataset churn_1 v1');
+    expect(sourceLabel({ kind: 'group', name: 'customers', version: 2 })).toBe(
+      'customers v2'
+    );
+  });
+});
+
+describe("FeatureStorePanel: a training dataset's validation reports", () => {
+  let requester: FakeRequester;
+  let model: FeatureStoreListModel;
+
+  async function unfoldDataset(): Promise<HTMLElement> {
+    const { container } = render(<FeatureStorePanel model={model} onOpenGroup={jest.fn()} />);
+    requester.reply(() => jsonResponse(viewDetail('churn')));
+    fireEvent.click(container.querySelector('.hopsml-FeatureView .hopsml-FeatureStore-open')!);
+    await settle();
+    return container.querySelector('[data-training-dataset="churn_1 v1"]') as HTMLElement;
+  }
+
+  beforeEach(async () => {
+    plotly.react.mockClear();
+    requester = new FakeRequester();
+    model = new FeatureStoreListModel(
+      new FeatureStoreClient(requester.request),
+      50,
+      new ValidationClient(requester.request)
+    );
+    requester.reply(() => jsonResponse(groupPage([])));
+    requester.reply(() => jsonResponse({ views: [view('churn')] }));
+    await model.refresh();
+  });
+
+  it('lists its reports with pass/fail badges and the split each checked', async () => {
+    const dataset = await unfoldDataset();
+    const toggle = dataset.querySelector('.hopsml-DatasetReports')!;
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+    requester.reply(() =>
+      jsonResponse({
+        reports: [datasetSummary(5, false, 'train'), datasetSummary(4, true, 'test')],
+        next_token: null
+      })
+    );
+    fireEvent.click(toggle);
+    await settle();
+    expect(requester.calls[3].path).toBe(
+      'hopsml/api/validation/trainingdatasets/3/reports?limit=20'
+    );
+    expect(toggle.getAttribute('aria-expanded')).toBe('true');
+    const rows = [...dataset.querySelectorAll('.hopsml-Validation-reports tbody tr')];
+    expect(
+      rows.map(r => r.querySelector('[data-verdict]')?.getAttribute('data-verdict'))
+    ).toEqual(['failed', 'passed']);
+    expect(rows[0].textContent).toContain('churn_1 v1 (train)');
+    expect(rows[0].textContent).toContain('2 of 3 rules failed');
+    const headers = [...dataset.querySelectorAll('.hopsml-Validation-reports th')];
+    expect(headers.map(h => h.textContent)).toEqual([
+      'Verdict',
+      'Validated',
+      'Checked',
+      'Rules',
+      ''
+    ]);
+    fireEvent.click(toggle); // folded again: no request
+    expect(dataset.querySelector('.hopsml-Validation')).toBeNull();
+    expect(requester.calls).toHaveLength(4);
+  });
+
+  it("opens a report: its rules and plots, under the dataset", async () => {
+    const dataset = await unfoldDataset();
+    requester.reply(() =>
+      jsonResponse({ reports: [datasetSummary(5, false, 'train')], next_token: null })
+    );
+    fireEvent.click(dataset.querySelector('.hopsml-DatasetReports')!);
+    await settle();
+    requester.reply(() => jsonResponse({ ...detail(5), ...datasetSummary(5, false, 'train') }));
+    fireEvent.click(dataset.querySelector('tr[data-report="5"] button')!);
+    await settle();
+    expect(requester.calls[4].path).toBe('hopsml/api/validation/reports/5');
+    const rules = [...dataset.querySelectorAll('.hopsml-Validation-rules tbody tr')];
+    expect(rules.map(r => r.getAttribute('data-rule'))).toEqual([
+      'not_null(age)',
+      'between(age, 0, 120)',
+      'balanced(churned, 0.3)'
+    ]);
+    const charts = [...dataset.querySelectorAll('.hopsml-Validation-figures .hopsml-Plot')];
+    expect(charts.map(c => c.getAttribute('data-chart'))).toEqual([
+      'rules',
+      'class_balance:churned'
+    ]);
+    expect(dataset.querySelector('.hopsml-Validation-report h4')?.textContent).toContain(
+      'Report 5'
+    );
+  });
+
+  it('says when a dataset has no reports, and shows them again after a refresh', async () => {
+    const dataset = await unfoldDataset();
+    requester.reply(() => jsonResponse({ reports: [], next_token: null }));
+    fireEvent.click(dataset.querySelector('.hopsml-DatasetReports')!);
+    await settle();
+    expect(dataset.querySelector('.hopsml-Validation')?.textContent).toContain(
+      'No validation reports yet for training dataset churn_1 v1'
+    );
+    requester.reply(() => jsonResponse(groupPage([])));
+    requester.reply(() => jsonResponse({ views: [view('churn')] }));
+    requester.reply(() => jsonResponse(viewDetail('churn')));
+    requester.reply(() =>
+      jsonResponse({ reports: [datasetSummary(6, true, 'train')], next_token: null })
+    );
+    await act(() => model.refresh());
+    expect(requester.calls[7].path).toBe(
+      'hopsml/api/validation/trainingdatasets/3/reports?limit=20'
+    );
+    expect(model.datasetReports(3)?.reports.map(r => r.id)).toEqual([6]);
+  });
+
+  it('offers no reports without a validation client', async () => {
+    model = new FeatureStoreListModel(new FeatureStoreClient(requester.request));
+    requester.reply(() => jsonResponse(groupPage([])));
+    requester.reply(() => jsonResponse({ views: [view('churn')] }));
+    await model.refresh();
+    const dataset = await unfoldDataset();
+    expect(dataset.querySelector('.hopsml-DatasetReports')).toBeNull();
   });
 });

@@ -1,0 +1,1 @@
+"""Hopsworks Airflow plugin's module paths, so a DAG moves over by its import line."""

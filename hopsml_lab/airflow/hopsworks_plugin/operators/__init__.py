@@ -1,0 +1,1 @@
+"""``hopsworks_plugin.operators``: see :mod:`hopsml_lab.airflow.operators`."""

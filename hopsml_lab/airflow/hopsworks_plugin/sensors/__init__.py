@@ -1,0 +1,1 @@
+"""``hopsworks_plugin.sensors``: see :mod:`hopsml_lab.airflow.sensors`."""

@@ -1,0 +1,1 @@
+"""hopsworks' ``client`` package: its exceptions (``hopsworks.client.exceptions``)."""

@@ -1,0 +1,1 @@
+"""hopsworks' ``core`` package: the APIs a project hands out (``job_api``)."""
