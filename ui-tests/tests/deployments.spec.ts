@@ -14,7 +14,7 @@ import { execFile } from 'child_process';
 import * as path from 'path';
 import { promisify } from 'util';
 
-import { fillNotebook, runAllCells } from './notebook';
+import { fillNotebook } from './notebook';
 
 const PANEL_ID = 'hopsml-models';
 const NAME = 'churnui';
@@ -71,6 +71,7 @@ test.describe('HopsML Lab: models and deployments', () => {
   test('a notebook deploys a model; the panel shows it running and counts its requests', async ({
     page
   }) => {
+    test.setTimeout(300 * 1000); // a model server's first start on a cold, busy machine
     const problems: string[] = [];
     page.on('pageerror', error => problems.push(`pageerror: ${error.message}`));
     page.on('console', message => {
@@ -92,7 +93,9 @@ test.describe('HopsML Lab: models and deployments', () => {
     await test.step('a notebook saves, deploys and queries a model', async () => {
       await page.notebook.createNew();
       await fillNotebook(page, CELLS);
-      await runAllCells(page);
+      // Galata's run waits for the kernel before running (as the first test of a fresh
+      // server, a bare run-all could fire before the kernel was ready and run nothing).
+      await page.notebook.run();
       await expect(output.filter({ hasText: 'predicted 5' })).toHaveCount(1, {
         timeout: 150 * 1000
       });
