@@ -63,6 +63,19 @@ def clip(text: object, limit: int = QUOTE_LIMIT) -> str:
     return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
 
 
+def not_in_project(kind: str, name: object, project: str, known: list[str], first: str) -> str:
+    """The message for a ``kind`` the project lacks: the project's ``kind`` names, or
+    with none, what to do ``first``.
+
+    >>> not_in_project("job", "trian", "demo", ["train"], "create one first")
+    "no job 'trian' in project demo; its jobs are ['train']"
+    >>> not_in_project("job", "train", "demo", [], "create one first")
+    "no job 'train' in project demo; create one first"
+    """
+    missing = f"no {kind} {clip(name)!r} in project {project}"
+    return f"{missing}; its {kind}s are {known}" if known else f"{missing}; {first}"
+
+
 # A run of characters that is no space, no quote and no separator: an id, a path, a key.
 # ("…" ends a run, so that clipping a clipped message changes nothing.)
 _LONG_WORD = re.compile(rf"[^\s'\",:;…]{{{QUOTE_LIMIT + 1},}}")

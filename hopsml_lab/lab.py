@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import threading
+import weakref
+from collections.abc import Callable
 from functools import cached_property
+from typing import Generic, TypeVar
 
 from .catalog import (
     Database,
@@ -18,6 +21,8 @@ from .engine.runner import SparkTrialRunner
 from .engine.spark import SparkEngine
 from .settings import Settings
 from .store import Store, open_store
+
+T = TypeVar("T")
 
 
 class Lab:
@@ -96,3 +101,22 @@ def set_lab(lab: Lab | None) -> None:
     global _lab
     with _lock:
         _lab = lab
+
+
+class PerLab(Generic[T]):
+    """One object per Lab (a service of the project), made on first use and dropped with
+    its Lab."""
+
+    def __init__(self) -> None:
+        self._made: weakref.WeakKeyDictionary[Lab, T] = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def here(self, make: Callable[[Lab], T]) -> T:
+        """The object of this process's Lab (``get_lab()``), made by ``make(lab)`` the
+        first time it is asked for."""
+        lab = get_lab()
+        with self._lock:
+            made = self._made.get(lab)
+            if made is None:
+                made = self._made[lab] = make(lab)
+            return made

@@ -1,14 +1,21 @@
-"""Helpers shared by the serving tests: whether a port is free again, and a tiny Python
-predictor model (a numpy weight vector and a script) saved in versions that say which
-version and which server process answered."""
+"""Helpers shared by the serving tests: a module's own Lab whose deployments stop at its
+end, whether a port is free again, and a tiny Python predictor model (a numpy weight
+vector and a script) saved in versions that say which version and which server process
+answered."""
 
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
+
+from hopsml_lab.deployments import DeploymentService
+from hopsml_lab.lab import Lab, set_lab
+from hopsml_lab.settings import Settings
 
 PREDICTOR = """
 import os, time
@@ -27,6 +34,18 @@ class Predict:
         rows = np.asarray(inputs, dtype=float) @ self.weights
         return [{"y": float(y), "version": self.version, "pid": os.getpid()} for y in rows]
 """
+
+
+def serving_lab(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[Lab]:
+    """A Lab in a fresh folder ``name`` with its own SQLite catalog, set as the current
+    Lab while the caller's fixture lasts; then the deployments it started are stopped."""
+    root = tmp_path_factory.mktemp(name)
+    lab = Lab(Settings(project_root=str(root / "project"), catalog_url=f"sqlite:///{root}/c.db"))
+    set_lab(lab)
+    yield lab
+    DeploymentService.here().stop_own()
+    set_lab(None)
+    lab.db.dispose()
 
 
 def port_free(port: int) -> bool:

@@ -410,6 +410,8 @@ out["timeout"] = failure(lambda: launch(job_arguments=good, wait_timeout_s=0.2))
 out["missing_input"] = failure(lambda: launch(job_arguments=good, inputs=["Resources/none"]))
 out["unknown_job"] = failure(lambda: HopsworksLaunchOperator(
     task_id="x", job_name="nosuchjob", **common).execute({}))
+out["unknown_job_ignored"] = failure(lambda: HopsworksLaunchOperator(  # exit 2: not ignored
+    task_id="y", job_name="nosuchjob", ignore_failure=True, **common).execute({}))
 files = [HopsmlSuccessFileSensor(task_id="f", path=p, **common) for p in ("Resources/in", "Jobs")]
 out["success_files"] = [sensor.poke({}) for sensor in files]
 outside = HopsmlSuccessFileSensor(task_id="o", path="../elsewhere", **common)
@@ -449,7 +451,8 @@ def test_operators_and_sensors_run_the_projects_jobs(
         out["missing_input"]
         == "Job validate: its input Resources/none is not on the project's store"
     )
-    assert out["unknown_job"] == "Job nosuchjob failed: its output is above"
+    unknown = "Job nosuchjob could not be run (exit code 2): its output is above"
+    assert out["unknown_job"] == out["unknown_job_ignored"] == unknown
     assert out["success_files"] == [True, False]
     assert "escapes the project root" in out["outside"]
     assert out["templated"] == "day={{ ds }}"

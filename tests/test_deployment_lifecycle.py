@@ -23,10 +23,9 @@ import requests
 
 from hopsml_lab import hopsworks
 from hopsml_lab.deployments import DeploymentService, post_json, predict_url
-from hopsml_lab.lab import Lab, set_lab
-from hopsml_lab.settings import Settings
+from hopsml_lab.lab import Lab
 
-from .serving_models import port_free, save_versions
+from .serving_models import port_free, save_versions, serving_lab
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore::hopsml_lab.registry.errors.ProvenanceWarning"),
@@ -37,13 +36,7 @@ ROW = [[1.0, 1.0]]
 
 @pytest.fixture(scope="module")
 def plab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
-    root = tmp_path_factory.mktemp("lifecycle")
-    lab = Lab(Settings(project_root=str(root / "project"), catalog_url=f"sqlite:///{root}/c.db"))
-    set_lab(lab)
-    yield lab
-    DeploymentService.here().stop_own()
-    set_lab(None)
-    lab.db.dispose()
+    yield from serving_lab(tmp_path_factory, "lifecycle")
 
 
 @pytest.fixture(scope="module")

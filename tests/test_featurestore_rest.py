@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,8 @@ from hopsml_lab.lab import Lab, set_lab
 from hopsml_lab.server import featurestore
 from hopsml_lab.settings import Settings
 
+from .rest_fixtures import assert_routes_need_authentication, hopsml_server_config, lab_of
+
 FS = ("hopsml", "api", "featurestore")
 
 
@@ -42,20 +43,13 @@ def project_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def jp_server_config(project_dir: Path) -> dict:
-    return {
-        "ServerApp": {"jpserver_extensions": {"hopsml_lab": True}},
-        "HopsMLExtension": {
-            "project_root": str(project_dir),
-            "project_name": "demo",
-            "change_check_interval": 0.1,
-        },
-    }
+    return hopsml_server_config(project_dir)
 
 
 @pytest.fixture
 def server_lab(jp_serverapp) -> Lab:
     """The server's own Lab: what is written here, the routes read."""
-    return jp_serverapp.web_app.settings["hopsml_lab"]
+    return lab_of(jp_serverapp)
 
 
 def _customers(ids: list[int], ages: list[int], plans: list[str]) -> pd.DataFrame:
@@ -135,19 +129,10 @@ async def test_every_featurestore_route_needs_authentication(
 ) -> None:
     _seed(server_lab)
     values = {"name": "customers", "version": "1"}
-    base = jp_base_url.rstrip("/")
-    for route in featurestore.ROUTES:
-        path = re.sub(r"\{([a-z_]+)\}", lambda m: values[m.group(1)], route.path)
-        for method in ("GET", "POST", "DELETE"):
-            response = await http_server_client.fetch(
-                base + path,
-                method=method,
-                raise_error=False,
-                allow_nonstandard_methods=True,
-                body=b"{}" if method == "POST" else None,
-            )
-            assert response.code == 403, (method, path, response.code)
-            assert b"customers" not in response.body and b"Age in years" not in response.body
+    hidden = [b"customers", b"Age in years"]
+    await assert_routes_need_authentication(
+        http_server_client, jp_base_url, featurestore.ROUTES, values, hidden
+    )
 
 
 async def test_search_matches_group_and_feature_names_and_descriptions(

@@ -1,9 +1,9 @@
 """Every hsml 5.2.1 module path mirrored so far imports from hopsml_lab.hsml with the real
 public names, and the registry's functions keep the real parameters and defaults.
 
-The lists were taken from hopsworks 5.2.1's hsml/ sources. Left out for now: serving
-(``model_serving``, ``deployment``, ``predictor``, ``*/predictor``...), ``core`` (REST
-clients) and ``engine``.
+The lists were taken from hopsworks 5.2.1's hsml/ sources. Left out for now: parts of
+serving (``scaling_config``, ``deployment_version``, ``tag``...), ``core`` (REST clients)
+and ``engine``.
 """
 
 from __future__ import annotations
@@ -40,7 +40,19 @@ HSML_PATHS: dict[str, list[str]] = {
         for kind in ("python", "sklearn", "tensorflow", "torch", "llm")
         for leaf, names in ((".model", ["Model"]), (".signature", ["create_model"]), ("", []))
     },
-}
+    "hsml.resources": [
+        "Resources", "ComponentResources", "PredictorResources", "TransformerResources",
+    ],
+    "hsml.inference_batcher": ["InferenceBatcher"],
+    "hsml.deployable_component": ["DeployableComponent"],
+    "hsml.transformer": ["Transformer"],
+    "hsml.predictor_state_condition": ["PredictorStateCondition"],
+    "hsml.version": ["__version__"],
+    **{
+        f"hsml.{kind}.predictor": ["Predictor"]
+        for kind in ("python", "sklearn", "tensorflow", "torch")
+    },
+}  # fmt: skip
 
 CREATE_MODEL = (
     "name, version=None, metrics=None, description=None, input_example=None, "
@@ -78,6 +90,34 @@ REAL_SIGNATURES = {
     ),
     "hsml.schema.Schema.__init__": "self, object=None, **kwargs",
     "hopsworks.project.Project.get_model_registry": "self",
+    "hsml.resources.Resources.__init__": "self, cores, memory, gpus, **kwargs",
+    "hsml.resources.ComponentResources.__init__": (
+        "self, num_instances=None, requests=None, limits=None"
+    ),
+    "hsml.resources.PredictorResources.__init__": (
+        "self, num_instances=None, requests=None, limits=None"
+    ),
+    "hsml.resources.TransformerResources.__init__": (
+        "self, num_instances=None, requests=None, limits=None"
+    ),
+    "hsml.inference_batcher.InferenceBatcher.__init__": (
+        "self, enabled=None, max_batch_size=None, max_latency=None, timeout=None, **kwargs"
+    ),
+    "hsml.deployable_component.DeployableComponent.__init__": (
+        "self, script_file=None, resources=None, inference_batcher=None, "
+        "scaling_configuration=None, **kwargs"
+    ),
+    "hsml.transformer.Transformer.__init__": (
+        "self, script_file, resources=None, scaling_configuration=None, env_vars=None, "
+        "environment=None, **kwargs"
+    ),
+    "hsml.predictor_state_condition.PredictorStateCondition.__init__": (
+        "self, type, status=None, reason=None, **kwargs"
+    ),
+    **{
+        f"hsml.{kind}.predictor.Predictor.__init__": "self, **kwargs"
+        for kind in ("python", "sklearn", "tensorflow", "torch")
+    },
 }
 
 MODEL_PROPERTIES = [
@@ -124,3 +164,57 @@ def test_properties_and_framework_classes() -> None:
         made = importlib.import_module(f"hopsml_lab.hsml.{kind}.signature").create_model("m")
         assert made.framework == getattr(MODEL, f"FRAMEWORK_{kind.upper()}")
         assert type(made).__module__ == f"hopsml_lab.hsml.{kind}.model"
+
+
+def test_serving_mirrors_are_wired_to_local_deployments() -> None:
+    """resources' num_instances is the number of model-server processes; a disabled
+    batcher is accepted, an enabled one and a transformer are refused; the framework
+    predictors fix framework and server and check the script as hsml does."""
+    from hopsml_lab.hsml.inference_batcher import InferenceBatcher
+    from hopsml_lab.hsml.model import Model
+    from hopsml_lab.hsml.predictor import Predictor
+    from hopsml_lab.hsml.python.predictor import Predictor as PythonPredictor
+    from hopsml_lab.hsml.resources import PredictorResources, Resources
+    from hopsml_lab.hsml.tensorflow.predictor import Predictor as TensorflowPredictor
+    from hopsml_lab.hsml.torch.predictor import Predictor as TorchPredictor
+    from hopsml_lab.hsml.transformer import Transformer
+    from hopsml_lab.registry import ModelRegistryException
+
+    model = Model(1, "m", version=1, framework="SKLEARN")
+    resources = PredictorResources(num_instances=3, requests=Resources(1, 512, None))
+    assert resources.requests.to_dict() == {"cores": 1, "memory": 512, "gpus": 0}
+    assert resources.limits.to_dict() == {"cores": 2, "memory": 1024, "gpus": 0}
+    with pytest.warns(DeprecationWarning):
+        assert resources.num_instances == 3
+    made = Predictor.for_model(
+        model, name="d", resources=resources, inference_batcher=InferenceBatcher()
+    )
+    assert made.requested_instances == 3 and made.resources is resources
+    assert (
+        Predictor.for_model(model, name="d", resources={"num_instances": 2}).requested_instances
+        == 2
+    )
+    assert (
+        Predictor.for_model(model, name="d", resources=PredictorResources()).requested_instances
+        == 1
+    )
+    for option, message in (
+        ({"inference_batcher": InferenceBatcher(enabled=True)}, "leave inference_batcher out"),
+        ({"transformer": Transformer("transform.py")}, "leave transformer out"),
+        ({"resources": {"num_instances": 0}}, "scale to zero is not offered"),
+    ):
+        with pytest.raises((ModelRegistryException, ValueError), match=message):
+            Predictor.for_model(model, name="d", **option)
+
+    transformer = Transformer("transform.py", env_vars={"A": "1"})
+    assert transformer.resources._num_instances == 1 and not transformer.inference_batcher.enabled
+    assert transformer.to_dict()["transformerEnvVars"] == ["A=1"]
+    common = {"name": "d", "model_name": "m", "model_path": "Models/m", "model_version": 1}
+    with pytest.raises(ValueError, match="required in deployments for custom Python"):
+        PythonPredictor(script_file=None, **common)
+    with pytest.raises(ValueError, match="not supported in deployments for Tensorflow"):
+        TensorflowPredictor(script_file="p.py", **common)
+    torch = TorchPredictor(script_file="p.py", **common)
+    assert (torch.model_framework, torch.model_server) == ("PYTHON", "PYTHON")
+    tf = TensorflowPredictor(script_file=None, **common)
+    assert (tf.model_framework, tf.model_server) == ("TENSORFLOW", "TENSORFLOW_SERVING")

@@ -269,10 +269,15 @@ def test_the_job_command(lab: Lab) -> None:
         (("job", "run", "cli_step", "--param", "oops"), "write name=value"),
         (("job", "create", "y", "Jobs/none.py"), "upload it first"),
     ):
-        bad = cli(*args)
-        assert bad.returncode == 1 and message in bad.stderr
+        bad = cli(*args)  # an error, not a failed job: exit 2
+        assert bad.returncode == 2 and message in bad.stderr
         assert len(bad.stderr.strip().splitlines()) == 1, bad.stderr
     cli("job", "create", "never_run", "Jobs/step.py")
     assert cli("job", "status", "never_run").returncode == 1
+    unknown = cli("job", "status", "nope")
+    assert unknown.returncode == 2 and "no job 'nope'" in unknown.stderr
+    assert cli("job", "logs", "never_run").returncode == 2
     assert cli("store", "exists", "Jobs/step.py").returncode == 0
     assert cli("store", "exists", "Jobs/nothing.py").returncode == 1
+    outside = cli("store", "exists", "../elsewhere")
+    assert outside.returncode == 2 and "escapes the project root" in outside.stderr

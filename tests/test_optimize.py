@@ -19,10 +19,10 @@ import pytest
 from IPython.core.error import UsageError
 
 from hopsml_lab import hopsworks, model
-from hopsml_lab.deployments import DeploymentService
-from hopsml_lab.lab import Lab, set_lab
+from hopsml_lab.lab import Lab
 from hopsml_lab.registry import ModelExportError, ModelNotFound
-from hopsml_lab.settings import Settings
+
+from .serving_models import serving_lab
 
 pytestmark = [
     pytest.mark.filterwarnings(
@@ -36,13 +36,7 @@ FEATURES = [f"f{i}" for i in range(8)]
 
 @pytest.fixture(scope="module")
 def plab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
-    root = tmp_path_factory.mktemp("optimize")
-    lab = Lab(Settings(project_root=str(root / "project"), catalog_url=f"sqlite:///{root}/c.db"))
-    set_lab(lab)
-    yield lab
-    DeploymentService.here().stop_own()
-    set_lab(None)
-    lab.db.dispose()
+    yield from serving_lab(tmp_path_factory, "optimize")
 
 
 @pytest.fixture(scope="module")

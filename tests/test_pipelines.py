@@ -220,4 +220,4 @@ def test_the_pipeline_command(lab: Lab, tmp_path: Path) -> None:
     assert "stage two failed" in ran.stderr and "Logs/write/" in ran.stderr
     assert "cli\t2 stages\tFAILED" in cli("pipeline", "list").stdout
     missing = cli("pipeline", "run", "nope")
-    assert missing.returncode == 1 and "no pipeline 'nope'" in missing.stderr
+    assert missing.returncode == 2 and "no pipeline 'nope'" in missing.stderr

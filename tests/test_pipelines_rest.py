@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import time
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,8 @@ from hopsml_lab.pipelines.jobs import JobService
 from hopsml_lab.pipelines.pipelines import PipelineService
 from hopsml_lab.server import pipelines as pipeline_routes
 
+from .rest_fixtures import assert_routes_need_authentication, hopsml_server_config, lab_of
+
 pytestmark = pytest.mark.timeout(180)
 
 API = ("hopsml", "api")
@@ -37,19 +38,12 @@ BROKEN = "import sys\nprint('no data today', file=sys.stderr)\nsys.exit(3)\n"
 
 @pytest.fixture
 def jp_server_config(jp_root_dir: Path) -> dict:
-    return {
-        "ServerApp": {"jpserver_extensions": {"hopsml_lab": True}},
-        "HopsMLExtension": {
-            "project_root": str(jp_root_dir / "project"),
-            "project_name": "demo",
-            "change_check_interval": 0.1,
-        },
-    }
+    return hopsml_server_config(jp_root_dir / "project")
 
 
 @pytest.fixture
 def server_lab(jp_serverapp) -> Lab:
-    lab: Lab = jp_serverapp.web_app.settings["hopsml_lab"]
+    lab = lab_of(jp_serverapp)
     lab.store.write_text("Jobs/ingest.ipynb", nbformat.writes(INGEST))
     lab.store.write_text("Jobs/train.py", TRAIN)
     lab.store.write_text("Jobs/broken.py", BROKEN)
@@ -97,19 +91,9 @@ async def test_every_pipeline_route_needs_authentication(
 ) -> None:
     pipeline_from_files("secret", ["Jobs/train.py"], service=_service(server_lab))
     values = {"name": "secret", "execution_id": "1"}
-    base = jp_base_url.rstrip("/")
-    for route in pipeline_routes.ROUTES:
-        path = re.sub(r"\{([a-z_]+)\}", lambda m: values[m.group(1)], route.path)
-        for method in ("GET", "POST", "DELETE"):
-            response = await http_server_client.fetch(
-                base + path,
-                method=method,
-                raise_error=False,
-                allow_nonstandard_methods=True,
-                body=b"{}" if method == "POST" else None,
-            )
-            assert response.code == 403, (method, path, response.code)
-            assert b"secret" not in response.body
+    await assert_routes_need_authentication(
+        http_server_client, jp_base_url, pipeline_routes.ROUTES, values, [b"secret"]
+    )
     assert _service(server_lab).runs("secret") == []  # nothing ran
 
 

@@ -23,6 +23,8 @@ from hopsml_lab.deployments import DeploymentService
 from hopsml_lab.lab import Lab
 from hopsml_lab.registry import ModelSpec, Registry
 
+from .rest_fixtures import hopsml_server_config, lab_of
+
 pytestmark = [
     pytest.mark.filterwarnings("ignore::hopsml_lab.registry.errors.ProvenanceWarning"),
     pytest.mark.timeout(180),
@@ -34,19 +36,12 @@ DEPLOYMENTS = ("hopsml", "api", "deployments")
 
 @pytest.fixture
 def jp_server_config(tmp_path: Path) -> dict:
-    return {
-        "ServerApp": {"jpserver_extensions": {"hopsml_lab": True}},
-        "HopsMLExtension": {
-            "project_root": str(tmp_path / "project"),
-            "project_name": "demo",
-            "change_check_interval": 0.1,
-        },
-    }
+    return hopsml_server_config(tmp_path / "project")
 
 
 @pytest.fixture
 def server_lab(jp_serverapp) -> Lab:
-    return jp_serverapp.web_app.settings["hopsml_lab"]
+    return lab_of(jp_serverapp)
 
 
 @pytest.fixture

@@ -28,10 +28,9 @@ from hopsml_lab.deployments import (
     DeploymentStartError,
 )
 from hopsml_lab.hsml.client.exceptions import ModelServingException
-from hopsml_lab.lab import Lab, set_lab
-from hopsml_lab.settings import Settings
+from hopsml_lab.lab import Lab
 
-from .serving_models import port_free
+from .serving_models import port_free, serving_lab
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore::hopsml_lab.registry.errors.ProvenanceWarning"),
@@ -42,13 +41,7 @@ PEERS = Path(__file__).resolve().parents[1] / "benchmarks"
 
 @pytest.fixture(scope="module")
 def plab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
-    root = tmp_path_factory.mktemp("serving")
-    lab = Lab(Settings(project_root=str(root / "project"), catalog_url=f"sqlite:///{root}/c.db"))
-    set_lab(lab)
-    yield lab
-    DeploymentService.here().stop_own()
-    set_lab(None)
-    lab.db.dispose()
+    yield from serving_lab(tmp_path_factory, "serving")
 
 
 @pytest.fixture(scope="module")

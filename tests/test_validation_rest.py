@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -27,25 +26,20 @@ from hopsml_lab.validation import validate
 from hopsml_lab.validation.figures import figures
 from hopsml_lab.validation.history import ValidationHistory
 
+from .rest_fixtures import assert_routes_need_authentication, hopsml_server_config, lab_of
+
 API = ("hopsml", "api", "validation")
 RULES = "age: not_null, between(0, 120); churned: balanced(0.3)"
 
 
 @pytest.fixture
 def jp_server_config(tmp_path: Path) -> dict:
-    return {
-        "ServerApp": {"jpserver_extensions": {"hopsml_lab": True}},
-        "HopsMLExtension": {
-            "project_root": str(tmp_path / "project"),
-            "project_name": "demo",
-            "change_check_interval": 0.1,
-        },
-    }
+    return hopsml_server_config(tmp_path / "project")
 
 
 @pytest.fixture
 def server_lab(jp_serverapp) -> Lab:
-    return jp_serverapp.web_app.settings["hopsml_lab"]
+    return lab_of(jp_serverapp)
 
 
 def _customers(first: int, ages: list[float | None], churned: list[int]) -> pd.DataFrame:
@@ -126,19 +120,10 @@ async def test_every_validation_route_needs_authentication(
         "dataset_id": str(seeded["dataset"].id),
         "report_id": str(seeded["passed"].id),
     }
-    base = jp_base_url.rstrip("/")
-    for route in validation_routes.ROUTES:
-        path = re.sub(r"\{([a-z_]+)\}", lambda m: values[m.group(1)], route.path)
-        for method in ("GET", "POST", "DELETE"):
-            response = await http_server_client.fetch(
-                base + path,
-                method=method,
-                raise_error=False,
-                allow_nonstandard_methods=True,
-                body=b"{}" if method == "POST" else None,
-            )
-            assert response.code == 403, (method, path, response.code)
-            assert b"customers" not in response.body and b"between" not in response.body
+    hidden = [b"customers", b"between"]
+    await assert_routes_need_authentication(
+        http_server_client, jp_base_url, validation_routes.ROUTES, values, hidden
+    )
 
 
 async def test_a_groups_reports_newest_first_with_their_commits(jp_fetch, server_lab) -> None:

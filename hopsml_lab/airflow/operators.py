@@ -27,7 +27,8 @@ FAILED_STATES = frozenset(
 FINAL_STATES = SUCCESS_STATES | FAILED_STATES
 
 # `hopsml-lab job run` exits 0 when the execution succeeded and 1 when it failed; any
-# other code means the command itself could not run the job (unknown job, bad input).
+# other code (2: unknown job, bad input; see `hopsml-lab job run --help`) means the command
+# could not run the job, and fails the task even with ignore_failure.
 _RUN_FAILED = 1
 
 
@@ -57,9 +58,38 @@ class HopsmlOperatorMixin:
     """What every operator and sensor here shares: which ``hopsml-lab`` runs, and with
     which project settings (``env``: ``HOPSML_PROJECT_ROOT``, ``HOPSML_CATALOG_URL``...)."""
 
+    task_id: str
     hopsml_lab: str | None
     env: Mapping[str, str] | None
     project_name: str | None
+
+    def keep_job_arguments(
+        self,
+        purpose: str,
+        hopsworks_conn_id: str,
+        job_name: str | None,
+        project_id: int | None,
+        project_name: str | None,
+        hopsml_lab: str | None,
+        env: Mapping[str, str] | None,
+    ) -> None:
+        """Keep the job and project arguments Hopsworks' job operators and sensors take,
+        and HopsML Lab's ``hopsml_lab`` and ``env``; no ``job_name`` is refused, naming
+        the ``purpose`` it is for ("run", "watch")."""
+        if not job_name:
+            raise ValueError(f"{self.task_id}: give job_name, the job of the project to {purpose}")
+        self.hopsworks_conn_id = hopsworks_conn_id
+        self.job_name = job_name
+        self.project_id = project_id
+        self.keep_project(project_name, hopsml_lab, env)
+
+    def keep_project(
+        self, project_name: str | None, hopsml_lab: str | None, env: Mapping[str, str] | None
+    ) -> None:
+        """Keep which project (its name, its ``hopsml-lab``, its settings) to ask."""
+        self.project_name = project_name
+        self.hopsml_lab = hopsml_lab
+        self.env = env
 
     def hopsml_command(self) -> HopsmlCommand:
         env = dict(self.env or {})
@@ -115,22 +145,17 @@ class HopsworksLaunchOperator(HopsmlOperatorMixin, BaseOperator):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        if not job_name:
-            raise ValueError(f"{self.task_id}: give job_name, the job of the project to run")
+        self.keep_job_arguments(
+            "run", hopsworks_conn_id, job_name, project_id, project_name, hopsml_lab, env
+        )
         if not (isinstance(job_arguments, str) and "{{" in job_arguments):
             job_params(job_arguments)  # fails when the DAG is parsed (a template: at run)
-        self.hopsworks_conn_id = hopsworks_conn_id
-        self.job_name = job_name
-        self.project_id = project_id
-        self.project_name = project_name
         self.wait_for_completion = wait_for_completion
         self.poke_interval_s = poke_interval_s if poke_interval_s > 0 else 1
         self.wait_timeout_s = wait_timeout_s
         self.wait_for_state = wait_for_state
         self.ignore_failure = ignore_failure
         self.job_arguments = job_arguments
-        self.hopsml_lab = hopsml_lab
-        self.env = env
         self.inputs = list(inputs)
         self.outputs = list(outputs)
 

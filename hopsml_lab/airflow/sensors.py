@@ -34,18 +34,18 @@ class _JobSensor(HopsmlOperatorMixin, BaseSensorOperator):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        if not job_name:
-            raise ValueError(f"{self.task_id}: give job_name, the job of the project to watch")
-        self.hopsworks_conn_id = hopsworks_conn_id
-        self.job_name = job_name
-        self.project_id = project_id
-        self.project_name = project_name
-        self.hopsml_lab = hopsml_lab
-        self.env = env
+        self.keep_job_arguments(
+            "watch", hopsworks_conn_id, job_name, project_id, project_name, hopsml_lab, env
+        )
 
     def latest_state(self) -> str | None:
         """The state of the job's latest execution (``FINISHED``, ``FAILED``, a running
-        state), or None before its first."""
+        state), or None before its first; logged."""
+        state = self._ask_state()
+        self.log.info("Job %s: latest execution %s", self.job_name, state or "none yet")
+        return state
+
+    def _ask_state(self) -> str | None:
         code, output = self.hopsml_command().check(["job", "status", self.job_name])
         if code == 1 and not output.lstrip().startswith("{"):
             return None  # no execution yet: `job status` names none and exits 1
@@ -94,7 +94,6 @@ class HopsworksJobSuccessSensor(_JobSensor):
 
     def poke(self, context: Any) -> bool:
         state = self.latest_state()
-        self.log.info("Job %s: latest execution %s", self.job_name, state or "none yet")
         if state in FAILED_STATES:
             raise AirflowException(f"Hopsworks job failed: {self.job_name} ended {state}")
         return state in SUCCESS_STATES
@@ -124,7 +123,6 @@ class HopsworksJobFinishSensor(_JobSensor):
 
     def poke(self, context: Any) -> bool:
         state = self.latest_state()
-        self.log.info("Job %s: latest execution %s", self.job_name, state or "none yet")
         if state is None:
             return False
         if self.response_check is not None:
@@ -161,9 +159,7 @@ class HopsmlSuccessFileSensor(HopsmlOperatorMixin, BaseSensorOperator):
             )
         self.path = path
         self.file_name = file_name
-        self.project_name = project_name
-        self.hopsml_lab = hopsml_lab
-        self.env = env
+        self.keep_project(project_name, hopsml_lab, env)
 
     def target(self) -> str:
         return f"{self.path.rstrip('/')}/{self.file_name}"

@@ -27,12 +27,11 @@ import sys
 import tempfile
 import threading
 import time
-import weakref
 from pathlib import Path
 
 from ..catalog.deployments import DeploymentCatalog, DeploymentRecord
-from ..errors import BadInput, Conflict, NotFound, clip
-from ..lab import Lab, get_lab
+from ..errors import BadInput, Conflict, NotFound, clip, not_in_project
+from ..lab import Lab, PerLab
 from ..processes import HOST, ProcessError, free_port, start_detached
 from ..registry import Registry
 from .keepers import (
@@ -78,12 +77,7 @@ class DeploymentService:
     @classmethod
     def here(cls) -> DeploymentService:
         """The service of this process's project (one per Lab)."""
-        lab = get_lab()
-        with _services_lock:
-            service = _services.get(lab)
-            if service is None:
-                service = _services[lab] = cls(lab)
-            return service
+        return _services.here(cls)
 
     # -- what is deployed ----------------------------------------------------------------
 
@@ -202,9 +196,9 @@ class DeploymentService:
             if missing_ok:
                 return None
             known = [r.name for r in self.catalog.list(self.lab.project_id)]
+            project = self.lab.settings.project_name
             raise DeploymentNotFound(
-                f"no deployment {clip(name)!r} in project {self.lab.settings.project_name}"
-                + (f"; its deployments are {known}" if known else "; deploy a model first")
+                not_in_project("deployment", name, project, known, "deploy a model first")
             )
         return self._live(record)
 
@@ -431,5 +425,4 @@ def _folder_of(record: DeploymentRecord, service: DeploymentService) -> Path:
     return service._folder(record.name)
 
 
-_services: weakref.WeakKeyDictionary[Lab, DeploymentService] = weakref.WeakKeyDictionary()
-_services_lock = threading.Lock()
+_services: PerLab[DeploymentService] = PerLab()

@@ -58,6 +58,19 @@ class Default:
 DEFAULT = Default()
 
 
+class RESOURCES:
+    # hsml's defaults (not limits): what a deployment requests when not told
+    MIN_CORES = 0.2
+    MIN_MEMORY = 32
+    GPUS = 0
+    MAX_CORES = 2
+    MAX_MEMORY = 1024
+
+
+class INFERENCE_BATCHER:
+    ENABLED = False
+
+
 class KAFKA_TOPIC:
     NONE = "NONE"
     CREATE = "CREATE"

@@ -2,9 +2,11 @@
 predictor script, its instances). ``Predictor.for_model(model, ...)`` and
 ``ms.create_predictor(model, ...)`` make one; ``predictor.deploy()`` records it.
 
-Options that need a cluster (resources, inference batcher, transformer,
-gRPC, vLLM, tags, Knative) are accepted at their defaults and refused otherwise, with
-what to do instead.
+``resources`` (``PredictorResources`` or a dict): its ``num_instances`` is the number of
+model-server processes; its requests and limits are kept, not enforced. An
+``InferenceBatcher`` that is disabled (the default) is accepted. Options that need a
+cluster (batching, a ``Transformer``, gRPC, vLLM, tags, Knative) are accepted at their
+defaults and refused otherwise, with what to do instead.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from typing import Any
 
 from ..registry import ModelRegistryException
 from .constants import INFERENCE_ENDPOINTS, INFERENCE_LOGGER, MODEL, PREDICTOR
+from .inference_batcher import batching_off
 from .inference_logger import InferenceLogger, as_inference_logger
+from .resources import requested_instances
 
 _LATER = {
     "config_file": "a model server configuration file",
@@ -71,6 +75,8 @@ class Predictor:
     def for_model(cls, model: Any, **kwargs: Any) -> Predictor:
         """The predictor of a saved model version (``model.deploy`` and
         ``ms.create_predictor`` call it)."""
+        if batching_off(kwargs.get("inference_batcher")):
+            kwargs.pop("inference_batcher")  # InferenceBatcher() or enabled=False: no batching
         for option, what in _LATER.items():
             if kwargs.pop(option, None) not in (None, [], {}):
                 raise ModelRegistryException(
@@ -107,11 +113,7 @@ class Predictor:
         if model.version is None:
             raise ModelRegistryException("save the model (model.save(path)) before deploying it")
         resources = kwargs.pop("resources", None)
-        instances = 1
-        if isinstance(resources, dict) and "num_instances" in resources:
-            instances = resources["num_instances"]
-        elif resources is not None and hasattr(resources, "num_instances"):
-            instances = resources.num_instances
+        instances = requested_instances(resources)  # requests/limits: kept, not enforced
         return cls(
             name=kwargs.pop("name"),
             model_name=model.name,

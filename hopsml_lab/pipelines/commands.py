@@ -1,6 +1,11 @@
 """The ``hopsml-lab job``, ``pipeline`` and ``store`` commands: parse, call the job and
 pipeline services of the project named by ``HOPSML_PROJECT_ROOT`` (and the other
-``HOPSML_*`` settings), print. Each handler returns the exit status."""
+``HOPSML_*`` settings), print. Each handler returns the exit status: 0 done, 1 a "no"
+answer (a failed job or pipeline run, no execution yet, no such path); an error (bad
+input, unknown job or pipeline) is raised and ``hopsml_lab.cli`` exits 2 with it.
+
+Handlers import what they use when they run: ``store exists`` (called by Airflow once
+per declared input and output) opens the store only, not the catalog or Spark."""
 
 from __future__ import annotations
 
@@ -13,6 +18,11 @@ if TYPE_CHECKING:
     from ..catalog.jobs import ExecutionRecord
 
 PROG = "hopsml-lab"
+ANSWERED_NO = 1  # a failed run, no execution yet, a missing path
+EXIT_CODES = (
+    "Exit status: 0 done; 1 a failed job or pipeline run (job status: no execution yet; "
+    "store exists: no such path); 2 an error: bad input, an unknown job or pipeline."
+)
 
 
 def _jobs() -> Any:
@@ -67,7 +77,7 @@ def _job_run(args: argparse.Namespace) -> int:
             f"{args.name} --execution {execution.id})",
             file=sys.stderr,
         )
-        return 1
+        return ANSWERED_NO
     return 0
 
 
@@ -75,7 +85,7 @@ def _job_status(args: argparse.Namespace) -> int:
     executions = _jobs().executions(args.name)
     if not executions:
         print(f"{PROG} job status: job {args.name} has not run yet", file=sys.stderr)
-        return 1
+        return ANSWERED_NO
     latest = executions[0]
     print(json.dumps({"id": latest.id, "state": latest.state, "success": latest.success}))
     return 0
@@ -91,21 +101,19 @@ def _job_list(_args: argparse.Namespace) -> int:
 
 
 def _job_logs(args: argparse.Namespace) -> int:
+    from ..errors import BadInput, NotFound
+
     service = _jobs()
     if args.execution is not None:
         execution = service.execution(args.execution)
         if execution.job_name != args.name:
-            print(
-                f"{PROG} job logs: execution {args.execution} is of job "
-                f"{execution.job_name}, not {args.name}",
-                file=sys.stderr,
+            raise BadInput(
+                f"execution {args.execution} is of job {execution.job_name}, not {args.name}"
             )
-            return 1
     else:
         executions = service.executions(args.name)
         if not executions:
-            print(f"{PROG} job logs: job {args.name} has not run yet", file=sys.stderr)
-            return 1
+            raise NotFound(f"job {args.name} has not run yet: no logs to show")
         execution = executions[0]
     print(f"== {execution.stdout_path}")
     print(service.read_log(execution.stdout_path), end="")
@@ -136,7 +144,7 @@ def _pipeline_run(args: argparse.Namespace) -> int:
     print(f"pipeline {args.name} run {run.id}: {run.state}")
     if not run.success:
         print(f"{PROG} pipeline run: {run.error}", file=sys.stderr)
-        return 1
+        return ANSWERED_NO
     return 0
 
 
@@ -172,19 +180,25 @@ def _pipeline_export(args: argparse.Namespace) -> int:
 
 
 def _store_exists(args: argparse.Namespace) -> int:
-    from ..lab import get_lab
+    # The store alone: no catalog (SQLAlchemy, alembic) or Spark to import per call.
+    from ..settings import Settings
+    from ..store import open_store
 
-    return 0 if get_lab().store.exists(args.path) else 1
+    return 0 if open_store(Settings.from_env()).exists(args.path) else ANSWERED_NO
 
 
 def add_commands(commands: Any) -> None:
     """Register ``job``, ``pipeline`` and ``store`` on the CLI's subparsers."""
-    job = commands.add_parser("job", help="Create, run and inspect the project's jobs.")
+    job = commands.add_parser(
+        "job", help="Create, run and inspect the project's jobs.", epilog=EXIT_CODES
+    )
     jobs = job.add_subparsers(dest="action", metavar="ACTION", required=True)
     create = jobs.add_parser("create", help="Register a project notebook or script as a job.")
     create.add_argument("name", metavar="NAME")
     create.add_argument("path", metavar="PATH", help="A .ipynb or .py in the project.")
-    run = jobs.add_parser("run", help="Run a job and wait; exit 1 when it fails.")
+    run = jobs.add_parser(
+        "run", help="Run a job and wait; exit 1 when it fails.", epilog=EXIT_CODES
+    )
     run.add_argument("name", metavar="NAME")
     for parser in (create, run):
         parser.add_argument(
@@ -196,7 +210,9 @@ def add_commands(commands: Any) -> None:
         )
     create.set_defaults(run=_job_create)
     run.set_defaults(run=_job_run)
-    status = jobs.add_parser("status", help="The latest execution as JSON; exit 1 if none.")
+    status = jobs.add_parser(
+        "status", help="The latest execution as JSON; exit 1 if none.", epilog=EXIT_CODES
+    )
     status.add_argument("name", metavar="NAME")
     status.set_defaults(run=_job_status)
     jobs.add_parser("list", help="The project's jobs.").set_defaults(run=_job_list)
@@ -205,7 +221,9 @@ def add_commands(commands: Any) -> None:
     logs.add_argument("--execution", type=int, metavar="ID", help="Default: the latest.")
     logs.set_defaults(run=_job_logs)
 
-    pipeline = commands.add_parser("pipeline", help="Save, run and export pipelines.")
+    pipeline = commands.add_parser(
+        "pipeline", help="Save, run and export pipelines.", epilog=EXIT_CODES
+    )
     pipelines = pipeline.add_subparsers(dest="action", metavar="ACTION", required=True)
     save = pipelines.add_parser("save", help="Save a pipeline from its JSON definition.")
     save.add_argument("file", metavar="FILE", help="JSON as Pipeline.to_json() writes it.")
@@ -214,7 +232,7 @@ def add_commands(commands: Any) -> None:
         ("run", _pipeline_run, "Run a pipeline here, stage by stage; exit 1 when one fails."),
         ("show", _pipeline_show, "Print a pipeline's definition (JSON)."),
     ):
-        parser = pipelines.add_parser(action, help=text)
+        parser = pipelines.add_parser(action, help=text, epilog=EXIT_CODES)
         parser.add_argument("name", metavar="NAME")
         parser.set_defaults(run=handler)
     pipelines.add_parser("list", help="The project's pipelines.").set_defaults(run=_pipeline_list)
@@ -225,8 +243,10 @@ def add_commands(commands: Any) -> None:
     export.add_argument("--retries", type=int, metavar="N", help="Retries of each stage.")
     export.set_defaults(run=_pipeline_export)
 
-    store = commands.add_parser("store", help="Ask about the project's files.")
+    store = commands.add_parser("store", help="Ask about the project's files.", epilog=EXIT_CODES)
     stores = store.add_subparsers(dest="action", metavar="ACTION", required=True)
-    exists = stores.add_parser("exists", help="Exit 0 when the project path exists, else 1.")
+    exists = stores.add_parser(
+        "exists", help="Exit 0 when the project path exists, else 1.", epilog=EXIT_CODES
+    )
     exists.add_argument("path", metavar="PATH")
     exists.set_defaults(run=_store_exists)

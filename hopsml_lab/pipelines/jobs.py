@@ -15,7 +15,6 @@ import os
 import shutil
 import threading
 import time
-import weakref
 from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import Any
@@ -32,8 +31,8 @@ from ..catalog.jobs import (
     JobCatalog,
     JobRecord,
 )
-from ..errors import BadInput, NotFound, clip
-from ..lab import Lab, get_lab
+from ..errors import BadInput, NotFound, clip, not_in_project
+from ..lab import Lab, PerLab
 from .arguments import parse_args
 from .definition import check_name
 from .execute import NOTEBOOK, SCRIPT, JobProcess
@@ -73,12 +72,7 @@ class JobService:
     @classmethod
     def here(cls) -> JobService:
         """The service of this process's project (one per Lab)."""
-        lab = get_lab()
-        with _services_lock:
-            service = _services.get(lab)
-            if service is None:
-                service = _services[lab] = cls(lab)
-            return service
+        return _services.here(cls)
 
     # -- what the jobs are ---------------------------------------------------------------
 
@@ -140,10 +134,8 @@ class JobService:
         record = self.catalog.get(self.lab.project_id, name)
         if record is None:
             known = [j.name for j in self.catalog.list(self.lab.project_id)]
-            raise JobNotFound(
-                f"no job {clip(name)!r} in project {self.lab.settings.project_name}"
-                + (f"; its jobs are {known}" if known else "; create one first")
-            )
+            project = self.lab.settings.project_name
+            raise JobNotFound(not_in_project("job", name, project, known, "create one first"))
         return record
 
     def exists(self, name: str) -> bool:
@@ -303,5 +295,4 @@ CONFIG_TYPES = {
     "JUPYTER": "pythonJobConfiguration",
 }
 
-_services: weakref.WeakKeyDictionary[Lab, JobService] = weakref.WeakKeyDictionary()
-_services_lock = threading.Lock()
+_services: PerLab[JobService] = PerLab()

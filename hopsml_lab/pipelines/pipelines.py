@@ -12,9 +12,7 @@ after it) stops the run, which names the stage and where its logs are.
 
 from __future__ import annotations
 
-import threading
 import time
-import weakref
 from collections.abc import Callable
 
 from ..catalog.jobs import ExecutionRecord
@@ -25,8 +23,8 @@ from ..catalog.pipelines import (
     PipelineCatalog,
     PipelineRunRecord,
 )
-from ..errors import BadInput, Conflict, NotFound, clip
-from ..lab import Lab, get_lab
+from ..errors import BadInput, Conflict, NotFound, clip, not_in_project
+from ..lab import Lab, PerLab
 from .definition import Pipeline, Stage
 from .jobs import JobService
 
@@ -56,12 +54,7 @@ class PipelineService:
     @classmethod
     def here(cls) -> PipelineService:
         """The service of this process's project (one per Lab)."""
-        lab = get_lab()
-        with _services_lock:
-            service = _services.get(lab)
-            if service is None:
-                service = _services[lab] = cls(lab, JobService.here())
-            return service
+        return _services.here(lambda lab: cls(lab, JobService.here()))
 
     def save(self, pipeline: Pipeline) -> Pipeline:
         """Save ``pipeline`` (replacing one of that name). Its stages must have an order
@@ -84,9 +77,9 @@ class PipelineService:
         record = self.catalog.get(self.lab.project_id, name)
         if record is None:
             known = [p.name for p in self.catalog.list(self.lab.project_id)]
+            project = self.lab.settings.project_name
             raise PipelineNotFound(
-                f"no pipeline {clip(name)!r} in project {self.lab.settings.project_name}"
-                + (f"; its pipelines are {known}" if known else "; save one first")
+                not_in_project("pipeline", name, project, known, "save one first")
             )
         return Pipeline.from_json(record.definition)
 
@@ -175,5 +168,4 @@ class PipelineService:
         return None
 
 
-_services: weakref.WeakKeyDictionary[Lab, PipelineService] = weakref.WeakKeyDictionary()
-_services_lock = threading.Lock()
+_services: PerLab[PipelineService] = PerLab()

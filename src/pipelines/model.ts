@@ -1,7 +1,6 @@
 /** State of the Pipelines sidebar; views redraw on `changed`. */
-import { ISignal, Signal } from '@lumino/signaling';
-
 import { errorMessage } from '../api';
+import { UnfoldingListModel } from '../shared/listing';
 import { IPart, emptyPart, part } from '../shared/part';
 import {
   LogStream,
@@ -39,25 +38,13 @@ export interface ILogKey {
  * runs; starting a run; the log tail of the stage clicked. Asks the server again on
  * each poll while a run is active, and now and then otherwise.
  */
-export class PipelinesModel {
-  constructor(private readonly client: PipelinesClient) {}
+export class PipelinesModel extends UnfoldingListModel<PipelineSummary> {
+  constructor(private readonly client: PipelinesClient) {
+    super(async () => (await client.listPipelines()).pipelines);
+  }
 
-  get changed(): ISignal<this, void> {
-    return this._changed;
-  }
   get pipelines(): readonly PipelineSummary[] {
-    return this._pipelines;
-  }
-  get loaded(): boolean {
-    return this._loaded;
-  }
-  /** Why the list, or the last start, failed; null: it did not. */
-  get error(): string | null {
-    return this._actionError ?? this._listError;
-  }
-  /** The pipeline unfolded; null: none. */
-  get selected(): string | null {
-    return this._selected;
+    return this.list.items;
   }
   get detail(): IPart<PipelineDetail> {
     return this._detail;
@@ -76,53 +63,22 @@ export class PipelinesModel {
   /** Whether some run shown is still going (polls then ask every time). */
   get active(): boolean {
     return (
-      this._pipelines.some(p => isRunning(p.last_run)) ||
+      this.list.items.some(p => isRunning(p.last_run)) ||
       (this._detail.value?.runs.some(isRunning) ?? false)
     );
   }
 
   /** One poll: ask again when a run is active, or when the last answer is old. */
   async poll(now: number = Date.now()): Promise<void> {
-    if (this.active || !this._loaded || now - this._refreshedAt >= IDLE_REFRESH_MS) {
+    if (this.active || !this.list.loaded || now - this._refreshedAt >= IDLE_REFRESH_MS) {
       await this.refresh(now);
     }
   }
 
   /** The list again, and the unfolded pipeline's runs. */
   async refresh(now: number = Date.now()): Promise<void> {
-    const asked = ++this._generation;
     this._refreshedAt = now;
-    try {
-      const list = await this.client.listPipelines();
-      if (asked !== this._generation) {
-        return;
-      }
-      this._pipelines = list.pipelines;
-      this._listError = null;
-    } catch (error) {
-      if (asked !== this._generation) {
-        return;
-      }
-      this._listError = errorMessage(error);
-    }
-    this._loaded = true;
-    this._changed.emit();
-    if (this._selected !== null) {
-      await this.loadDetail(this._selected);
-    }
-  }
-
-  /** Unfold a pipeline (its runs), or fold it (null, or the one unfolded). */
-  async open(name: string | null): Promise<void> {
-    const closing = name === null || name === this._selected;
-    this._selected = closing ? null : name;
-    this._detail = emptyPart();
-    this._log = emptyPart();
-    this._logKey = null;
-    this._changed.emit();
-    if (!closing) {
-      await this.loadDetail(name);
-    }
+    await super.refresh();
   }
 
   /** Start a run of `name` in the server, unfold it and follow it. */
@@ -131,18 +87,18 @@ export class PipelinesModel {
       return null;
     }
     this._starting.add(name);
-    this._actionError = null;
-    this._changed.emit();
+    this.actionError = null;
+    this.emitChanged();
     let runId: number | null = null;
     try {
       runId = (await this.client.runPipeline(name)).run_id;
     } catch (error) {
-      this._actionError = `${name}: ${errorMessage(error)}`;
+      this.actionError = `${name}: ${errorMessage(error)}`;
     } finally {
       this._starting.delete(name);
     }
-    if (runId !== null && this._selected !== name) {
-      this._selected = name;
+    if (runId !== null && this.unfolded !== name) {
+      this.unfolded = name;
       this._detail = emptyPart();
     }
     await this.refresh();
@@ -155,21 +111,22 @@ export class PipelinesModel {
       this._logKey?.executionId === executionId && this._logKey.stream === stream;
     this._logKey = same ? null : { executionId, stream };
     this._log = emptyPart();
-    this._changed.emit();
+    this.emitChanged();
     if (same) {
       return;
     }
     const log = await part(this.client.getLog(executionId, stream));
     if (this._logKey?.executionId === executionId && this._logKey.stream === stream) {
       this._log = log;
-      this._changed.emit();
+      this.emitChanged();
     }
   }
 
-  private async loadDetail(name: string): Promise<void> {
+  /** The unfolded pipeline's runs, and the log shown while its stage runs. */
+  protected async loadDetail(name: string): Promise<void> {
     const asked = ++this._detailGeneration;
     const detail = await part(this.client.getPipeline(name));
-    if (asked !== this._detailGeneration || this._selected !== name) {
+    if (asked !== this._detailGeneration || this.unfolded !== name) {
       return;
     }
     // A failed poll keeps what was shown, with the message.
@@ -177,15 +134,21 @@ export class PipelinesModel {
       detail.value === null && this._detail.value !== null
         ? { ...this._detail, message: detail.message }
         : detail;
-    this._changed.emit();
+    this.emitChanged();
     const key = this._logKey;
     if (key !== null && this.stageOf(key.executionId)?.state === 'RUNNING') {
       const log = await part(this.client.getLog(key.executionId, key.stream));
       if (this._logKey === key) {
         this._log = log;
-        this._changed.emit();
+        this.emitChanged();
       }
     }
+  }
+
+  protected clearDetail(): void {
+    this._detail = emptyPart();
+    this._log = emptyPart();
+    this._logKey = null;
   }
 
   private stageOf(executionId: number): PipelineRun['stages'][number] | undefined {
@@ -198,17 +161,10 @@ export class PipelinesModel {
     return undefined;
   }
 
-  private _pipelines: PipelineSummary[] = [];
-  private _loaded = false;
-  private _listError: string | null = null;
-  private _actionError: string | null = null;
-  private _selected: string | null = null;
   private _detail: IPart<PipelineDetail> = emptyPart();
   private _log: IPart<LogTail> = emptyPart();
   private _logKey: ILogKey | null = null;
   private _starting = new Set<string>();
   private _refreshedAt = 0;
-  private _generation = 0;
   private _detailGeneration = 0;
-  private _changed = new Signal<this, void>(this);
 }
