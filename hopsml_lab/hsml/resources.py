@@ -14,6 +14,7 @@ import warnings
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
+from ..errors import BadInput
 from .constants import RESOURCES, Default
 
 _DEPRECATED = (
@@ -228,7 +229,7 @@ def requested_instances(resources: ComponentResources | dict | None) -> int:
     if count is None:
         return 1
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-        raise ValueError(
+        raise BadInput(
             f"num_instances={count!r}: a local deployment runs 1 or more processes (scale "
             "to zero is not offered); give a whole number from 1"
         )
