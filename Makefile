@@ -6,6 +6,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 DEMO_DIR ?= $(HOME)/hopsml/demo
 LAB_PORT ?= 8888
 CONSTRAINTS := requirements/constraints.txt
+TORCH_WHEELS ?= /opt/wheels
 export PATH := $(BIN):$(PATH)
 
 .PHONY: install lab test test-python test-js test-ui lint system-deps test-system-deps bench \
@@ -29,6 +30,12 @@ $(VENV)/.installed: pyproject.toml package.json package-lock.json $(CONSTRAINTS)
 	# sparkmagic's DataFrame widget alone (validation.autoviz): sparkmagic itself needs Kerberos
 	# headers to build, and the widget pins pandas<3, which it runs with here.
 	$(BIN)/pip install -q --no-deps autovizwidget==0.23.0 hdijupyterutils==0.23.0
+	# PyTorch, for maggy's TorchDistributedConfig and its tests, CPU-only and only where this
+	# machine keeps a CPU wheel in $(TORCH_WHEELS) (PyPI's Linux wheel pulls ~3 GB of CUDA
+	# packages): elsewhere those tests skip.
+	wheel="$$(ls $(TORCH_WHEELS)/torch-*+cpu-$$($(BIN)/python -c 'import sys; print("cp%d%d" % sys.version_info[:2])')-*.whl 2>/dev/null | tail -1)"; \
+		if [ -n "$$wheel" ]; then $(BIN)/pip install -q -c $(CONSTRAINTS) "$$wheel"; \
+		else echo "no CPU-only torch wheel in $(TORCH_WHEELS): the PyTorch tests will skip"; fi
 	$(BIN)/jupyter-builder develop --overwrite .
 	touch $@
 

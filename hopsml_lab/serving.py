@@ -66,11 +66,14 @@ def _serving_json(record: DeploymentRecord) -> dict[str, Any]:
         "modelName": record.model_name,
         "modelVersion": record.model_version,
         "predictor": record.script_file,
-        "transformer": None,
+        "transformer": record.transformer_file,
         "modelServer": record.model_server,
         "servingTool": "DEFAULT",
         "requestedInstances": record.instances,
-        "availableInstances": record.instances if running else 0,
+        "availableInstances": record.available_instances if running else 0,
+        "availableTransformerInstances": (
+            record.available_instances if running and record.transformer_file else 0
+        ),
         "created": record.created_at,
         "status": record.state,
         "internalPort": record.port,
@@ -114,8 +117,9 @@ def create_or_update(
 ) -> None:
     """Create a serving of ``model_path`` (``/Models/<name>``) version ``model_version``,
     or update a stopped one. ``predictor`` is a script with a ``Predict`` class.
-    Transformers, batching and Kafka inference logging are not offered yet (the defaults
-    are accepted)."""
+    ``transformer`` is a script with a ``Transformer`` class (``preprocess`` /
+    ``postprocess`` around the model, in the model server's process). Batching and Kafka
+    inference logging are not offered yet (the defaults are accepted)."""
     if (
         not isinstance(serving_name, str)
         or not _NAME.match(serving_name)
@@ -141,10 +145,9 @@ def create_or_update(
             f"The number of serving instances must be an integer, the provided version is not: "
             f"{instances}"
         )
-    if transformer is not None or batching_enabled:
+    if batching_enabled:
         raise ValueError(
-            "transformers and request batching are not offered by local servings yet: leave "
-            "transformer and batching_enabled out"
+            "request batching is not offered by local servings yet: leave batching_enabled out"
         )
     _service().create(
         serving_name,
@@ -153,6 +156,8 @@ def create_or_update(
         model_server,
         script_file=predictor,
         instances=instances,
+        transformer_file=transformer,
+        inference_logging=inference_logging,
     )
     log.info("Serving %s successfully created", serving_name)
 

@@ -599,12 +599,22 @@ export interface components {
         /** DeploymentInfo */
         DeploymentInfo: {
             /**
+             * Available Instances
+             * @description Its server processes answering requests now (0 when not running).
+             */
+            available_instances: number;
+            /**
              * Created At
              * @description Seconds since the epoch.
              */
             created_at: number;
             /** Description */
             description: string | null;
+            /**
+             * Inference Logging
+             * @description ALL, MODEL_INPUTS, PREDICTIONS or NONE.
+             */
+            inference_logging: string;
             /**
              * Inference Url
              * @description The :predict URL of TF Serving's API.

@@ -138,7 +138,7 @@ def test_deploy_query_list_and_stop(ip: Any, clf: tuple[Any, np.ndarray]) -> Non
 
     listed = _run(ip, "--list").splitlines()
     assert listed[0].split() == ["NAME", "STATE", "MODEL", "VERSION", "INSTANCES", "URL"]
-    assert ["tinyclf", "Running", "tiny_clf", "1", "2", rest] in [r.split() for r in listed]
+    assert ["tinyclf", "Running", "tiny_clf", "1", "2/2", rest] in [r.split() for r in listed]
 
     assert "deployment tinyclf is stopped" in _run(ip, "--stop tinyclf")
     assert DeploymentService.here().require("tinyclf").state == STOPPED

@@ -1,9 +1,9 @@
 """Every hsml 5.2.1 module path mirrored so far imports from hopsml_lab.hsml with the real
 public names, and the registry's functions keep the real parameters and defaults.
 
-The lists were taken from hopsworks 5.2.1's hsml/ sources. Left out for now: parts of
-serving (``scaling_config``, ``deployment_version``, ``tag``...), ``core`` (REST clients)
-and ``engine``.
+The lists were taken from hopsworks 5.2.1's hsml/ sources. Left out: ``core`` (REST
+clients), ``engine``, ``client`` internals, and serving modules with nothing to run
+locally (``deployment_version``, ``deployment_schema``, tracing and logging configs).
 """
 
 from __future__ import annotations
@@ -48,6 +48,11 @@ HSML_PATHS: dict[str, list[str]] = {
     "hsml.transformer": ["Transformer"],
     "hsml.predictor_state_condition": ["PredictorStateCondition"],
     "hsml.version": ["__version__"],
+    "hsml.scaling_config": [
+        "ScaleMetric", "Autoscaler", "LogPersistence", "ComponentScalingConfig",
+        "PredictorScalingConfig", "TransformerScalingConfig",
+    ],
+    "hsml.tag": ["Tag"],
     **{
         f"hsml.{kind}.predictor": ["Predictor"]
         for kind in ("python", "sklearn", "tensorflow", "torch")
@@ -114,6 +119,30 @@ REAL_SIGNATURES = {
     "hsml.predictor_state_condition.PredictorStateCondition.__init__": (
         "self, type, status=None, reason=None, **kwargs"
     ),
+    "hsml.scaling_config.ComponentScalingConfig.__init__": (
+        "self, min_instances, max_instances=None, scale_metric=None, target=None, "
+        "panic_window_percentage=None, panic_threshold_percentage=None, "
+        "stable_window_seconds=None, scale_to_zero_retention_seconds=None, "
+        "log_persistence=None, autoscaler=None, scale_down_stabilization_window_seconds=None, "
+        "scale_up_stabilization_window_seconds=None, additional_scale_metrics=None, "
+        "idle_scale_to_zero=None, idle_cooldown_seconds=None, cold_start_timeout_seconds=None, "
+        "**kwargs"
+    ),
+    "hsml.scaling_config.PredictorScalingConfig.__init__": "self, **kwargs",
+    "hsml.scaling_config.TransformerScalingConfig.__init__": "self, **kwargs",
+    "hsml.scaling_config.ComponentScalingConfig.get_default_scaling_configuration": (
+        "serving_tool, min_instances, component_type='predictor', "
+        "effective_knative_mode=True, enforce_scale_to_zero=True"
+    ),
+    "hsml.tag.Tag.__init__": (
+        "self, name, value, created_on=None, schema=None, href=None, expand=None, "
+        "items=None, count=None, type=None, **kwargs"
+    ),
+    "hsml.model.Model.add_tag": "self, name, value",
+    "hsml.model.Model.set_tag": "self, name, value",
+    "hsml.model.Model.delete_tag": "self, name",
+    "hsml.model.Model.get_tag": "self, name",
+    "hsml.model.Model.get_tags": "self",
     **{
         f"hsml.{kind}.predictor.Predictor.__init__": "self, **kwargs"
         for kind in ("python", "sklearn", "tensorflow", "torch")
@@ -168,7 +197,7 @@ def test_properties_and_framework_classes() -> None:
 
 def test_serving_mirrors_are_wired_to_local_deployments() -> None:
     """resources' num_instances is the number of model-server processes; a disabled
-    batcher is accepted, an enabled one and a transformer are refused; the framework
+    batcher is accepted, an enabled one is refused, a transformer is kept; the framework
     predictors fix framework and server and check the script as hsml does."""
     from hopsml_lab.hsml.inference_batcher import InferenceBatcher
     from hopsml_lab.hsml.model import Model
@@ -200,12 +229,14 @@ def test_serving_mirrors_are_wired_to_local_deployments() -> None:
     )
     for option, message in (
         ({"inference_batcher": InferenceBatcher(enabled=True)}, "leave inference_batcher out"),
-        ({"transformer": Transformer("transform.py")}, "leave transformer out"),
         ({"resources": {"num_instances": 0}}, "scale to zero is not offered"),
     ):
         with pytest.raises((ModelRegistryException, ValueError), match=message):
             Predictor.for_model(model, name="d", **option)
 
+    kept = Predictor.for_model(model, name="d", transformer={"script_file": "transform.py"})
+    assert isinstance(kept.transformer, Transformer)
+    assert kept.to_dict()["transformer"] == "transform.py"
     transformer = Transformer("transform.py", env_vars={"A": "1"})
     assert transformer.resources._num_instances == 1 and not transformer.inference_batcher.enabled
     assert transformer.to_dict()["transformerEnvVars"] == ["A=1"]

@@ -660,10 +660,6 @@ NOT_YET: dict[str, tuple[Callable[[], Any], str]] = {
         lambda: _resolve("hopsml_lab.maggy.optimizer.GridSearch")(pruner="hyperband"),
         "pruner='hyperband'",
     ),
-    "torch distributed": (
-        lambda: _resolve("hopsml_lab.maggy.config.TorchDistributedConfig")(object),
-        "experiment.launch",
-    ),
     "custom early stop": (_custom_rule_config, "es_policy='median'"),
 }
 

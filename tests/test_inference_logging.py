@@ -413,11 +413,27 @@ def test_hsml_inference_logger_as_hsml_has_it(deployed: Any, capsys: Any) -> Non
         name="scorerlogged", script_file=str(deployed[2]), inference_logger=InferenceLogger()
     )
     assert predictor_deployment.name == "scorerlogged"
-    with pytest.raises(ModelRegistryException, match="mode 'PREDICTIONS'"):
-        model.deploy(
-            script_file=str(deployed[2]), inference_logger=InferenceLogger(mode="PREDICTIONS")
-        )
-    DeploymentService.here().delete("scorerlogged")
+    bad = InferenceLogger(kafka_topic=KafkaTopic("t"))
+    bad.mode = "SOME"
+    with pytest.raises(ModelRegistryException, match="mode 'SOME': use one of ALL, MODEL_INP"):
+        model.deploy(script_file=str(deployed[2]), inference_logger=bad)
+    service = DeploymentService.here()
+    service.delete("scorerlogged")
+    # PREDICTIONS: each entry keeps the response and drops the request
+    logged = model.deploy(
+        name="scorerpredictions",
+        script_file=str(deployed[2]),
+        inference_logger=InferenceLogger(mode="PREDICTIONS"),
+    )
+    assert service.require("scorerpredictions").inference_logging == "PREDICTIONS"
+    logged.start()
+    try:
+        assert logged.predict(inputs=[[1.0, 2.0, "red"]])["predictions"] == [3.0]
+        lines = _wait_for_lines(service.inference_log_dir("scorerpredictions"), 1)
+        assert lines["request"].isna().all()
+        assert json.loads(lines["response"].iloc[0])["predictions"] == [3.0]
+    finally:
+        service.delete("scorerpredictions", force=True)
 
 
 def test_hsml_signatures_are_the_real_ones() -> None:

@@ -211,7 +211,7 @@ def test_the_job_tables_are_the_migrations_tables(lab: Lab) -> None:
     with lab.db.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert [d for d in diff if "job" in repr(d) or "pipeline" in repr(d)] == []
-    assert lab.db.current_revision() == "0010"
+    assert lab.db.current_revision() == "0011"
 
 
 def test_a_job_on_an_hdfs_project_keeps_its_logs_on_hdfs(tmp_path: Path, lab: Lab) -> None:

@@ -38,6 +38,8 @@ class DeploymentRow(Base):
     pid: Mapped[int | None] = mapped_column(Integer, nullable=True)
     owner_pid: Mapped[int | None] = mapped_column(Integer, nullable=True)
     log_path: Mapped[str | None] = mapped_column(Text, nullable=True)
+    inference_logging: Mapped[str] = mapped_column(String(16), default="ALL")
+    transformer_file: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[float] = mapped_column(Float)
     updated_at: Mapped[float] = mapped_column(Float)
 
@@ -60,12 +62,21 @@ class DeploymentRecord(Record):
     pid: int | None = Field(None, description="The keeper process of its model servers.")
     owner_pid: int | None = Field(None, description="The process that started it.")
     log_path: str | None = None
+    inference_logging: str = Field(
+        "ALL", description="What its model servers log: ALL, MODEL_INPUTS, PREDICTIONS or NONE."
+    )
+    transformer_file: str | None = Field(
+        None, description="The script whose Transformer class transforms requests, if any."
+    )
     created_at: float
     updated_at: float
     # Not columns: filled in from the keeper's status by the deployment service.
     message: str | None = Field(None, description="Why it failed, with its log's end.")
     instance_pids: list[int] = Field(
         default_factory=list, description="The model server processes serving it now."
+    )
+    available_instances: int = Field(
+        0, description="Its model server processes answering requests now."
     )
 
 
@@ -91,6 +102,8 @@ class DeploymentCatalog:
         instances: int,
         host: str,
         description: str | None,
+        inference_logging: str = "ALL",
+        transformer_file: str | None = None,
     ) -> DeploymentRecord:
         """Create deployment ``name``, or update what it serves (its state is kept)."""
         now = time.time()
@@ -104,6 +117,7 @@ class DeploymentCatalog:
             row.model_name, row.model_version = model_name, model_version
             row.model_server, row.script_file = model_server, script_file
             row.instances, row.host, row.description = instances, host, description
+            row.inference_logging, row.transformer_file = inference_logging, transformer_file
             row.updated_at = now
             session.flush()
             return _record(row)

@@ -12,7 +12,6 @@ from ..catalog.deployments import DeploymentRecord
 from ..catalog.experiments.records import Record
 from . import monitoring
 from .client import predict_url
-from .input_drift import training_reference
 from .monitoring_figures import figures
 from .service import RUNNING, STARTING, DeploymentService, base_url
 
@@ -28,6 +27,10 @@ class DeploymentInfo(Record):
     model_version: int
     model_server: str = Field(description="PYTHON or TENSORFLOW_SERVING.")
     instances: int = Field(description="Server processes sharing its port.")
+    available_instances: int = Field(
+        description="Its server processes answering requests now (0 when not running)."
+    )
+    inference_logging: str = Field(description="ALL, MODEL_INPUTS, PREDICTIONS or NONE.")
     message: str | None = Field(description="Why it failed, with the end of its log.")
     url: str | None = Field(
         description="Where its model server answers (http://127.0.0.1:<port>) while it "
@@ -52,6 +55,8 @@ def deployment_info(record: DeploymentRecord) -> DeploymentInfo:
         model_version=record.model_version,
         model_server=record.model_server,
         instances=record.instances,
+        available_instances=record.available_instances,
+        inference_logging=record.inference_logging,
         message=record.message,
         url=base_url(record) if serving else None,
         inference_url=predict_url(record) if serving else None,
@@ -88,20 +93,14 @@ def deployment_monitoring(
     service: DeploymentService, name: str, query: MonitoringQuery
 ) -> DeploymentMonitoring:
     """``monitoring.summarize`` of deployment ``name`` of the service's project (the
-    server's, which need not be this process's default project: summarize reads
-    ``get_lab()``'s), in TIMELINE_BUCKETS buckets, with its figures."""
-    lab = service.lab
-    record = service.require(name)
-    model = service.registry.require(record.model_name, record.model_version)
-    references, reason = training_reference(lab, model)
-    summary = monitoring.summarize_folder(
-        service.inference_log_dir(name),
+    server's, which need not be this process's default project), in TIMELINE_BUCKETS
+    buckets, with its figures."""
+    summary = monitoring.summarize(
         name,
         window_s=query.window,
         bucket_s=query.window / TIMELINE_BUCKETS,
         recent=query.recent,
-        references=references,
-        reference_reason=reason,
+        lab=service.lab,
     )
     return DeploymentMonitoring(
         **summary.model_dump(),

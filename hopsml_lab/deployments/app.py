@@ -30,7 +30,7 @@ from starlette.routing import Route
 
 from ..errors import clip
 from .inference_log import InferenceLog
-from .loaders import ServedModel
+from .loaders import ServedModel, Transformer
 from .tensors import BadRequest, parse_tf_request, parse_v2_request, tf_response, v2_outputs
 
 log = logging.getLogger(__name__)
@@ -38,12 +38,26 @@ MAX_BODY_BYTES = 16 * 1024 * 1024
 FROM_ENV: Any = object()  # create_app's default: the inference log the environment asks for
 
 
+class TransformerError(Exception):
+    """The deployment's transformer script failed on a request."""
+
+
 class _TooLarge(Exception):
     pass
 
 
-def _error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
+class JSONAnswer(JSONResponse):
+    """Starlette's JSONResponse (compact, UTF-8, no NaN) with one encoder for every
+    answer: ``json.dumps`` with options builds a new encoder per call."""
+
+    _encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+
+    def render(self, content: Any) -> bytes:
+        return self._encode(content).encode("utf-8")
+
+
+def _error(status: int, message: str) -> JSONAnswer:
+    return JSONAnswer({"error": message}, status_code=status)
 
 
 def create_app(
@@ -52,13 +66,15 @@ def create_app(
     version: int,
     max_body_bytes: int = MAX_BODY_BYTES,
     inference_log: InferenceLog | None = FROM_ENV,
-) -> Starlette:
+    transformer: Transformer | None = None,
+) -> InferenceShortcut:
     """The app serving ``model`` as ``name`` version ``version``; each inference request
     goes to ``inference_log`` (by default the one ``HOPSML_INFERENCE_LOG_DIR`` names;
-    None: not logged)."""
+    None: not logged); a ``transformer`` transforms each inference request's JSON before
+    the model and its answer's after."""
     if inference_log is FROM_ENV:
         inference_log = InferenceLog.from_env(name, version)
-    served = ModelEndpoints(model, name, version, max_body_bytes, inference_log)
+    served = ModelEndpoints(model, name, version, max_body_bytes, inference_log, transformer)
     routes = [
         Route("/v1/models/{rest:path}", served.tf_serving, methods=["GET", "POST"]),
         Route("/v2/health/live", served.live),
@@ -77,9 +93,35 @@ def create_app(
         if inference_log is not None:  # write what is queued before the process ends
             inference_log.close()
 
-    return Starlette(
+    app = Starlette(
         routes=routes, exception_handlers={HTTPException: http_error}, lifespan=lifespan
     )
+    return InferenceShortcut(app, served)
+
+
+class InferenceShortcut:
+    """ASGI: an inference request (``POST /v1/models/...:predict``, ``POST
+    /v2/models/.../infer``) goes straight to its handler, which answers every error
+    itself; everything else (the other routes, the lifespan) through ``app``'s routing
+    and middleware, which cost a batch-1 request about a tenth of its time."""
+
+    def __init__(self, app: Starlette, served: ModelEndpoints) -> None:
+        self.app, self.served = app, served
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST":
+            path: str = scope["path"]
+            handler = None
+            if path.startswith("/v1/models/") and path.endswith(":predict"):
+                handler = self.served.tf_serving
+            elif path.startswith("/v2/models/") and path.endswith("/infer"):
+                handler = self.served.v2
+            if handler is not None:
+                scope["path_params"] = {"rest": path[len("/v1/models/") :]}
+                response = await handler(Request(scope, receive))
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 class ModelEndpoints:
@@ -92,9 +134,11 @@ class ModelEndpoints:
         version: int,
         max_body: int,
         inference_log: InferenceLog | None = None,
+        transformer: Transformer | None = None,
     ) -> None:
         self.model, self.name, self.version, self.max_body = model, name, str(version), max_body
         self.inference_log = inference_log
+        self.transformer = transformer
 
     # -- shared ------------------------------------------------------------------------
 
@@ -130,9 +174,29 @@ class ModelEndpoints:
             chunks.append(chunk)
         request.state.body = body = b"".join(chunks)  # kept for the inference log
         try:
-            return json.loads(body)
+            parsed = json.loads(body)
         except (ValueError, UnicodeDecodeError) as error:
             raise BadRequest(f"the body is not JSON ({clip(error)})") from None
+        if self.transformer is None:
+            return parsed
+        return self._transformed("preprocess", self.transformer.preprocess, parsed)
+
+    def _answer(self, answer: Any, plain: bool = True) -> Response:
+        """The answer's JSON (after the transformer's ``postprocess``, if any); ``plain``:
+        it holds only JSON values already (no numpy arrays to convert)."""
+        if self.transformer is not None:
+            answer = self._transformed("postprocess", self.transformer.postprocess, answer)
+            plain = False
+        return JSONAnswer(answer if plain else _plain(answer))
+
+    @staticmethod
+    def _transformed(step: str, method: Callable[[Any], Any], value: Any) -> Any:
+        try:
+            return method(value)
+        except Exception as error:  # the user's code: a 500 that names it, then go on
+            raise TransformerError(
+                f"the transformer's {step} failed: {type(error).__name__}: {clip(error, 500)}"
+            ) from None
 
     async def _logged(
         self, protocol: str, request: Request, handler: Callable[[Request], Awaitable[Response]]
@@ -144,7 +208,7 @@ class ModelEndpoints:
         response = await handler(request)
         self.inference_log.record(
             protocol,
-            request.url.path,
+            request.scope["path"],  # request.url would build a URL object per request
             response.status_code,
             (time.perf_counter() - start) * 1000.0,
             getattr(request.state, "body", None),
@@ -159,6 +223,9 @@ class ModelEndpoints:
             return _error(413, f"the body is larger than {self.max_body} bytes; send fewer rows")
         except BadRequest as error:
             return _error(400, error.message)
+        except TransformerError as error:
+            log.exception("transformer failed")
+            return _error(500, str(error))
         except Exception as error:  # the model failed on this input: say so, keep serving
             log.exception("prediction failed")
             return _error(500, f"the model failed: {type(error).__name__}: {clip(error, 500)}")
@@ -182,9 +249,9 @@ class ModelEndpoints:
             return _error(404, problem)
         if request.method == "GET":
             if verb == "metadata":
-                return JSONResponse(self._tf_metadata())
+                return JSONAnswer(self._tf_metadata())
             if verb is None:
-                return JSONResponse({"model_version_status": [self._tf_status()]})
+                return JSONAnswer({"model_version_status": [self._tf_status()]})
         elif verb == "predict":
             return await self._guarded(lambda: self._tf_predict(request))
         elif verb in ("classify", "regress"):
@@ -199,10 +266,10 @@ class ModelEndpoints:
             rows = "instances" in body
             result = self._predict(body["instances"] if rows else body["inputs"])
             if isinstance(result, dict) and ("predictions" in result or "outputs" in result):
-                return JSONResponse(_plain(result))
-            return JSONResponse({"predictions" if rows else "outputs": _plain(result)})
+                return self._answer(result, plain=False)
+            return self._answer({"predictions" if rows else "outputs": result}, plain=False)
         arrays, rows = parse_tf_request(body, self.model.inputs)
-        return JSONResponse(tf_response(self._predict(arrays), rows))
+        return self._answer(tf_response(self._predict(arrays), rows))
 
     def _tf_status(self) -> dict[str, Any]:
         return {
@@ -226,12 +293,10 @@ class ModelEndpoints:
     # -- Open Inference Protocol V2 -----------------------------------------------------
 
     async def live(self, request: Request) -> Response:
-        return JSONResponse(
-            {"live": True} if request.url.path.endswith("live") else {"ready": True}
-        )
+        return JSONAnswer({"live": True} if request.url.path.endswith("live") else {"ready": True})
 
     async def server_metadata(self, request: Request) -> Response:
-        return JSONResponse({"name": "hopsml-lab", "version": "1", "extensions": []})
+        return JSONAnswer({"name": "hopsml-lab", "version": "1", "extensions": []})
 
     async def v2(self, request: Request) -> Response:
         return await self._logged("v2", request, self._v2)
@@ -242,9 +307,9 @@ class ModelEndpoints:
         if problem:
             return _error(404, problem)
         if request.method == "GET" and verb == "ready":
-            return JSONResponse({"name": self.name, "ready": True})
+            return JSONAnswer({"name": self.name, "ready": True})
         if request.method == "GET" and verb is None:
-            return JSONResponse(self._v2_metadata())
+            return JSONAnswer(self._v2_metadata())
         if request.method == "POST" and verb == "infer":
             return await self._guarded(lambda: self._v2_infer(request))
         return _error(405, f"{request.method} is not allowed on {clip(rest)!r}")
@@ -282,7 +347,7 @@ class ModelEndpoints:
         }
         if isinstance(body.get("id"), str):
             answer["id"] = body["id"]
-        return JSONResponse(answer)
+        return self._answer(answer)
 
 
 def _plain(value: Any) -> Any:

@@ -188,6 +188,7 @@ class InferenceLog:
 
     FLUSH_S = 0.05
     MAX_PENDING = 100_000  # entries buffered at most; past it the oldest are dropped
+    CHUNK = 32  # lines encoded at a time (~0.3 ms holding the GIL away from requests)
 
     def __init__(
         self,
@@ -287,7 +288,11 @@ class InferenceLog:
             batch.append(self._pending.popleft())
         if not batch:
             return
-        lines = self._lines(batch)
+        lines: list[bytes] = []
+        for start in range(0, len(batch), self.CHUNK):
+            if start:  # let the event loop's thread take the GIL between chunks
+                time.sleep(0)
+            lines += self._lines(batch[start : start + self.CHUNK])
         for sink in self._sinks:
             try:
                 sink.write(lines)

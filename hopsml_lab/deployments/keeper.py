@@ -17,8 +17,9 @@ Stopped in the deployment's catalog row, and keeps a status file beside its spec
   close the socket, record Stopped.
 
 The spec (``keeper.json``, written by :class:`~.service.DeploymentService`) and the
-status (``status.json``) are JSON files in ``FOLDER``, with the model servers' log
-``server.log``.
+status (``status.json``: its state, its model servers' pids and how many of them
+answer now, ``ready_instances``, rewritten whenever that number changes) are JSON files in
+``FOLDER``, with the model servers' log ``server.log``.
 """
 
 from __future__ import annotations
@@ -101,7 +102,8 @@ def _server_argv(spec: KeeperSpec, fd: int, ready: Path) -> list[str]:
     argv += ["--name", spec.deployment, "--version", str(spec.model_version)]
     argv += ["--model-server", spec.model_server, "--host", spec.host, "--port", str(spec.port)]
     argv += ["--fd", str(fd), "--ready-file", str(ready), "--drain-seconds", str(spec.drain_s)]
-    return argv + (["--script", spec.script] if spec.script else [])
+    argv += ["--script", spec.script] if spec.script else []
+    return argv + (["--transformer", spec.transformer] if spec.transformer else [])
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -124,6 +126,7 @@ class Keeper:
         self.failed_generation: int | None = None
         self.message: str | None = None
         self._checked, self._catalog_errors = 0.0, 0
+        self._ready = 0  # instances answering, as the status file last said
 
     @cached_property
     def catalog(self) -> DeploymentCatalog:
@@ -174,6 +177,8 @@ class Keeper:
                 message = instance.tend(self.spec, now)
                 if message is not None:
                     return self._fail(message)
+            if self._ready_count() != self._ready:
+                self._write_status("Running")
             if now - self._checked > 1.0 and not self._owned():
                 return self._end(record=False)
             time.sleep(0.05)
@@ -261,7 +266,11 @@ class Keeper:
                 return False
             time.sleep(0.05)
 
+    def _ready_count(self) -> int:
+        return sum(1 for i in self.instances if i.server.alive() and i.ready_file.exists())
+
     def _write_status(self, state: str, **extra: Any) -> None:
+        self._ready = self._ready_count()
         write_json(
             self.folder / STATUS_FILE,
             {
@@ -271,6 +280,7 @@ class Keeper:
                 "model_version": self.spec.model_version,
                 "port": self.spec.port,
                 "instance_pids": [i.server.pid for i in self.instances if i.server.alive()],
+                "ready_instances": self._ready,
                 "failed_generation": self.failed_generation,
                 "message": self.message,
                 "updated_at": time.time(),

@@ -5,6 +5,11 @@ model (``.keras`` / ``.h5``), a TensorFlow SavedModel or a TensorFlow Lite model
 (a ``Predict`` class whose ``__init__(self)`` loads the model from ``MODEL_FILES_PATH``
 and whose ``predict(self, inputs)`` answers the request's rows).
 
+A Keras model that is a plain stack of dense layers is run with numpy when that gives
+the model's own predictions on random batches (:mod:`.dense_numpy`; a batch-1 request
+then costs microseconds, not a TensorFlow graph call); set ``HOPSML_KERAS_RUNNER=graph``
+to always call the graph.
+
 >>> model = load_model(Path("Models/churn/1/Files"), "PYTHON")   # doctest: +SKIP
 >>> model.run({"inputs": np.zeros((1, 8))})                      # doctest: +SKIP
 """
@@ -13,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import logging
 import os
 import sys
 import threading
@@ -25,15 +31,18 @@ from typing import Any
 import numpy as np
 
 from ..errors import BadInput
+from .dense_numpy import agrees, dense_runner
 from .tensors import TensorSpec
 
 MODEL_FILES_ENV = "MODEL_FILES_PATH"  # hsml's name in a deployment's pod
 ARTIFACT_FILES_ENV = "ARTIFACT_FILES_PATH"  # the name Hopsworks 3.x predictors read
 SCRIPT_ENV = "SCRIPT_PATH"
 WORKERS_ENV = "HOPSML_SERVER_WORKERS"  # server processes sharing the machine
+KERAS_RUNNER_ENV = "HOPSML_KERAS_RUNNER"  # "graph": never numpy (default "auto")
 PICKLES = (".joblib", ".pkl", ".pickle")
 KERAS = (".keras", ".h5")
 TFLITE = ".tflite"
+log = logging.getLogger(__name__)
 
 
 class ModelLoadError(BadInput):
@@ -50,6 +59,7 @@ class ServedModel:
     run: Callable[[Any], Any]
     inputs: list[TensorSpec] | None
     outputs: list[TensorSpec] = field(default_factory=list)
+    runner: str = ""  # how it predicts, when a model type has more than one way
 
 
 def load_model(folder: Path, model_server: str, script: Path | None = None) -> ServedModel:
@@ -74,22 +84,55 @@ def load_model(folder: Path, model_server: str, script: Path | None = None) -> S
 
 
 def _python_predictor(folder: Path, script: Path) -> ServedModel:
-    if not script.is_file():
-        raise ModelLoadError(f"no predictor script {script}")
-    os.environ[MODEL_FILES_ENV] = os.environ[ARTIFACT_FILES_ENV] = str(folder)
     os.environ[SCRIPT_ENV] = str(script)
-    spec = importlib.util.spec_from_file_location("predictor_script", script)
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    sys.modules["predictor_script"] = module
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    predict_class = getattr(module, "Predict", None)
-    if predict_class is None:
-        raise ModelLoadError(
-            f"{script.name} has no class Predict: define one with __init__(self) loading "
-            "the model from os.environ['MODEL_FILES_PATH'] and predict(self, inputs)"
-        )
-    predictor = predict_class()
-    return ServedModel("python", predictor.predict, None)
+    predict_class = _script_class(
+        folder,
+        script,
+        "Predict",
+        "__init__(self) loading the model from os.environ['MODEL_FILES_PATH'] and "
+        "predict(self, inputs)",
+    )
+    return ServedModel("python", predict_class().predict, None)
+
+
+class Transformer:
+    """A deployment's transformer script (hsml's ``Transformer``): its ``Transformer``
+    class's ``preprocess(self, inputs)`` gets each request's JSON body before the model
+    and returns the body the model gets; ``postprocess(self, outputs)`` gets the answer's
+    JSON and returns what is sent. A method the class lacks passes its value through."""
+
+    def __init__(self, folder: Path, script: Path) -> None:
+        made = _script_class(
+            folder,
+            script,
+            "Transformer",
+            "__init__(self), preprocess(self, inputs) returning the request for the model "
+            "and postprocess(self, outputs) returning the answer",
+            module="transformer_script",
+        )()
+        self.preprocess: Callable[[Any], Any] = getattr(made, "preprocess", _same)
+        self.postprocess: Callable[[Any], Any] = getattr(made, "postprocess", _same)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _script_class(
+    folder: Path, script: Path, name: str, hint: str, module: str = "predictor_script"
+) -> Any:
+    """Class ``name`` of ``script``, run with the model's folder in its environment."""
+    if not script.is_file():
+        raise ModelLoadError(f"no {name.lower()} script {script}")
+    os.environ[MODEL_FILES_ENV] = os.environ[ARTIFACT_FILES_ENV] = str(folder)
+    spec = importlib.util.spec_from_file_location(module, script)
+    loaded = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    sys.modules[module] = loaded
+    spec.loader.exec_module(loaded)  # type: ignore[union-attr]
+    found = getattr(loaded, name, None)
+    if found is None:
+        raise ModelLoadError(f"{script.name} has no class {name}: define one with {hint}")
+    return found
 
 
 def _pickled(path: Path) -> ServedModel:
@@ -178,18 +221,31 @@ def _keras(path: Path) -> ServedModel:
         for name, t in zip(names, model.outputs, strict=True)
     ]
     signature = [tf.TensorSpec(s.shape, s.dtype) for s in inputs]
-    # One traced graph per signature: a plain model(x) call rebuilds it per request.
-    call = tf.function(
+    # One traced graph, called as a concrete function on tensors: a plain model(x) call
+    # rebuilds the graph per request, and tf.function's dispatch costs ~35% more.
+    graph = tf.function(
         lambda *xs: model(list(xs) if len(xs) > 1 else xs[0], training=False),
         input_signature=signature,
-    )
+    ).get_concrete_function()
+
+    def call(*arrays: np.ndarray) -> Any:
+        return graph(*(tf.constant(a, dtype=s.dtype) for a, s in zip(arrays, inputs, strict=True)))
 
     def run(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         result = call(*(arrays[s.name] for s in inputs))
         results = result if isinstance(result, (list, tuple)) else [result]
         return {o.name: r.numpy() for o, r in zip(outputs, results, strict=True)}
 
-    return ServedModel("tensorflow_keras", run, inputs, outputs)
+    dense = dense_runner(model) if os.environ.get(KERAS_RUNNER_ENV) != "graph" else None
+    if dense is not None and agrees(dense, lambda x: call(x).numpy(), inputs[0].shape):
+        (output,), (source,) = outputs, inputs
+
+        def run_dense(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+            return {output.name: dense(arrays[source.name])}
+
+        log.info("serving %s with numpy (dense layers, checked against the graph)", path.name)
+        return ServedModel("tensorflow_keras", run_dense, inputs, outputs, runner="numpy dense")
+    return ServedModel("tensorflow_keras", run, inputs, outputs, runner="tensorflow graph")
 
 
 def _saved_model(folder: Path) -> ServedModel:

@@ -21,7 +21,7 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from ..errors import BadInput
-from ..lab import get_lab
+from ..lab import Lab, get_lab
 from .inference_log import log_files
 from .input_drift import DriftRow, FeatureReference, drift_rows, training_reference
 
@@ -197,22 +197,29 @@ def summarize_folder(
 
 
 def summarize(
-    name: str, *, window_s: float = 300.0, bucket_s: float = 10.0, recent: int = 20
+    name: str,
+    *,
+    window_s: float = 300.0,
+    bucket_s: float = 10.0,
+    recent: int = 20,
+    lab: Lab | None = None,
 ) -> MonitoringSummary:
-    """Monitoring of deployment ``name`` of this process's project over the last
-    ``window_s`` seconds, with a timeline in ``bucket_s`` buckets and the ``recent``
-    latest requests; its inputs' drift is measured against the statistics of the
-    training dataset the deployed model version was trained on."""
+    """Monitoring of deployment ``name`` of ``lab``'s project (default: this process's)
+    over the last ``window_s`` seconds, with a timeline in ``bucket_s`` buckets and the
+    ``recent`` latest requests; its inputs' drift is measured against the statistics of
+    the training dataset the deployed model version was trained on. The REST route
+    passes the Jupyter server's Lab, so a notebook and the sidebar read one summary."""
     from .service import DeploymentService
 
-    lab = get_lab()
-    service = DeploymentService.here()
+    if lab is None:
+        lab, service = get_lab(), DeploymentService.here()
+    else:
+        service = DeploymentService(lab)
     record = service.require(name)
     model = service.registry.require(record.model_name, record.model_version)
     references, reason = training_reference(lab, model)
-    folder = service.inference_log_dir(name)
     return summarize_folder(
-        folder,
+        service.inference_log_dir(name),
         name,
         window_s=window_s,
         bucket_s=bucket_s,

@@ -1,5 +1,6 @@
 """The model server process: ``python -m hopsml_lab.deployments.serve --model-dir DIR
---name NAME --version N [--script predictor.py] [--host 127.0.0.1] (--port P | --fd N)``.
+--name NAME --version N [--script predictor.py] [--transformer transformer.py]
+[--host 127.0.0.1] (--port P | --fd N)``.
 
 It exits as soon as the process that started it is gone (no orphans), and serves with
 uvicorn. A deployment's keeper (``keeper.py``) runs each instance with ``--fd``: the
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import logging
 import os
@@ -22,23 +24,39 @@ import socket
 from pathlib import Path
 from typing import Any
 
-from starlette.applications import Starlette
-
 from ..processes import HOST, PARENT_ENV, watch_parent
-from .app import MAX_BODY_BYTES, create_app
-from .loaders import WORKERS_ENV, load_model
+from .app import MAX_BODY_BYTES, InferenceShortcut, create_app
+from .loaders import WORKERS_ENV, Transformer, load_model
 
 CONFIG_ENV = "HOPSML_MODEL_SERVER"
 
 
-def app_from_env() -> Starlette:
+def app_from_env() -> InferenceShortcut:
     """The app for the model named in ``CONFIG_ENV`` (uvicorn's factory, in each worker)."""
     config = json.loads(os.environ[CONFIG_ENV])
     if os.environ.get(PARENT_ENV) != str(os.getpid()):
         watch_parent()  # a worker (--workers > 1): exit with the server's main process
     script = Path(config["script"]) if config["script"] else None
     model = load_model(Path(config["model_dir"]), config["model_server"], script)
-    return create_app(model, config["name"], config["version"], config["max_body_bytes"])
+    transformer = _transformer(config["model_dir"], config.get("transformer"))
+    app = create_app(
+        model, config["name"], config["version"], config["max_body_bytes"], transformer=transformer
+    )
+    settle_heap()
+    return app
+
+
+def _transformer(model_dir: str, script: str | None) -> Transformer | None:
+    """The deployment's transformer (its script's ``Transformer`` class), if it has one."""
+    return Transformer(Path(model_dir), Path(script)) if script else None
+
+
+def settle_heap() -> None:
+    """Move what loading made (TensorFlow's and Keras's ~400,000 objects) out of the
+    garbage collector's sight: a full collection over them takes ~100-200 ms, a pause
+    that would land on whichever request triggers it."""
+    gc.collect()
+    gc.freeze()
 
 
 class ClosingWhenDraining:
@@ -101,6 +119,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--version", type=int, required=True)
     parser.add_argument("--model-server", default="PYTHON")
     parser.add_argument("--script", default=None)
+    parser.add_argument("--transformer", default=None, help="a script with a Transformer class")
     parser.add_argument("--host", default=HOST)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--fd", type=int, default=None, help="an inherited listening socket")
@@ -122,6 +141,7 @@ def main(argv: list[str] | None = None) -> None:
             "version": args.version,
             "model_server": args.model_server,
             "script": args.script,
+            "transformer": args.transformer,
             "max_body_bytes": args.max_body_bytes,
         }
     )
@@ -135,6 +155,7 @@ def main(argv: list[str] | None = None) -> None:
         workers=args.workers if args.workers > 1 else None,
         log_level="info",
         access_log=False,
+        proxy_headers=False,  # nothing reads the client's address: skip the middleware
     )
 
 
@@ -144,9 +165,21 @@ def _serve_inherited(args: argparse.Namespace) -> None:
 
     script = Path(args.script) if args.script else None
     model = load_model(Path(args.model_dir), args.model_server, script)
-    app = ClosingWhenDraining(create_app(model, args.name, args.version, args.max_body_bytes))
+    transformer = _transformer(args.model_dir, args.transformer)
+    served = create_app(
+        model, args.name, args.version, args.max_body_bytes, transformer=transformer
+    )
+    app = ClosingWhenDraining(served)
+    settle_heap()
     # host and port only name the socket in uvicorn's log; it serves the inherited one.
-    config = uvicorn.Config(app, host=args.host, port=args.port, log_level="info", access_log=False)
+    config = uvicorn.Config(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level="info",
+        access_log=False,
+        proxy_headers=False,
+    )
     ready = Path(args.ready_file) if args.ready_file else None
     server = _instance_server(app, config, ready, args.drain_seconds)
     server.run(sockets=[socket.socket(fileno=args.fd)])

@@ -5,9 +5,16 @@ rolled out to a new model version with no failed request, stopped on request.
 A keeper is detached: it outlives the kernel, script or Jupyter server that started it,
 and any process of the project lists, queries, updates and stops it. It runs the
 deployment's ``instances`` model servers on one port, restarts those that crash, and
-records Running, Failed and Stopped in the catalog; a keeper that vanished without
-recording (killed with SIGKILL) reads ``Failed`` to the next reader, and its model
-servers died with it.
+records Running, Failed and Stopped in the catalog.
+
+A keeper that vanished without recording (killed with SIGKILL, its model servers died
+with it) is restarted on the same port by the next process that looks at the deployment
+(``get``, ``list``, ``start``; the Jupyter server looks every few seconds, see
+:meth:`DeploymentService.supervise`), with a line in the deployment's log. Restarts come
+after a back-off (none, then ``keeper_backoff_s`` doubling) and at most
+``max_keeper_restarts`` in a row (within a minute of each other); then the deployment is
+Failed, saying why. One process at a time starts, restarts or stops a keeper (a file
+lock in its folder).
 
 >>> service = DeploymentService.here()                               # doctest: +SKIP
 >>> service.create("churn", "churn", 1, "PYTHON")                    # doctest: +SKIP
@@ -23,7 +30,6 @@ import hashlib
 import os
 import re
 import signal
-import sys
 import tempfile
 import threading
 import time
@@ -32,24 +38,32 @@ from pathlib import Path
 from ..catalog.deployments import DeploymentCatalog, DeploymentRecord
 from ..errors import BadInput, Conflict, NotFound, clip, not_in_project
 from ..lab import Lab, PerLab
-from ..processes import HOST, ProcessError, free_port, start_detached
+from ..processes import HOST, ProcessError, free_port
 from ..registry import Registry
+from .inference_log import LOG_MODE_ENV
+from .inference_log import MODES as LOG_MODES
 from .keepers import (
-    KEEPER_MODULE,
+    CREATED,
+    FAILED,
+    LIVE,
     LOG_FILE,
-    STATUS_FILE,
+    RUNNING,
+    STARTING,
+    STOPPED,
     KeeperSpec,
     end_keeper,
-    instance_pids,
     is_keeper,
+    keeper_lock,
+    launch_keeper,
     read_status,
+    write_restarts,
 )
+from .revival import revive, vanished, with_instances
 
-CREATED, STARTING, RUNNING, STOPPED, FAILED = "Created", "Starting", "Running", "Stopped", "Failed"
 MODEL_SERVERS = ("PYTHON", "TENSORFLOW_SERVING")
 INFERENCE_LOG_ENV = "HOPSML_INFERENCE_LOG_DIR"
 _NAME = re.compile(r"[a-zA-Z0-9]+")
-_LIVE = (STARTING, RUNNING)
+_LIVE = LIVE
 
 
 class DeploymentNotFound(NotFound):
@@ -67,9 +81,17 @@ class DeploymentStartError(ProcessError):
 class DeploymentService:
     """Creates, starts, lists, rolls out, stops and deletes the project's deployments."""
 
-    def __init__(self, lab: Lab, max_restarts: int = 5) -> None:
+    def __init__(
+        self,
+        lab: Lab,
+        max_restarts: int = 5,
+        max_keeper_restarts: int = 3,
+        keeper_backoff_s: float = 1.0,
+    ) -> None:
         self.lab = lab
         self.max_restarts = max_restarts  # crashes in a row of one model server, then Failed
+        self.max_keeper_restarts = max_keeper_restarts  # vanished keepers in a row, then Failed
+        self.keeper_backoff_s = keeper_backoff_s  # before the 2nd restart in a row; doubling
         self.catalog = DeploymentCatalog(lab.db)
         self.registry = Registry(lab.store, lab)
         self._lock = threading.Lock()
@@ -93,10 +115,16 @@ class DeploymentService:
         description: str | None = None,
         host: str = HOST,
         timeout: float = 600.0,
+        inference_logging: str = "ALL",
+        transformer_file: str | None = None,
     ) -> DeploymentRecord:
         """Record deployment ``name`` of a registered model version, or update it.
         ``instances`` server processes share one port. Updating a running deployment
-        rolls it out (see :meth:`roll_out`), waiting up to ``timeout`` seconds."""
+        rolls it out (see :meth:`roll_out`), waiting up to ``timeout`` seconds.
+        ``inference_logging``: what its servers log under ``Logs/<name>/`` (hsml's
+        modes: ``ALL``, ``MODEL_INPUTS``, ``PREDICTIONS``, ``NONE``); ``transformer_file``:
+        a script whose ``Transformer`` class's ``preprocess``/``postprocess`` run around
+        the model on each request (hsml's transformer, in the model server's process)."""
         if not isinstance(name, str) or not _NAME.fullmatch(name) or len(name) > 200:
             raise BadInput(
                 f"deployment name {clip(name)!r}: use letters and digits only "
@@ -106,8 +134,13 @@ class DeploymentService:
             raise BadInput(f"model_server={clip(model_server)!r}: use one of {MODEL_SERVERS}")
         if isinstance(instances, bool) or not isinstance(instances, int) or instances < 1:
             raise BadInput(f"instances={clip(instances)!r}: give a whole number, 1 or more")
+        if inference_logging not in LOG_MODES:
+            raise BadInput(
+                f"inference_logging={clip(inference_logging)!r}: use one of {', '.join(LOG_MODES)}"
+            )
         self.registry.require(model_name, model_version)  # an unknown model raises here
         script = self._script(script_file) if script_file else None
+        transformer = self._script(transformer_file) if transformer_file else None
         current = self.get(name, missing_ok=True)
         if current is not None and current.state == STARTING:
             raise DeploymentConflict(
@@ -118,7 +151,16 @@ class DeploymentService:
                 f"deployment {name} runs on {current.host}: stop it before changing its host"
             )
         saved = self._save(
-            name, model_name, model_version, model_server, script, instances, host, description
+            name,
+            model_name,
+            model_version,
+            model_server,
+            script,
+            instances,
+            host,
+            description,
+            inference_logging,
+            transformer,
         )
         if current is None or current.state != RUNNING:
             return saved
@@ -134,6 +176,8 @@ class DeploymentService:
         instances: int,
         host: str,
         description: str | None,
+        inference_logging: str = "ALL",
+        transformer_file: str | None = None,
     ) -> DeploymentRecord:
         return self.catalog.save(
             self.lab.project_id,
@@ -145,6 +189,8 @@ class DeploymentService:
             instances=instances,
             host=host,
             description=description,
+            inference_logging=inference_logging,
+            transformer_file=transformer_file,
         )
 
     def roll_out(
@@ -170,6 +216,8 @@ class DeploymentService:
             description=record.description,
             host=record.host,
             timeout=timeout,
+            inference_logging=record.inference_logging,
+            transformer_file=record.transformer_file,
         )
 
     def _script(self, script_file: str) -> str:
@@ -189,8 +237,11 @@ class DeploymentService:
             "path of a .py file with a Predict class"
         )
 
-    def get(self, name: str, missing_ok: bool = False) -> DeploymentRecord | None:
-        """Deployment ``name`` with its live state (None when ``missing_ok`` and absent)."""
+    def get(
+        self, name: str, missing_ok: bool = False, repair: bool = True
+    ) -> DeploymentRecord | None:
+        """Deployment ``name`` with its live state (None when ``missing_ok`` and absent);
+        with ``repair``, a vanished keeper is restarted first (see :meth:`supervise`)."""
         record = self.catalog.get(self.lab.project_id, name)
         if record is None:
             if missing_ok:
@@ -200,29 +251,36 @@ class DeploymentService:
             raise DeploymentNotFound(
                 not_in_project("deployment", name, project, known, "deploy a model first")
             )
-        return self._live(record)
+        return self._live(record, repair)
 
-    def require(self, name: str) -> DeploymentRecord:
-        record = self.get(name)
+    def require(self, name: str, repair: bool = True) -> DeploymentRecord:
+        record = self.get(name, repair=repair)
         assert record is not None
         return record
 
     def list(self, model_name: str | None = None) -> list[DeploymentRecord]:
+        """The project's deployments (of one model, if given) with their live state;
+        vanished keepers are restarted first (see :meth:`supervise`)."""
         return [self._live(r) for r in self.catalog.list(self.lab.project_id, model_name)]
 
-    def _live(self, record: DeploymentRecord) -> DeploymentRecord:
-        """The record as its keeper shows it now (its model servers' pids, why it
-        failed); Failed, written back, when its keeper vanished without recording."""
+    def supervise(self) -> list[DeploymentRecord]:
+        """Restart the keepers of deployments that should run (Starting or Running) but
+        whose keeper process is gone, as the Jupyter server does every few seconds; the
+        deployments as they are then. A plain script gets the same repair from any
+        ``get``/``list``/``start``: deployments need no Jupyter server to be kept."""
+        return self.list()
+
+    def _live(self, record: DeploymentRecord, repair: bool = True) -> DeploymentRecord:
+        """The record as its keeper shows it now (its model servers' pids, how many
+        answer, why it failed). A deployment whose keeper vanished is restarted
+        (``repair``), else shown Failed without writing it."""
         folder = _folder_of(record, self)
         if record.state in _LIVE:
             if is_keeper(record.pid, folder):
-                return record.model_copy(update={"instance_pids": instance_pids(record.pid)})
-            message = read_status(folder).get("message") or (
-                f"its keeper process {record.pid} ended without stopping it (killed, or the "
-                "machine restarted); its model servers ended with it: start it again"
-            )
-            record = self.catalog.set_state(self.lab.project_id, record.name, FAILED) or record
-            return record.model_copy(update={"message": message})
+                return with_instances(record, folder)
+            if repair:
+                return revive(self, record.name, folder)
+            return record.model_copy(update={"state": FAILED, "message": vanished(record.pid)})
         if record.state == FAILED:
             return record.model_copy(update={"message": read_status(folder).get("message")})
         return record
@@ -233,34 +291,37 @@ class DeploymentService:
         """Start the keeper of ``name`` (nothing when it runs); with ``timeout``, wait
         until its model servers answer. It runs until stopped, whatever process asks."""
         with self._lock:
-            record = self.require(name)
-            if record.state in _LIVE:
-                return record
-            model = self.registry.require(record.model_name, record.model_version)
-            model_dir = self.registry.download(model)
-            folder = self._folder(name)
-            folder.mkdir(parents=True, exist_ok=True)
-            folder.chmod(0o700)  # its spec names the catalog's URL, password included
-            log_path = folder / LOG_FILE
-            log_path.write_bytes(b"")  # one start's log at a time
-            (folder / STATUS_FILE).unlink(missing_ok=True)
-            self._spec(record, model_dir, free_port(record.host), 1).write(folder)
-            pid = start_detached([sys.executable, "-m", KEEPER_MODULE, str(folder)], log_path)
-            record = (
-                self.catalog.set_state(
-                    self.lab.project_id,
-                    name,
-                    STARTING,
-                    port=self._spec_port(folder),
-                    pid=pid,
-                    owner_pid=os.getpid(),
-                    log_path=str(log_path),
-                )
-                or record
-            )
-        if timeout is None:
+            record = self.require(name)  # a vanished keeper is restarted here
+            if record.state not in _LIVE:
+                record = self._start(record)
+        if timeout is None or record.state == RUNNING:
             return record
         return self._await_running(record, timeout)
+
+    def _start(self, record: DeploymentRecord) -> DeploymentRecord:
+        model = self.registry.require(record.model_name, record.model_version)
+        model_dir = self.registry.download(model)
+        folder = self._folder(record.name)
+        folder.mkdir(parents=True, exist_ok=True)
+        folder.chmod(0o700)  # its spec names the catalog's URL, password included
+        with keeper_lock(folder):
+            current = self.catalog.get(self.lab.project_id, record.name) or record
+            if current.state in _LIVE and is_keeper(current.pid, _folder_of(current, self)):
+                return with_instances(current, folder)  # another process started it
+            spec = self._spec(record, model_dir, free_port(record.host), 1)
+            spec.write(folder)
+            write_restarts(folder, 0, None)
+            pid = launch_keeper(folder, fresh_log=True)
+            started = self.catalog.set_state(
+                self.lab.project_id,
+                record.name,
+                STARTING,
+                port=spec.port,
+                pid=pid,
+                owner_pid=os.getpid(),
+                log_path=str(folder / LOG_FILE),
+            )
+        return started or record
 
     def _await_running(self, started: DeploymentRecord, timeout: float) -> DeploymentRecord:
         deadline = time.monotonic() + timeout
@@ -268,7 +329,7 @@ class DeploymentService:
             record = self.require(started.name)
             if record.state == RUNNING:
                 return record
-            if record.state != STARTING or record.pid != started.pid:
+            if record.state != STARTING:  # a restarted keeper (new pid) is followed
                 raise DeploymentStartError(
                     f"deployment {record.name} did not start: {record.message or record.state}"
                 )
@@ -309,6 +370,8 @@ class DeploymentService:
             previous.instances,
             previous.host,
             previous.description,
+            previous.inference_logging,
+            previous.transformer_file,
         )
         if not is_keeper(previous.pid, folder):
             ended = self.require(previous.name)
@@ -328,14 +391,18 @@ class DeploymentService:
     def stop(self, name: str, timeout: float = 60.0) -> DeploymentRecord:
         """Stop deployment ``name`` (whichever process started it): its model servers
         finish the requests they hold, and its port is free when this returns."""
-        record = self.require(name)
-        if record.state in _LIVE and is_keeper(record.pid, _folder_of(record, self)):
-            end_keeper(record.pid, record.instance_pids, timeout)  # type: ignore[arg-type]
-        return self.catalog.set_state(self.lab.project_id, name, STOPPED) or record
+        record = self.require(name, repair=False)
+        folder = _folder_of(record, self)
+        with keeper_lock(folder):  # no restart of its keeper meanwhile
+            record = self.require(name, repair=False)
+            if record.state in _LIVE:
+                end_keeper(record.pid, record.instance_pids, timeout)  # type: ignore[arg-type]
+            write_restarts(folder, 0, None)
+            return self.catalog.set_state(self.lab.project_id, name, STOPPED) or record
 
     def delete(self, name: str, force: bool = False) -> None:
         """Forget ``name``; a running one only with ``force`` (it is stopped first)."""
-        record = self.require(name)
+        record = self.require(name, repair=False)
         if record.state in _LIVE:
             if not force:
                 raise DeploymentConflict(
@@ -377,18 +444,16 @@ class DeploymentService:
             model_version=record.model_version,
             model_server=record.model_server,
             script=record.script_file,
+            transformer=record.transformer_file,
             instances=record.instances,
             owner_pid=os.getpid(),
             max_restarts=self.max_restarts,
             env={
                 "DEPLOYMENT_NAME": record.name,
                 INFERENCE_LOG_ENV: str(self.inference_log_dir(record.name)),
+                LOG_MODE_ENV: record.inference_logging,
             },
         )
-
-    @staticmethod
-    def _spec_port(folder: Path) -> int:
-        return KeeperSpec.read(folder).port
 
     def inference_log_dir(self, name: str) -> Path:
         """Where deployment ``name``'s model servers log requests: ``<project>/Logs/<name>/``
@@ -426,3 +491,18 @@ def _folder_of(record: DeploymentRecord, service: DeploymentService) -> Path:
 
 
 _services: PerLab[DeploymentService] = PerLab()
+
+__all__ = [
+    "CREATED",
+    "FAILED",
+    "INFERENCE_LOG_ENV",
+    "MODEL_SERVERS",
+    "RUNNING",
+    "STARTING",
+    "STOPPED",
+    "DeploymentConflict",
+    "DeploymentNotFound",
+    "DeploymentService",
+    "DeploymentStartError",
+    "base_url",
+]

@@ -83,6 +83,7 @@ class Deployment:
         the new ones do (waiting up to ``await_update`` seconds)."""
         p = self._predictor
         timeout = 600.0 if await_update is None else max(float(await_update), 5.0)
+        logger = p.inference_logger  # none given: local deployments log every request
         self._service.create(
             p.name,
             p.model_name,
@@ -92,6 +93,8 @@ class Deployment:
             instances=p.requested_instances,
             description=self._description,
             timeout=timeout,
+            inference_logging=logger.mode if logger is not None else "ALL",
+            transformer_file=p.transformer.script_file if p.transformer is not None else None,
         )
 
     def start(self, await_running: int | None = 600) -> None:
@@ -116,13 +119,16 @@ class Deployment:
     # -- state ---------------------------------------------------------------------------
 
     def get_state(self) -> PredictorState:
-        """The current state of the deployment."""
+        """The current state of the deployment: ``available_predictor_instances`` is how
+        many of its model server processes answer now. A deployment whose keeper process
+        vanished is restarted first and reads ``Starting`` until it answers again."""
         record = self._record()
-        up = record.state == RUNNING
         path = f"/v1/models/{record.name}:predict"
         return PredictorState(
-            available_predictor_instances=record.instances if up else 0,
-            available_transformer_instances=None,
+            available_predictor_instances=record.available_instances,
+            available_transformer_instances=(
+                record.available_instances if record.transformer_file else None
+            ),
             hopsworks_inference_path=path,
             model_server_inference_path=path,
             internal_port=record.port,
@@ -180,7 +186,7 @@ class Deployment:
                 f"Component '{component}' is not valid. Possible values are "
                 f"'{', '.join(components)}'"
             )
-        if component == DEPLOYABLE_COMPONENT.TRANSFORMER:
+        if component == DEPLOYABLE_COMPONENT.TRANSFORMER and not self._record().transformer_file:
             print("This deployment has no transformer")
             return
         for line in self._service.logs(self.name, tail):

@@ -24,6 +24,7 @@ from ..registry import (
     MODEL_SCHEMA,
     ModelRegistryException,
     ModelSpec,
+    ModelTags,
     ProvenanceWarning,
     Registry,
     input_example_json,
@@ -31,6 +32,7 @@ from ..registry import (
 )
 from .model_schema import ModelSchema
 from .schema import Schema
+from .tag import Tag
 
 _NAME = re.compile(r"[a-zA-Z0-9_]+")
 
@@ -65,8 +67,9 @@ class Model:
         missing_mandatory_tags: list[dict[str, Any]] | None = None,
         **kwargs: Any,
     ) -> None:
-        if tags:
-            raise ModelRegistryException("model tags are not offered here: leave tags out")
+        self._tags = Tag._normalize(tags)  # attached when the version is saved
+        for tag in self._tags:
+            ModelTags.check(tag.name, tag.value, name)
         self._id = id
         self._name = name
         self._version = version
@@ -130,6 +133,9 @@ class Model:
             spec, model_path, move=not keep_original_files, numbers_in_text=True
         )
         self._take(record)
+        tags = ModelTags(Registry.here().store)
+        for tag in self._tags:
+            tags.put(record, tag.name, tag.value)
         print(f"Model created, explore it at {record.path}")
         return self
 
@@ -221,6 +227,34 @@ class Model:
         """Delete this version: its files and its metadata."""
         Registry.here().delete(self._name, self._saved().version)
         self._record = None
+
+    # -- tags (kept in the version folder's tags.json) ------------------------------------
+
+    def add_tag(self, name: str, value: Any) -> None:
+        """Attach tag ``name`` with ``value`` (any JSON) to this saved version, replacing
+        its old value."""
+        ModelTags(Registry.here().store).put(self._saved(), name, value)
+
+    def set_tag(self, name: str, value: Any) -> None:
+        """Deprecated: use add_tag instead."""
+        warnings.warn(
+            "The set_tag method is deprecated. Please use add_tag instead.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        self.add_tag(name, value)
+
+    def delete_tag(self, name: str) -> None:
+        """Remove tag ``name`` from this version (an unknown name raises)."""
+        ModelTags(Registry.here().store).delete(self._saved(), name)
+
+    def get_tag(self, name: str) -> Any | None:
+        """The value of tag ``name``, or None if the version has no such tag."""
+        return ModelTags(Registry.here().store).get(self._saved(), name)
+
+    def get_tags(self) -> dict[str, Any]:
+        """Every tag of this version, name -> value."""
+        return ModelTags(Registry.here().store).all(self._saved())
 
     def get_feature_view(self, init: bool = True, online: bool = False) -> Any:
         """The feature view the model was trained on (hsfs ``FeatureView``), or None;

@@ -3,10 +3,13 @@ predictor script, its instances). ``Predictor.for_model(model, ...)`` and
 ``ms.create_predictor(model, ...)`` make one; ``predictor.deploy()`` records it.
 
 ``resources`` (``PredictorResources`` or a dict): its ``num_instances`` is the number of
-model-server processes; its requests and limits are kept, not enforced. An
-``InferenceBatcher`` that is disabled (the default) is accepted. Options that need a
-cluster (batching, a ``Transformer``, gRPC, vLLM, tags, Knative) are accepted at their
-defaults and refused otherwise, with what to do instead.
+model-server processes; its requests and limits are kept, not enforced. A
+``scaling_configuration`` (``PredictorScalingConfig`` or a dict) wins over it, as in hsml:
+its ``min_instances`` processes run (see ``scaling_config``: no autoscaling here). An
+``InferenceBatcher`` that is disabled (the default) is accepted. A ``Transformer`` runs in
+each model server process around the model (``hsml.transformer``). Options that need a
+cluster (batching, gRPC, vLLM, tags, Knative) are accepted at their defaults and refused
+otherwise, with what to do instead.
 """
 
 from __future__ import annotations
@@ -18,12 +21,19 @@ from .constants import INFERENCE_ENDPOINTS, INFERENCE_LOGGER, MODEL, PREDICTOR
 from .inference_batcher import batching_off
 from .inference_logger import InferenceLogger, as_inference_logger
 from .resources import requested_instances
+from .scaling_config import PredictorScalingConfig, as_scaling_config, instances_of
+from .transformer import Transformer, as_transformer
+
+_LOG_MODES = (
+    INFERENCE_LOGGER.MODE_ALL,
+    INFERENCE_LOGGER.MODE_MODEL_INPUTS,
+    INFERENCE_LOGGER.MODE_PREDICTIONS,
+    INFERENCE_LOGGER.MODE_NONE,
+)
 
 _LATER = {
     "config_file": "a model server configuration file",
     "inference_batcher": "inference batching",
-    "transformer": "transformers",
-    "scaling_configuration": "scaling configurations",
     "tags": "deployment tags",
     "schema": "deployment schemas",
     "passed_features": "passed features",
@@ -55,6 +65,8 @@ class Predictor:
         requested_instances: int = 1,
         api_protocol: str | None = INFERENCE_ENDPOINTS.API_PROTOCOL_REST,
         inference_logger: InferenceLogger | dict | None = None,
+        scaling_configuration: PredictorScalingConfig | dict | None = None,
+        transformer: Transformer | dict | None = None,
         **kwargs: Any,
     ) -> None:
         self._name = name
@@ -70,6 +82,10 @@ class Predictor:
         self._requested_instances = requested_instances
         self._api_protocol = api_protocol
         self._inference_logger = as_inference_logger(inference_logger)
+        self._transformer = as_transformer(transformer)
+        self._scaling_configuration = as_scaling_config(
+            scaling_configuration
+        ) or PredictorScalingConfig(min_instances=requested_instances)
 
     @classmethod
     def for_model(cls, model: Any, **kwargs: Any) -> Predictor:
@@ -86,11 +102,9 @@ class Predictor:
         kwargs.pop("artifact_version", None)  # deprecated and ignored, as in hsml
         kwargs.pop("default_predictor", None)
         logger = as_inference_logger(kwargs.get("inference_logger"))
-        if logger is not None and logger.mode != INFERENCE_LOGGER.MODE_ALL:
+        if logger is not None and logger.mode not in _LOG_MODES:
             raise ModelRegistryException(
-                f"inference_logger mode {logger.mode!r}: local deployments log every "
-                "request and response (mode 'ALL') under Logs/<deployment>/; leave "
-                "inference_logger out or use InferenceLogger(mode='ALL')"
+                f"inference_logger mode {logger.mode!r}: use one of {', '.join(_LOG_MODES)}"
             )
         if kwargs.get("api_protocol") not in (None, INFERENCE_ENDPOINTS.API_PROTOCOL_REST):
             raise ModelRegistryException(
@@ -114,6 +128,8 @@ class Predictor:
             raise ModelRegistryException("save the model (model.save(path)) before deploying it")
         resources = kwargs.pop("resources", None)
         instances = requested_instances(resources)  # requests/limits: kept, not enforced
+        scaling = kwargs.get("scaling_configuration")
+        instances = instances_of(scaling) or instances  # an explicit scaling config wins
         return cls(
             name=kwargs.pop("name"),
             model_name=model.name,
@@ -150,6 +166,8 @@ class Predictor:
             "apiProtocol": self._api_protocol,
             "description": self._description,
             **(self._inference_logger.to_dict() if self._inference_logger else {}),
+            **(self._transformer.to_dict() if self._transformer else {}),
+            **self._scaling_configuration.to_dict(),
         }
 
     @property
@@ -209,8 +227,27 @@ class Predictor:
         return self._requested_instances
 
     @property
+    def scaling_configuration(self) -> PredictorScalingConfig:
+        """Scaling configuration: its ``min_instances`` processes serve the predictor."""
+        return self._scaling_configuration
+
+    @scaling_configuration.setter
+    def scaling_configuration(self, config: PredictorScalingConfig | dict) -> None:
+        self._requested_instances = instances_of(config) or self._requested_instances
+        self._scaling_configuration = as_scaling_config(config)  # type: ignore[assignment]
+
+    @property
     def api_protocol(self) -> str | None:
         return self._api_protocol
+
+    @property
+    def transformer(self) -> Transformer | None:
+        """The transformer run around the model on each request, if any."""
+        return self._transformer
+
+    @transformer.setter
+    def transformer(self, transformer: Transformer | dict | None) -> None:
+        self._transformer = as_transformer(transformer)
 
     @property
     def inference_logger(self) -> InferenceLogger | None:

@@ -1,9 +1,12 @@
 """hsml's ``Transformer``: a script that transforms requests before the predictor and
 responses after it, with hsml's arguments and defaults.
 
-Local deployments do not run transformers yet: a ``Transformer`` can be made and shown,
-and ``model.deploy(transformer=...)`` / ``ms.create_predictor(transformer=...)`` refuse it
-with what to do instead (do the transformation in the predictor script).
+``model.deploy(transformer=Transformer("transformer.py"))`` (or
+``ms.create_predictor(..., transformer=...)``) runs the script's ``Transformer`` class in
+each model server process: ``preprocess(self, inputs)`` gets each request's JSON body and
+returns the body the model gets, ``postprocess(self, outputs)`` gets the answer's JSON and
+returns what is sent (Hopsworks runs it as a separate KServe transformer; its resources
+are kept, not enforced).
 """
 
 from __future__ import annotations
@@ -74,3 +77,19 @@ class Transformer(DeployableComponent):
 
     def __repr__(self) -> str:
         return f"Transformer({self._script_file!r})"
+
+
+def as_transformer(value: Transformer | dict | None) -> Transformer | None:
+    """``value`` as hsml's ``Predictor`` takes a ``transformer`` argument: a
+    ``Transformer``, a dict of its arguments (``{"script_file": ...}``) or None."""
+    if value is None or isinstance(value, Transformer):
+        return value
+    if isinstance(value, dict):
+        fields = {_SNAKE.get(k, k): v for k, v in value.items()}
+        if not fields.get("script_file"):
+            raise ValueError("a transformer needs its script: {'script_file': 'transformer.py'}")
+        return Transformer(**fields)
+    raise ValueError(f"Object of type {type(value)} cannot be converted to class {Transformer}")
+
+
+_SNAKE = {"scriptFile": "script_file", "transformer": "script_file"}

@@ -243,9 +243,9 @@ class DeployMagics(Magics):
         rows = [["NAME", "STATE", "MODEL", "VERSION", "INSTANCES", "URL"]]
         for r in records:
             url = predict_url(r) if r.state == RUNNING else "-"
-            rows.append(
-                [r.name, r.state, r.model_name, str(r.model_version), str(r.instances), url]
-            )
+            up = f"{r.available_instances}/" if r.state == RUNNING else ""  # answering/asked
+            instances = f"{up}{r.instances}"
+            rows.append([r.name, r.state, r.model_name, str(r.model_version), instances, url])
         print(_table(rows))
 
     def _stop(self, name: str) -> None:

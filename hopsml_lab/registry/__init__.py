@@ -22,6 +22,7 @@ from .registry import (
     model_cache,
     version_folder,
 )
+from .tags import ModelTagNotFound, ModelTags
 
 __all__ = [
     "FILES",
@@ -33,6 +34,8 @@ __all__ = [
     "ModelNotFound",
     "ModelRegistryException",
     "ModelSpec",
+    "ModelTagNotFound",
+    "ModelTags",
     "ModelVersionExists",
     "ProvenanceWarning",
     "Registry",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 from typing import Any
@@ -83,6 +84,13 @@ class HopsMLExtension(ExtensionApp):
         help="Seconds between checks of the catalog for changed experiments and feature store.",
     )
 
+    deployment_check_interval = Float(
+        3.0,
+        config=True,
+        help="Seconds between checks that the deployments which should run have their "
+        "keeper process; a vanished one is restarted (0 turns the checks off).",
+    )
+
     def initialize_settings(self) -> None:
         try:
             settings = Settings.from_env(
@@ -144,6 +152,19 @@ class HopsMLExtension(ExtensionApp):
         interval = min(self.tensorboards.idle_timeout / 4, 30.0)
         self._idle_tensorboards = PeriodicCallback(self.tensorboards.stop_idle, interval * 1000)
         self._idle_tensorboards.start()
+        if self.deployment_check_interval > 0:
+            self._deployment_keeper = PeriodicCallback(
+                self._supervise_deployments, self.deployment_check_interval * 1000
+            )
+            self._deployment_keeper.start()
+
+    async def _supervise_deployments(self) -> None:
+        """Restart vanished deployment keepers (off the event loop: a restart starts a
+        process, and stopping one waits for it); the next check waits for this one."""
+        try:
+            await asyncio.to_thread(self.deployments.supervise)
+        except Exception as error:  # a check that fails is logged; the next one retries
+            self.log.warning("HopsML Lab: checking the deployments failed: %s", error)
 
     def _check_changes(self) -> None:
         self._check_experiments()
@@ -181,7 +202,7 @@ class HopsMLExtension(ExtensionApp):
         self.serverapp.event_logger.emit(schema_id=FEATURESTORE_CHANGED, data=data)
 
     async def stop_extension(self) -> None:
-        for name in ("_watcher", "_idle_tensorboards"):
+        for name in ("_watcher", "_idle_tensorboards", "_deployment_keeper"):
             callback = getattr(self, name, None)
             if callback is not None:
                 callback.stop()

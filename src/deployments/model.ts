@@ -18,9 +18,16 @@ export function isActive(deployment: DeploymentInfo): boolean {
   return ACTIVE_STATES.includes(deployment.state);
 }
 
-/** "churn v2 · PYTHON · 1 instance". */
+/**
+ * "churn v2 · PYTHON · 2 instances", and while it runs with fewer answering
+ * than asked for, "... · 1 of 2 instances".
+ */
 export function servesText(d: DeploymentInfo): string {
-  const instances = `${d.instances} instance${d.instances === 1 ? '' : 's'}`;
+  const plural = `instance${d.instances === 1 ? '' : 's'}`;
+  const short = d.state === 'Running' && d.available_instances < d.instances;
+  const instances = short
+    ? `${d.available_instances} of ${d.instances} ${plural}`
+    : `${d.instances} ${plural}`;
   return `${d.model_name} v${d.model_version} · ${d.model_server} · ${instances}`;
 }
 

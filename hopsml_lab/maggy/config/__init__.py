@@ -5,8 +5,9 @@
 leave-one-component-out ablation studies over a training dataset's features and a Keras
 model's layers; :class:`BaseConfig` runs ``train_fn`` once as a one-trial experiment;
 :class:`TfDistributedConfig` trains one Keras model on several Spark tasks with
-MultiWorkerMirroredStrategy; :class:`TorchDistributedConfig` raises, naming what to use
-instead.
+MultiWorkerMirroredStrategy; :class:`TorchDistributedConfig` trains one PyTorch module on
+several Spark tasks with DistributedDataParallel (PyTorch installed: constructing it without
+raises, naming what to install).
 """
 
 from .ablation import AblationConfig

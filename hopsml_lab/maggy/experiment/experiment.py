@@ -29,8 +29,10 @@ from ..config import (
     HyperparameterOptConfig,
     LagomConfig,
     TfDistributedConfig,
+    TorchDistributedConfig,
 )
 from ..config.hyperparameter_optimization import es_policy_name
+from ..earlystop.custom import CustomStoppingRule
 from ..optimizer import Asha, GridSearch, RandomSearch, SingleRun
 from ..optimizer.abstractoptimizer import AbstractOptimizer, DrivenByLagom, MaggyProtocol
 from ..optimizer.bayes import GP, TPE
@@ -100,20 +102,20 @@ def lagom(train_fn: Callable[..., Any], config: LagomConfig | None = None) -> di
         from .tf_distributed import lagom_tf_distributed  # it builds on this module
 
         return lagom_tf_distributed(train_fn, config)
+    if isinstance(config, TorchDistributedConfig):
+        from .torch_distributed import lagom_torch_distributed  # it builds on this module
+
+        return lagom_torch_distributed(train_fn, config)
     if not isinstance(config, HyperparameterOptConfig):
         raise not_yet(
             f"lagom with {type(config).__name__}",
             "pass a BaseConfig to run train_fn once, a HyperparameterOptConfig to search, or "
-            "a TfDistributedConfig to train on several workers",
+            "a TfDistributedConfig or TorchDistributedConfig to train on several workers",
         )
     lab = get_lab()
     direction = config.direction.upper()
     kind, optimizer = _optimizer(config)
-    rule = (
-        MedianStoppingRule(config.direction, config.es_min, config.es_interval)
-        if es_policy_name(config.es_policy) == "median"
-        else None
-    )
+    rule = _stopping_rule(config)
     run = ExperimentRun(
         lab,
         _as_trial(train_fn, config),
@@ -124,15 +126,33 @@ def lagom(train_fn: Callable[..., Any], config: LagomConfig | None = None) -> di
         direction,
         early_stop=rule,
     )
-    result = run.complete(
-        lambda: run.run_adaptive(
+    custom = rule if isinstance(rule, CustomStoppingRule) else None
+
+    def search() -> None:
+        run.run_adaptive(
             optimizer.initial(run.slot_count),
-            lambda r: optimizer.on_result(r.params, r.metric),
+            # once a notebook's stopping rule failed, no more trials start
+            lambda r: [] if custom and custom.error else optimizer.on_result(r.params, r.metric),
         )
-    )
+        if custom is not None:
+            custom.raise_if_failed()  # the experiment is then recorded as failed
+
+    result = run.complete(search)
     if isinstance(optimizer, MaggyProtocol):
         optimizer.finalize()
     return summary(result.trials, direction)
+
+
+def _stopping_rule(config: HyperparameterOptConfig) -> Any:
+    """HopsML Lab's rule for maggy's ``es_policy`` (None for 'none')."""
+    kind = es_policy_name(config.es_policy)
+    if kind == "median":
+        return MedianStoppingRule(config.direction, config.es_min, config.es_interval)
+    if kind == "custom":
+        return CustomStoppingRule(
+            config.es_policy, config.direction, config.es_min, config.es_interval
+        )
+    return None
 
 
 def _single_run(train_fn: Callable[..., Any], config: BaseConfig) -> dict[str, Any]:

@@ -31,6 +31,8 @@ function deployment(state: string, extra: Partial<DeploymentInfo> = {}): Deploym
     model_version: 2,
     model_server: 'PYTHON',
     instances: 1,
+    available_instances: 1,
+    inference_logging: 'ALL',
     message: null,
     url: running ? 'http://127.0.0.1:9000' : null,
     inference_url: running ? 'http://127.0.0.1:9000/v1/models/churn:predict' : null,
@@ -121,9 +123,15 @@ function monitoring(extra: Partial<DeploymentMonitoring> = {}): DeploymentMonito
 
 describe('texts and state', () => {
   it('says what a deployment serves and whether it can be stopped', () => {
-    expect(servesText(deployment('Running', { instances: 2 }))).toBe(
-      'churn v2 · PYTHON · 2 instances'
-    );
+    expect(
+      servesText(deployment('Running', { instances: 2, available_instances: 2 }))
+    ).toBe('churn v2 · PYTHON · 2 instances');
+    expect(
+      servesText(deployment('Running', { instances: 2, available_instances: 1 }))
+    ).toBe('churn v2 · PYTHON · 1 of 2 instances');
+    expect(
+      servesText(deployment('Stopped', { instances: 2, available_instances: 0 }))
+    ).toBe('churn v2 · PYTHON · 2 instances');
     expect(['Created', 'Starting', 'Running', 'Stopped', 'Failed'].map(s =>
       isActive(deployment(s))
     )).toEqual([false, true, true, false, false]);
