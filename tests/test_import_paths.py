@@ -645,22 +645,11 @@ def _config(**kwargs: Any) -> Any:
     return HyperparameterOptConfig(**{**arguments, **kwargs})
 
 
-def _custom_rule_config() -> Any:
-    from hopsml_lab.maggy.earlystop import AbstractEarlyStop
-
-    class Mine(AbstractEarlyStop):
-        @staticmethod
-        def earlystop_check(to_check: Any, finalized_trials: Any, direction: str) -> None: ...
-
-    return _config(es_policy=Mine)
-
-
 NOT_YET: dict[str, tuple[Callable[[], Any], str]] = {
     "grid search pruner": (
         lambda: _resolve("hopsml_lab.maggy.optimizer.GridSearch")(pruner="hyperband"),
         "pruner='hyperband'",
     ),
-    "custom early stop": (_custom_rule_config, "es_policy='median'"),
 }
 
 

@@ -36,6 +36,9 @@ class TrainingDataSource:
     folders: tuple[str, ...]  # one per split, or the dataset's own name without splits
     dtypes: dict[str, str] = field(hash=False)
     label: str
+    # columns the files hold that a model does not see (a feature view's primary keys,
+    # event time and training helpers)
+    not_features: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.label not in self.dtypes:
@@ -47,8 +50,9 @@ class TrainingDataSource:
 
     @property
     def features(self) -> list[str]:
-        """The columns a model sees: all but the label, in the order written."""
-        return [name for name in self.dtypes if name != self.label]
+        """The columns a model sees: all but the label (and ``not_features``), in the
+        order written."""
+        return [n for n in self.dtypes if n != self.label and n not in self.not_features]
 
     def check_features(self, names: Sequence[str]) -> None:
         """Every name must be a feature (the label cannot be left out)."""

@@ -126,6 +126,8 @@ class ExperimentRun:
                 )
             )
             by_key.update((s.key, s) for s in specs)
+            if hasattr(rule, "trials_added"):  # a maggy notebook's own rule sees params
+                rule.trials_added(specs)
             if self.progress is not None:
                 self.progress.trials_added(specs)
             return specs
@@ -135,6 +137,8 @@ class ExperimentRun:
             result = record_trial(lab, trial_ids[spec.key], spec, outcome, self.metric_key)
             recorded[spec.key] = result
             if rule is not None:
+                if hasattr(rule, "trial_recorded"):  # and each finished trial's metric
+                    rule.trial_recorded(result)
                 rule.finish(spec.key)
             if self.progress is not None:
                 self.progress.trial_finished(result)

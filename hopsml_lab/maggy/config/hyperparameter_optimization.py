@@ -3,8 +3,9 @@
 ``optimizer`` is a name ('randomsearch', 'gridsearch', 'asha', 'gp', 'tpe', 'none'), one
 of ``maggy.optimizer``'s objects (``Asha(3, 1, 9)``, ``bayes.TPE(pruner="hyperband",
 ...)``), or any object with ``initial(slots)`` and ``on_result(params, metric)``.
-``es_policy`` is 'median', 'none', or maggy's ``MedianStoppingRule`` / ``NoStoppingRule``;
-custom early-stopping rules raise, naming what to use instead.
+``es_policy`` is 'median', 'none', maggy's ``MedianStoppingRule`` / ``NoStoppingRule``, or
+a notebook's own ``AbstractEarlyStop`` subclass (or an instance of one), whose static
+``earlystop_check`` is run as maggy's driver runs it (see ``maggy.earlystop.custom``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .._unavailable import not_yet
 from ..earlystop import AbstractEarlyStop, MedianStoppingRule, NoStoppingRule
 from ..searchspace import Searchspace
 from .lagom import LagomConfig
@@ -21,7 +21,8 @@ OPTIMIZERS = ("randomsearch", "gridsearch", "asha", "gp", "tpe", "none")
 
 
 def es_policy_name(es_policy: Any) -> str:
-    """'median' or 'none' for maggy's ``es_policy`` (a name, or maggy's rule class)."""
+    """'median', 'none' or 'custom' for maggy's ``es_policy`` (a name, or a rule class or
+    instance)."""
     if isinstance(es_policy, str):
         if es_policy.lower() in ("median", "none"):
             return es_policy.lower()
@@ -32,11 +33,11 @@ def es_policy_name(es_policy: Any) -> str:
     if issubclass(kind, NoStoppingRule):
         return "none"
     if issubclass(kind, AbstractEarlyStop):
-        raise not_yet(
-            "custom early stopping (an AbstractEarlyStop subclass)",
-            "use es_policy='median' or es_policy='none'",
-        )
-    raise ValueError(f"es_policy={es_policy!r}: use 'median' or 'none'")
+        return "custom"
+    raise ValueError(
+        f"es_policy={es_policy!r}: use 'median', 'none' or a maggy.earlystop.AbstractEarlyStop "
+        "subclass"
+    )
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """maggy's early-stopping rules (``from maggy.earlystop import MedianStoppingRule``).
 
 Pass ``es_policy='median'`` (or this module's ``MedianStoppingRule``) or ``'none'`` to
-``HyperparameterOptConfig``; custom ``AbstractEarlyStop`` subclasses are not run yet.
+``HyperparameterOptConfig``, or a notebook's own ``AbstractEarlyStop`` subclass: its
+``earlystop_check`` runs as maggy's driver runs it (``custom.CustomStoppingRule``).
 """
 
 from . import abstractearlystop, medianrule, nostop

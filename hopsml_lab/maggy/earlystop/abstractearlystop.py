@@ -1,7 +1,8 @@
 """maggy's ``AbstractEarlyStop``: the base of early-stopping rules.
 
-``HyperparameterOptConfig`` accepts maggy's own two rules; a custom subclass raises there,
-as HopsML Lab does not call ``earlystop_check`` yet.
+Subclass it and pass the class (or an instance) as ``HyperparameterOptConfig(es_policy=...)``:
+``experiment.lagom`` calls its static ``earlystop_check`` as maggy's driver does (see
+``custom.CustomStoppingRule``).
 """
 
 from __future__ import annotations
@@ -14,4 +15,6 @@ class AbstractEarlyStop(ABC):
     @staticmethod
     @abstractmethod
     def earlystop_check(to_check: Any, finalized_trials: list[Any], direction: str) -> Any:
-        """The ``trial_id`` of ``to_check`` when it should stop, else None."""
+        """Called with the trial that just reported (a maggy ``Trial``), the finished
+        ``Trial`` objects and 'max' or 'min': the ``trial_id`` (or a list of them) of
+        trials to stop, else None."""
