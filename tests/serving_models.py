@@ -76,3 +76,12 @@ def save_versions(mr: Any, name: str, folder: Path, versions: int = 2) -> Path:
         (files / "version.txt").write_text(str(version))
         mr.python.create_model(name).save(str(files))
     return script
+
+
+def saved_lin(tmp_path_factory: pytest.TempPathFactory, versions: int = 1) -> Path:
+    """Model ``lin`` saved in ``versions`` versions in the current Lab's registry (see
+    ``save_versions``); its predictor script's path."""
+    from hopsml_lab import hopsworks
+
+    mr = hopsworks.login().get_model_registry()
+    return save_versions(mr, "lin", tmp_path_factory.mktemp("lin"), versions)

@@ -21,11 +21,10 @@ import psutil
 import pytest
 import requests
 
-from hopsml_lab import hopsworks
 from hopsml_lab.deployments import DeploymentService, post_json, predict_url
 from hopsml_lab.lab import Lab
 
-from .serving_models import port_free, save_versions, serving_lab
+from .serving_models import port_free, saved_lin, serving_lab
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore::hopsml_lab.registry.errors.ProvenanceWarning"),
@@ -42,8 +41,7 @@ def plab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
 @pytest.fixture(scope="module")
 def script(plab: Lab, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The predictor script of model ``lin``, saved in versions 1 and 2."""
-    mr = hopsworks.login().get_model_registry()
-    return save_versions(mr, "lin", tmp_path_factory.mktemp("lin"))
+    return saved_lin(tmp_path_factory, versions=2)
 
 
 @pytest.fixture

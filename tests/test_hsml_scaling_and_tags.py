@@ -27,7 +27,7 @@ from hopsml_lab.hsml.tag import Tag
 from hopsml_lab.lab import Lab
 from hopsml_lab.registry import ModelTagNotFound
 
-from .serving_models import save_versions, serving_lab
+from .serving_models import saved_lin, serving_lab
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore::hopsml_lab.registry.errors.ProvenanceWarning"),
@@ -42,8 +42,7 @@ def plab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
 
 @pytest.fixture(scope="module")
 def script(plab: Lab, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    mr = hopsworks.login().get_model_registry()
-    return save_versions(mr, "lin", tmp_path_factory.mktemp("lin"), versions=1)
+    return saved_lin(tmp_path_factory)
 
 
 def test_scaling_config_defaults_and_json_are_hsmls() -> None:

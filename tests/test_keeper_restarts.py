@@ -22,7 +22,7 @@ from hopsml_lab import hopsworks
 from hopsml_lab.deployments import DeploymentService, post_json, predict_url
 from hopsml_lab.lab import Lab
 
-from .serving_models import port_free, save_versions, serving_lab
+from .serving_models import port_free, saved_lin, serving_lab
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore::hopsml_lab.registry.errors.ProvenanceWarning"),
@@ -38,8 +38,7 @@ def plab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
 
 @pytest.fixture(scope="module")
 def script(plab: Lab, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    mr = hopsworks.login().get_model_registry()
-    return save_versions(mr, "lin", tmp_path_factory.mktemp("lin"), versions=1)
+    return saved_lin(tmp_path_factory)
 
 
 def _until(check: Any, timeout: float = 60.0, what: str = "") -> Any:
