@@ -22,7 +22,7 @@ from hopsml_lab.catalog import (
     TrialStatus,
     UnknownExperimentError,
 )
-from hopsml_lab.catalog.db import alembic_config
+from hopsml_lab.catalog.db import alembic_config, head_revision
 from hopsml_lab.catalog.experiments.queries import _encode_token
 from hopsml_lab.catalog.experiments.tables import Experiment, MetricPoint, Trial
 
@@ -67,6 +67,27 @@ def test_migrations_reach_head_and_create_the_indexes(db: Database) -> None:
     assert {"ix_experiments_project_created", "ix_experiments_project_name"} <= indexes
     Database(db.url).dispose()  # migrating an up-to-date catalog again is a no-op
     assert db.current_revision() == head
+
+
+def test_migration_files_are_named_after_their_revisions_in_chain_order() -> None:
+    """An up-to-date catalog is recognised from the file names alone (no alembic
+    import): each file must carry its revision and follow its parent."""
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(alembic_config())
+    assert head_revision() == scripts.get_current_head()
+    for script in scripts.walk_revisions():
+        assert Path(script.path).name.startswith(f"{script.revision}_")
+        if script.down_revision is not None:
+            assert int(script.down_revision) == int(script.revision) - 1
+
+
+def test_a_new_catalog_is_migrated_from_nothing(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'new.db'}", migrate=False)
+    assert db.current_revision() is None
+    db.migrate()
+    assert db.current_revision() == head_revision()
+    db.dispose()
 
 
 def test_experiment_trials_params_and_metric_series(db: Database) -> None:

@@ -7,19 +7,18 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import Unavailable
 from ..redact import mask_secrets, mask_url
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 _WRITE = "hopsml_write"
@@ -113,14 +112,20 @@ class Database:
             yield session
 
     def current_revision(self) -> str | None:
+        """The schema's revision, as alembic keeps it (None: a new catalog)."""
         with self.engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+            if not inspect(connection).has_table("alembic_version"):
+                return None
+            return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
     def migrate(self) -> None:
-        config = alembic_config()
-        head = ScriptDirectory.from_config(config).get_current_head()
-        if self._reachable_revision() == head:
+        """Upgrade the schema to the newest migration; a current one is left as it is
+        without importing alembic (0.14 s of every command-line call)."""
+        if self._reachable_revision() == head_revision():
             return
+        from alembic import command
+
+        config = alembic_config()
         with _migrate_lock, self.engine.execution_options(**{_WRITE: True}).begin() as conn:
             if conn.dialect.name == "postgresql":
                 # Two kernels starting at once: one migrates, the other waits.
@@ -151,7 +156,16 @@ class Database:
         self.engine.dispose()
 
 
+def head_revision() -> str:
+    """The newest migration's revision: each file in ``versions/`` is named after its
+    revision, in chain order (``0011_....py`` is revision ``0011``, its parent ``0010``;
+    tests/test_catalog.py holds alembic's own head to this)."""
+    return max(p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("[0-9]*_*.py"))
+
+
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
