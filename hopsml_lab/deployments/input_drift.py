@@ -28,7 +28,7 @@ from pydantic import BaseModel
 from ..catalog import ModelRecord
 from ..lab import Lab
 from ..validation.drift import Profile, distance
-from ..validation.rules import DEFAULT_DRIFT
+from ..validation.rule import DEFAULT_DRIFT
 
 PSI_THRESHOLD = DEFAULT_DRIFT["psi"]
 TV_THRESHOLD = 0.2

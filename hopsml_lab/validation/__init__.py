@@ -26,7 +26,8 @@ from .ge import SUPPORTED as SUPPORTED_EXPECTATIONS
 from .ge import read_suite, to_suite
 from .overview import overview
 from .report import Report, RuleResult
-from .rules import Rule, Rules
+from .rule import Rule
+from .rules import Rules
 from .text import parse
 from .validate import profile, validate
 

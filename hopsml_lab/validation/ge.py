@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from .builder import RuleBuilder
 from .errors import BadRule, BadSuite, UnsupportedExpectation
-from .rules import Rule, Rules
+from .rule import Rule
 
 # Fields every expectation may carry that do not change its verdict.
 _IGNORED = {"result_format", "catch_exceptions", "include_config", "meta", "batch_id"}
@@ -47,7 +48,7 @@ def _column_map(method: str, *value_fields: str) -> dict[str, Any]:
 
 
 def _between(method: str, column: bool = True, *extra: str) -> dict[str, Any]:
-    def call(b: Rules, kw: dict[str, Any]) -> Rules:
+    def call(b: RuleBuilder, kw: dict[str, Any]) -> RuleBuilder:
         bounds = {
             "strict_min": kw.get("strict_min", False),
             "strict_max": kw.get("strict_max", False),
@@ -64,7 +65,7 @@ def _between(method: str, column: bool = True, *extra: str) -> dict[str, Any]:
     }
 
 
-def _values_between(b: Rules, kw: dict[str, Any]) -> Rules:
+def _values_between(b: RuleBuilder, kw: dict[str, Any]) -> RuleBuilder:
     if kw.get("min_value") is None and kw.get("max_value") is None:
         raise BadSuite("give min_value, max_value or both (GE refuses both null)")
     return b.between(
@@ -78,7 +79,7 @@ def _values_between(b: Rules, kw: dict[str, Any]) -> Rules:
 
 
 def _in_set(method: str) -> dict[str, Any]:
-    def call(b: Rules, kw: dict[str, Any]) -> Rules:
+    def call(b: RuleBuilder, kw: dict[str, Any]) -> RuleBuilder:
         if kw["value_set"] is None:
             raise BadSuite("field 'value_set': give the list of values")
         return getattr(b, method)(kw["column"], kw["value_set"], mostly=kw.get("mostly", 1.0))
@@ -86,7 +87,7 @@ def _in_set(method: str) -> dict[str, Any]:
     return {"required": ("column", "value_set"), "optional": ("mostly",), "call": call}
 
 
-def _proportion(b: Rules, kw: dict[str, Any]) -> Rules:
+def _proportion(b: RuleBuilder, kw: dict[str, Any]) -> RuleBuilder:
     if kw.get("min_value") is None and kw.get("max_value") is None:
         raise BadSuite("give min_value, max_value or both")
     return b.completeness(
@@ -98,14 +99,14 @@ def _proportion(b: Rules, kw: dict[str, Any]) -> Rules:
     )
 
 
-def _ordered(b: Rules, kw: dict[str, Any]) -> Rules:
+def _ordered(b: RuleBuilder, kw: dict[str, Any]) -> RuleBuilder:
     columns = kw["column_list"]
     if columns is None:
         return b.schema([], exact=False)  # GE: no list, passes
     return b.schema(_names(columns, "column_list"), ordered=True, exact=True)
 
 
-def _set(b: Rules, kw: dict[str, Any]) -> Rules:
+def _set(b: RuleBuilder, kw: dict[str, Any]) -> RuleBuilder:
     columns = kw["column_set"]
     exact = kw.get("exact_match", True)
     if columns is None:
@@ -119,7 +120,7 @@ def _names(columns: Any, field: str) -> list[str]:
     return list(columns)
 
 
-def _row_count_equal(b: Rules, kw: dict[str, Any]) -> Rules:
+def _row_count_equal(b: RuleBuilder, kw: dict[str, Any]) -> RuleBuilder:
     return b.row_count(kw["value"], kw["value"])
 
 
@@ -284,7 +285,7 @@ def _rule(index: int, kind: str, kwargs: dict[str, Any], meta: Any) -> Rule:
         values.pop("strict_min", None)
     if kwargs.get("strict_max") is None:
         values.pop("strict_max", None)
-    builder = Rules()
+    builder = RuleBuilder()
     try:
         spec["call"](builder, values)
     except BadRule as error:
@@ -297,7 +298,7 @@ def _rule(index: int, kind: str, kwargs: dict[str, Any], meta: Any) -> Rule:
     return rule
 
 
-def to_suite(rules: Rules, name: str = "hopsml") -> dict[str, Any]:
+def to_suite(rules: Iterable[Rule], name: str = "hopsml") -> dict[str, Any]:
     """The rules that came from a suite, as GE 1.x JSON again (others are left out)."""
     return {
         "name": name,

@@ -14,7 +14,7 @@ import duckdb
 from ..engine import duckdb as house
 from .correlation import Moment
 from .duck import DuckSource, q
-from .overview import Bins, ColumnSpec, FirstPass, SecondPass
+from .overview_specs import Bins, ColumnSpec, FirstPass, SecondPass
 
 
 def _double(value: float) -> str:

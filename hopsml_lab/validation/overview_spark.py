@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from .correlation import Moment
-from .overview import Bins, ColumnSpec, FirstPass, SecondPass
+from .overview_specs import Bins, ColumnSpec, FirstPass, SecondPass
 from .spark import QUANTILE_ACCURACY, SparkSource, _col
 
 DISTINCT_ERROR = 0.02

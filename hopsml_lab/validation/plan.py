@@ -28,7 +28,7 @@ from typing import Any
 from .drift import Profile, distance
 from .errors import BadInput, BadRule
 from .report import Report, RuleResult, jsonable
-from .rules import Rule
+from .rule import DEFAULT_DRIFT, Rule
 from .types import canonical_type, is_numeric, is_temporal
 
 Cond = tuple
@@ -403,8 +403,6 @@ def _verdict(
             current = _counts(values[step.reads["counts"]], rule)
         threshold = params.get("threshold")
         if threshold is None:
-            from .rules import DEFAULT_DRIFT
-
             threshold = DEFAULT_DRIFT[method]
         observed, details = distance(profile, current, method)
         result.observed = observed

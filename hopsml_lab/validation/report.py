@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .rules import Rule
+from .rule import Rule
 
 
 def jsonable(value: Any) -> Any:

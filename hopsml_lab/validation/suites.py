@@ -29,7 +29,8 @@ from typing import Any
 
 from .errors import BadSuite
 from .ge import read_suite
-from .rules import Rule, Rules
+from .rule import Rule
+from .rules import Rules
 
 DEFAULT_NAME = "default"
 STAT_EXPECTATIONS = {

@@ -27,8 +27,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from .builder import RuleBuilder
 from .errors import BadRule, RuleSyntaxError
-from .rules import Rule, Rules
+from .rule import Rule
 
 _TOKEN = re.compile(
     r"""(?P<ws>\s+)
@@ -209,7 +210,7 @@ class _Parser:
         args: list[Any],
         kwargs: dict[str, Any],
     ) -> Rule:
-        builder = Rules()
+        builder = RuleBuilder()
         method = getattr(builder, (COLUMN_RULES if column is not None else TABLE_RULES)[name])
         if name in _VARARGS and not (len(args) == 1 and isinstance(args[0], list)):
             args = [args]

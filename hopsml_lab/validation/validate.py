@@ -4,50 +4,42 @@ pass, the report."""
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from .builder import RuleBuilder
 from .drift import Profile, edges_of, quantile_probs
 from .errors import BadRule
+from .ge import read_suite
 from .plan import build, check_reference, finish
 from .report import Report
-from .rules import Rule, Rules
+from .rule import Rule
+from .sources import source
+from .text import parse
 from .types import is_numeric
 
 DEFAULT_SAMPLE = 10
 """Failing rows kept per rule."""
 
 
-def source(data: Any) -> Any:
-    """The evaluator for ``data``: Spark for a Spark DataFrame, DuckDB in process for
-    pandas, Arrow and DuckDB relations."""
-    from .spark import SparkSource, is_spark
-
-    if is_spark(data):
-        return SparkSource(data)
-    from .duck import DuckSource
-
-    return DuckSource(data)
-
-
 def _rules(rules: Any) -> list[Rule]:
-    if isinstance(rules, Rules):
+    if isinstance(rules, RuleBuilder):  # validation.Rules
         return list(rules)
     if isinstance(rules, str):
-        return list(Rules(rules))
+        return parse(rules)
     if isinstance(rules, Mapping) and "expectations" in rules:
-        return list(Rules.from_ge(rules))
+        return read_suite(rules)
     if isinstance(rules, list | tuple) and all(isinstance(r, Rule | Mapping) for r in rules):
-        return list(Rules(rules))
+        return list(RuleBuilder(rules))
     if hasattr(rules, "to_json_dict"):
-        return list(Rules.from_ge(rules))
+        return read_suite(rules)
     raise BadRule(
         f"rules: give validation.Rules, their text form, or a Great Expectations suite "
         f"(not {type(rules).__name__})"
     )
 
 
-def profile(reference: Any, rules: Rules | list[Rule]) -> dict[str, Profile]:
+def profile(reference: Any, rules: Iterable[Rule]) -> dict[str, Profile]:
     """The reference's profile for the drift rules among ``rules`` (keep it to validate
     later data against it without the reference data): two passes over the reference,
     its quantiles and value counts, then its values per bin."""
@@ -100,7 +92,7 @@ def profile(reference: Any, rules: Rules | list[Rule]) -> dict[str, Profile]:
 
 def validate(
     data: Any,
-    rules: Rules | str | Mapping[str, Any] | list[Rule],
+    rules: Iterable[Rule] | str | Mapping[str, Any],
     *,
     reference: Any = None,
     sample: int = DEFAULT_SAMPLE,
