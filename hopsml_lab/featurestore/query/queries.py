@@ -27,52 +27,17 @@ import pyarrow.dataset as pads
 
 from ...engine.duckdb import connection, fetch_arrow, query_arrow
 from ..types import restore_dtypes
+from .inputs import read_input
 from .plan import Node, Plan
-from .sql import SEQ, duckdb_sql, parquet_select, ties_sql
+from .sql import duckdb_sql, parquet_select, ties_sql
 
 if TYPE_CHECKING:
-    from ...catalog import CommitRecord
     from ..featuregroups.groups import FeatureGroups
 
 
 # DuckDB's virtual columns of a Parquet scan: a feature of that name would hide them.
 _VIRTUAL = {"filename", "file_index", "file_row_number"}
 _GLOB = set("*?[{")  # read_parquet would take such a path for a pattern
-
-
-def _node_input(groups: FeatureGroups, node: Node) -> pa.Table:
-    """The node's columns and ``SEQ``, read into memory."""
-    return _read_input(groups, node, groups._latest_commit(node.group, node.as_of_ms))
-
-
-def window_versions(groups: FeatureGroups, node: Node) -> list[int]:
-    """The Delta versions of the commits an incremental read covers: ids after
-    ``start_ms`` (exclusive) up to ``as_of_ms`` (inclusive; none: the latest)."""
-    start = node.start_ms or 0
-    commits = groups.commits(node.group, up_to_ms=node.as_of_ms)
-    return sorted(c.table_version for c in commits if c.commit_id > start)
-
-
-def _empty_input(groups: FeatureGroups, node: Node, stored: bool = False) -> pa.Table:
-    """No rows, with the node's columns and ``SEQ``; typed as the Delta table stores
-    them when ``stored`` (the group has a commit), else from the pandas dtypes."""
-    if stored:
-        empty = groups.table(node.group).schema().empty_table().select(node.needed)
-    else:
-        empty = groups._empty(node.group).select(node.needed)
-    return empty.append_column(SEQ, pa.array([], type=pa.int64()))
-
-
-def _read_input(groups: FeatureGroups, node: Node, commit: CommitRecord | None) -> pa.Table:
-    if node.start_ms is not None:
-        versions = window_versions(groups, node)
-        if not versions:
-            return _empty_input(groups, node, stored=commit is not None)
-        return groups.table(node.group).changes(versions, node.needed, SEQ)
-    if commit is None:
-        return _empty_input(groups, node)
-    table = groups.table(node.group)
-    return table.read_ordered(commit.table_version, node.needed, SEQ)
 
 
 def _node_source(groups: FeatureGroups, node: Node) -> str | pa.Table:
@@ -86,7 +51,7 @@ def _node_source(groups: FeatureGroups, node: Node) -> str | pa.Table:
         files = groups.table(node.group).scan_files(commit.table_version)
         if files and not any(_GLOB & set(f) for f in files):
             return parquet_select(files, node.needed)
-    return _read_input(groups, node, commit)
+    return read_input(groups, node, commit)
 
 
 def table_names(plan: Plan) -> dict[str, str]:

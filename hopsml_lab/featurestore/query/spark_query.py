@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .inputs import node_input
 from .plan import JOIN_TYPES, Condition, Node, Plan
-from .queries import _node_input
 from .sql import SEQ, predicate_sql
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ def _read(session: SparkSession, groups: FeatureGroups, node: Node) -> DataFrame
     table = groups.table(node.group)
     if commit is None or node.group.partition_key or node.start_ms is not None:
         # empty, partitioned or an incremental read (changed rows): as DuckDB reads it
-        frame = session.createDataFrame(_node_input(groups, node))  # Arrow: typed if empty
+        frame = session.createDataFrame(node_input(groups, node))  # Arrow: typed if empty
     else:
         files = table.ordered_files(commit.table_version)
         ranks = F.create_map(
