@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..store import Store
-    from .trial import TrialOutcome, TrialSpec
+    from .trial_records import TrialOutcome, TrialSpec
 
 Point = tuple[str, int, float, float]  # a metric report: (name, step, value, time)
 

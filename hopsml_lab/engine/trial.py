@@ -14,34 +14,15 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..store import Store
 from .context import TrialContext, enter_trial, leave_trial
 from .reporter import EarlyStopException, Reporter
+from .trial_records import TrialOutcome, TrialSpec
 
-
-@dataclass(frozen=True)
-class TrialSpec:
-    key: str
-    params: Mapping[str, Any]
-    logdir: str  # relative to the project root
-    decide_at: tuple[int, ...] = ()  # reports at which it waits for the search's verdict
-
-
-@dataclass
-class TrialOutcome:
-    key: str
-    ok: bool
-    results: dict[str, Any] = field(default_factory=dict)
-    stopped_early: bool = False
-    models: list[Any] = field(default_factory=list)  # exported inside the trial
-    error: str | None = None
-    started_at: float = 0.0
-    duration_s: float = 0.0
-    stdout: str = ""
+__all__ = ["TrialOutcome", "TrialSpec", "keep_files", "normalise_results", "run_trial"]
 
 
 class _Tee(io.TextIOBase):
