@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from ..catalog.deployments import DeploymentRecord
+from ..catalog.deployments import DeploymentCatalog, DeploymentRecord
 from ..errors import NotFound
 from .keepers import (
     FAILED,
@@ -38,12 +38,25 @@ from .keepers import (
 )
 
 if TYPE_CHECKING:
-    from .service import DeploymentService
+    from ..lab import Lab
 
 RESTARTS_RESET_S = 60.0  # keeper restarts further apart than this are not "in a row"
 
 
-def revive(service: DeploymentService, name: str, folder: Path) -> DeploymentRecord:
+class Service(Protocol):
+    """What reviving needs of ``service.DeploymentService``."""
+
+    lab: Lab
+    catalog: DeploymentCatalog
+    max_keeper_restarts: int
+    keeper_backoff_s: float
+
+    def get(
+        self, name: str, missing_ok: bool = False, repair: bool = True
+    ) -> DeploymentRecord | None: ...
+
+
+def revive(service: Service, name: str, folder: Path) -> DeploymentRecord:
     """Deployment ``name`` after making sure a keeper serves it if it should run: its
     keeper restarted, the restart pending its back-off (shown Starting), or Failed."""
     with keeper_lock(folder):
@@ -63,7 +76,7 @@ def revive(service: DeploymentService, name: str, folder: Path) -> DeploymentRec
 
 
 def _restart(
-    service: DeploymentService, record: DeploymentRecord, folder: Path, status: dict[str, Any]
+    service: Service, record: DeploymentRecord, folder: Path, status: dict[str, Any]
 ) -> DeploymentRecord:
     now, cap = time.time(), service.max_keeper_restarts
     restarts = read_restarts(folder)
@@ -103,7 +116,7 @@ def _restart(
 
 
 def _fail(
-    service: DeploymentService,
+    service: Service,
     record: DeploymentRecord,
     folder: Path,
     status: dict[str, Any],
