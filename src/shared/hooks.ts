@@ -7,6 +7,10 @@ export function useSignal<T>(signal: ISignal<T, void>): void {
   useEffect(() => {
     const slot = () => redraw();
     signal.connect(slot);
+    // The signal may have fired between the render and this effect (a child's layout
+    // effect, or an answer arriving before a busy browser ran the effect): that
+    // change reached no slot, so draw once more now that one listens.
+    redraw();
     return () => {
       signal.disconnect(slot);
     };
