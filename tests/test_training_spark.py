@@ -22,8 +22,8 @@ import pytest
 from hopsml_lab import hopsworks
 from hopsml_lab.engine.spark import SparkEngine
 from hopsml_lab.featurestore.featureviews import view_transforms
+from hopsml_lab.featurestore.featureviews.spark_reads import collect
 from hopsml_lab.featurestore.featureviews.spark_splits import SPLIT, labelled
-from hopsml_lab.featurestore.featureviews.spark_training import collect
 from hopsml_lab.featurestore.featureviews.splits import make_splits
 from hopsml_lab.featurestore.featureviews.td_files import dtypes_of
 from hopsml_lab.featurestore.transformations import engine, spark_stats

@@ -2,7 +2,8 @@
 schema and commits in the catalog. The ``hsfs``/``hopsworks`` facades call this."""
 
 from .errors import FeatureStoreException, SchemaMismatch, UnknownFeatureGroup
-from .featuregroups.groups import FeatureGroups, GroupSpec
+from .featuregroups.groups import FeatureGroups
+from .featuregroups.spec import GroupSpec
 
 __all__ = [
     "FeatureGroups",

@@ -23,7 +23,8 @@ from ..validation.history import StoredReport, ValidationHistory
 from ..validation.validate import DEFAULT_SAMPLE
 from .errors import BadFeatureInput
 from .featureviews.datasets import Datasets
-from .featureviews.training import Columns, TrainingData
+from .featureviews.training import TrainingData
+from .featureviews.training_parts import Columns
 
 
 def subject(record: TrainingDatasetRecord, split: str | None = None) -> str:

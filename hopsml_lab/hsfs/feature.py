@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..featurestore.featuregroups.groups import feature_name
+from ..featurestore.featuregroups.spec import feature_name
 
 if TYPE_CHECKING:
     from .constructor.filter import Filter

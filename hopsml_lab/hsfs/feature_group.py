@@ -13,9 +13,10 @@ from ..catalog import FeatureGroupRecord
 from ..featurestore import FeatureGroups, GroupSpec
 from ..featurestore.errors import BadFeatureInput, FeatureStoreException, VersionWarning
 from ..featurestore.featuregroups.expectations import DataValidationException
-from ..featurestore.featuregroups.groups import Ingested, feature_name
+from ..featurestore.featuregroups.groups import Ingested
 from ..featurestore.featuregroups.online import OnlineStoreError
 from ..featurestore.featuregroups.online import read_group as read_online
+from ..featurestore.featuregroups.spec import feature_name
 from ..featurestore.featuregroups.statistics import StatisticsOptions, StorageWarning
 from ..featurestore.times import committed_on, to_epoch_ms
 from .core.constants import HAS_GREAT_EXPECTATIONS

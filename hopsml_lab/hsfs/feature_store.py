@@ -9,7 +9,7 @@ from ..catalog import FeatureSpec
 from ..featurestore import FeatureGroups, GroupSpec
 from ..featurestore.errors import VersionWarning
 from ..featurestore.featuregroups.expectations import suite_spec
-from ..featurestore.featuregroups.groups import feature_name
+from ..featurestore.featuregroups.spec import feature_name
 from .feature import Feature
 from .feature_group import FeatureGroup
 from .statistics_config import StatisticsConfig
@@ -409,13 +409,13 @@ class FeatureStore:
     ) -> TransformationFunction | list[TransformationFunction] | None:
         """The saved (or built-in) transformation function ``name``: one object, a list
         when no version is given and several match, ``None`` when there is none."""
-        from ..featurestore.transformations import registry as transformation_registry
+        from .core import transformation_registry
 
         return transformation_registry.get(name, version)
 
     def get_transformation_functions(self) -> list[TransformationFunction]:
         """The built-in transformation functions, then every saved one."""
-        from ..featurestore.transformations import registry as transformation_registry
+        from .core import transformation_registry
 
         return transformation_registry.list_all()
 

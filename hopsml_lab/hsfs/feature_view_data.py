@@ -18,7 +18,7 @@ from ..featurestore.featureviews.splits import (
     check_train_validation_test,
     make_splits,
 )
-from ..featurestore.featureviews.training import Columns, Made
+from ..featurestore.featureviews.training_parts import Columns, Made
 from ..featurestore.query.plan import Predicate
 from ..featurestore.times import to_epoch_ms
 from .constructor.filter import Filter, Logic

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..catalog import FeatureViewCatalog, TrainingDatasetRecord
 from ..featurestore.errors import FeatureStoreException, VersionWarning
-from ..featurestore.featuregroups.groups import feature_name
+from ..featurestore.featuregroups.spec import feature_name
 from ..featurestore.featuregroups.statistics import StatisticsOptions
 from ..featurestore.featureviews.datasets import Datasets
 from ..featurestore.featureviews.td_files import local_files, normal_format

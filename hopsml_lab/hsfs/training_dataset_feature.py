@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..featurestore.featuregroups.groups import feature_name
+from ..featurestore.featuregroups.spec import feature_name
 
 COMPLEX_TYPES = ("MAP", "ARRAY", "STRUCT", "UNIONTYPE")
 

@@ -114,13 +114,13 @@ class TransformationFunction:
 
     def save(self) -> None:
         """Store it in the project's feature store (a new version when none is set)."""
-        from ..featurestore.transformations import registry as transformation_registry
+        from .core import transformation_registry
 
         transformation_registry.save(self)
 
     def delete(self) -> None:
         """Remove it from the project's feature store."""
-        from ..featurestore.transformations import registry as transformation_registry
+        from .core import transformation_registry
 
         transformation_registry.delete(self)
 

@@ -20,7 +20,8 @@ from ...catalog import CommitRecord, FeatureGroupRecord
 from ...catalog.featurestore import CommitSummary
 from ...errors import NotFound, clip
 from ..errors import BadFeatureInput, FeatureStoreException, UnknownFeatureGroup
-from ..featuregroups.groups import FeatureGroups, feature_name
+from ..featuregroups.groups import FeatureGroups
+from ..featuregroups.spec import feature_name
 from ..times import committed_on
 from .answers import (
     CommitInfo,

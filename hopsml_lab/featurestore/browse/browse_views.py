@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from ...catalog.featureviews import FeatureViewCatalog, FeatureViewRecord, TrainingDatasetRecord
 from ...errors import NotFound, clip
 from ..errors import FeatureStoreException
-from ..featuregroups.groups import feature_name
+from ..featuregroups.spec import feature_name
 from .answers import (
     FeatureViewDetail,
     FeatureViewList,

@@ -1,3 +1,5 @@
-"""Feature groups: Delta tables with commits in the catalog (``groups``), what goes in
-(``ingest``, ``spark_insert``), the table format (``table``), statistics per commit
-(``statistics``) and the online rows (``online``)."""
+"""Feature groups, bottom up: what a group is told and the names it stores (``spec``),
+the table format (``table``), reading groups and their commits (``reader``), what goes
+in (``sources``, ``spark_insert``, picked by ``ingest``), checks, validation on insert
+(``expectations``), statistics per commit (``statistics``), the online rows
+(``online``), and writing, on top of them all (``groups``)."""

@@ -10,7 +10,7 @@ from ..errors import BadFeatureInput, SchemaMismatch
 
 if TYPE_CHECKING:
     from ...catalog import FeatureGroupRecord
-    from .groups import GroupSpec
+    from .spec import GroupSpec
 
 EVENT_TIME_TYPES = ("timestamp", "date", "bigint")
 

@@ -33,11 +33,12 @@ from ...validation.ge_results import PARTIAL_UNEXPECTED
 from ...validation.history import StoredReport, ValidationHistory, check_ingestion_result
 from ...validation.suites import canonical_suite, suite_settings
 from ..errors import BadFeatureInput, FeatureStoreException
+from .spec import GroupSpec, SuiteSpec, normalise_frame
 
 if TYPE_CHECKING:
     from ...catalog import CommitRecord, FeatureGroupRecord
-    from .groups import FeatureGroups, GroupSpec
-    from .ingest import Source
+    from .reader import GroupReader
+    from .sources import Source
 
 POLICIES = ("ALWAYS", "STRICT")
 
@@ -56,19 +57,6 @@ class DataValidationException(FeatureStoreException, Conflict):
     ) -> None:
         super().__init__(message)
         self.record, self.report, self.stored = record, report, stored
-
-
-@dataclass
-class SuiteSpec:
-    """A suite to attach: its canonical JSON and how it runs on inserts."""
-
-    suite: dict[str, Any]
-    run_validation: bool = True
-    validation_ingestion_policy: str = "ALWAYS"
-
-    @property
-    def strict(self) -> bool:
-        return self.validation_ingestion_policy == "STRICT"
 
 
 def policy_name(value: Any) -> str:
@@ -123,7 +111,7 @@ class Verdict:
 class GroupValidation:
     """Suites of the project's feature groups, their validations and reports."""
 
-    def __init__(self, groups: FeatureGroups) -> None:
+    def __init__(self, groups: GroupReader) -> None:
         self.groups = groups
         self.catalog = ValidationCatalog(groups.lab.db)
 
@@ -176,8 +164,7 @@ class GroupValidation:
     def frame_data(frame: Any) -> Any:
         """A frame to validate with hsfs' column names (lower case, ``_`` for spaces),
         as an insert would name them; pandas and Spark frames, others as given."""
-        from .groups import normalise_frame
-        from .ingest import is_spark_frame
+        from .sources import is_spark_frame
         from .spark_insert import normalise_spark
 
         if isinstance(frame, pd.DataFrame):

@@ -9,26 +9,24 @@ again before the next write should the process have died in between.
 
 from __future__ import annotations
 
-import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-import pyarrow as pa
 
 from ...catalog import CommitRecord, FeatureGroupRecord, FeatureSpec
 from ..errors import (
     BadFeatureInput,
     FeatureGroupExists,
-    FeatureGroupWarning,
 )
-from ..types import restore_dtypes
 from . import online
 from .checks import check_keys, check_schema
-from .expectations import DataValidationException, GroupValidation, SuiteSpec, Verdict
-from .ingest import Source, prepare_input
+from .expectations import DataValidationException, GroupValidation, Verdict
+from .ingest import prepare_input
+from .reader import GroupReader
+from .sources import Source
+from .spec import GroupSpec, feature_name
 from .statistics import compute_for_version
-from .table import DeltaFeatureTable
 
 if TYPE_CHECKING:
     from ...lab import Lab
@@ -36,28 +34,6 @@ if TYPE_CHECKING:
     from ...validation.history import StoredReport
 
 OPERATIONS = ("insert", "upsert")
-
-
-def feature_name(name: str) -> str:
-    """A column name as hsfs stores it: lower case, spaces as ``_``."""
-    return str(name).lower().replace(" ", "_")
-
-
-@dataclass
-class GroupSpec:
-    """What ``create_feature_group`` was told, before the group exists."""
-
-    name: str
-    version: int
-    description: str = ""
-    primary_key: list[str] = field(default_factory=list)
-    event_time: str | None = None
-    partition_key: list[str] = field(default_factory=list)
-    online_enabled: bool = False
-    time_travel_format: str = "DELTA"
-    features: list[FeatureSpec] = field(default_factory=list)
-    statistics_config: dict | None = None  # StatisticsOptions as a dict; None: enabled
-    expectation_suite: SuiteSpec | None = None  # attached when the group is saved
 
 
 @dataclass
@@ -71,60 +47,12 @@ class Ingested:
     stored: StoredReport | None = None
 
 
-def normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy with hsfs' column names and tz-aware times as naive UTC."""
-    if not isinstance(frame, pd.DataFrame):
-        raise BadFeatureInput(
-            f"insert a pandas DataFrame, not a {type(frame).__name__} "
-            "(a Spark DataFrame: call .toPandas() first)"
-        )
-    frame = frame.copy(deep=False)  # new columns and names only: the data is shared
-    renamed = [feature_name(c) for c in frame.columns]
-    if renamed != [str(c) for c in frame.columns]:
-        warnings.warn(
-            "column names were lower-cased and spaces replaced by '_' as the feature store "
-            f"stores them: {renamed}",
-            FeatureGroupWarning,
-            stacklevel=4,
-        )
-    frame.columns = renamed
-    if len(set(renamed)) != len(renamed):
-        raise BadFeatureInput(
-            f"columns {renamed} repeat a name once lower-cased: give each column its own name"
-        )
-    for name in renamed:
-        if isinstance(frame[name].dtype, pd.DatetimeTZDtype):
-            frame[name] = frame[name].dt.tz_convert("UTC").dt.tz_localize(None)
-    return frame
-
-
-class FeatureGroups:
-    """The feature groups of the Lab's project."""
+class FeatureGroups(GroupReader):
+    """The feature groups of the Lab's project: read (``GroupReader``) and written."""
 
     def __init__(self, lab: Lab) -> None:
-        self.lab = lab
-        self.catalog = lab.feature_groups
+        super().__init__(lab)
         self.validation = GroupValidation(self)
-
-    @property
-    def project_id(self) -> int:
-        return self.lab.project_id
-
-    def get(self, name: str, version: int) -> FeatureGroupRecord | None:
-        return self.catalog.get_group(self.project_id, feature_name(name), version)
-
-    def list(self, name: str | None = None) -> list[FeatureGroupRecord]:
-        return self.catalog.list_groups(
-            self.project_id, None if name is None else feature_name(name)
-        )
-
-    def next_version(self, name: str) -> int:
-        return max((g.version for g in self.list(name)), default=0) + 1
-
-    def table(self, group: FeatureGroupRecord) -> DeltaFeatureTable:
-        """The group's Delta table where the project's files are (a local folder, or
-        HDFS through delta-rs's ``webhdfs://`` backend)."""
-        return DeltaFeatureTable.at(self.lab.store, group.location)
 
     # -- writing ------------------------------------------------------------------
 
@@ -352,41 +280,6 @@ class FeatureGroups:
         return record
 
     # -- reading ------------------------------------------------------------------
-
-    def _latest_commit(
-        self, group: FeatureGroupRecord, as_of_ms: int | None = None
-    ) -> CommitRecord | None:
-        commits = self.catalog.list_commits(group.id, up_to_ms=as_of_ms, limit=1)
-        return commits[0] if commits else None
-
-    @staticmethod
-    def _empty(group: FeatureGroupRecord) -> pa.Table:
-        frame = pd.DataFrame(
-            {f.name: pd.Series([], dtype=f.dtype or "object") for f in group.features}
-        )
-        return pa.Table.from_pandas(frame, preserve_index=False)
-
-    def commits(
-        self, group: FeatureGroupRecord, up_to_ms: int | None = None, limit: int | None = None
-    ) -> list[CommitRecord]:
-        return self.catalog.list_commits(group.id, up_to_ms=up_to_ms, limit=limit)
-
-    def read_arrow(self, group: FeatureGroupRecord, as_of_ms: int | None = None) -> pa.Table:
-        commit = self._latest_commit(group, as_of_ms)
-        if commit is None:
-            return self._empty(group)
-        return self.table(group).read(commit.table_version).select([f.name for f in group.features])
-
-    def read(self, group: FeatureGroupRecord, as_of_ms: int | None = None) -> pd.DataFrame:
-        """The group's rows at its latest commit, or at the latest with id <= ``as_of_ms``,
-        with the pandas dtypes they were inserted with."""
-        frame = self.read_arrow(group, as_of_ms).to_pandas()
-        return restore_dtypes(frame, {f.name: f.dtype for f in group.features if f.dtype})
-
-    def files(self, group: FeatureGroupRecord, as_of_ms: int | None = None) -> list[str]:
-        """The Parquet files of the commit read (empty before the first commit)."""
-        commit = self._latest_commit(group, as_of_ms)
-        return [] if commit is None else self.table(group).files(commit.table_version)
 
     # -- metadata -----------------------------------------------------------------
 

@@ -75,7 +75,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from ...catalog import Database
-    from .groups import FeatureGroups
+    from .reader import GroupReader
 
 STATE_KEY = "#state"
 BATCH = 5_000  # rows per INSERT statement; all batches of a write share one transaction
@@ -408,7 +408,7 @@ def _lock(session: Session, group_id: int) -> None:
 
 
 def _committed_rows(
-    groups: FeatureGroups, group: FeatureGroupRecord, commit: CommitRecord
+    groups: GroupReader, group: FeatureGroupRecord, commit: CommitRecord
 ) -> list[tuple[str, str]]:
     """The online rows of the group's content at ``commit`` (its Delta version)."""
     from ..query.sql import SEQ
@@ -424,7 +424,7 @@ class _Stale(Exception):
 
 
 def _apply(
-    groups: FeatureGroups,
+    groups: GroupReader,
     group: FeatureGroupRecord,
     commit: CommitRecord,
     data: pa.Table | None,
@@ -449,7 +449,7 @@ def _apply(
 
 
 def write_commit(
-    groups: FeatureGroups,
+    groups: GroupReader,
     group: FeatureGroupRecord,
     commit: CommitRecord,
     data: pa.Table,
@@ -501,7 +501,7 @@ def _set_state(session: Session, group_id: int, commit_id: int) -> None:
 
 
 def skip_commit(
-    groups: FeatureGroups, group: FeatureGroupRecord, commit: CommitRecord, *, clear: bool = False
+    groups: GroupReader, group: FeatureGroupRecord, commit: CommitRecord, *, clear: bool = False
 ) -> None:
     """An offline-only commit (``insert(storage="offline")``): its rows stay out of the
     online store. The ``#state`` row moves to it when the online rows were at the commit
@@ -534,7 +534,7 @@ def skip_commit(
         ) from error
 
 
-def write_rows(groups: FeatureGroups, group: FeatureGroupRecord, data: pa.Table) -> int:
+def write_rows(groups: GroupReader, group: FeatureGroupRecord, data: pa.Table) -> int:
     """An online-only insert (``insert(storage="online")``): each key's latest row of
     ``data`` upserted into the online rows, with no offline commit; the rows written."""
     if not group.online_enabled or not group.primary_key:
@@ -565,7 +565,7 @@ def write_rows(groups: FeatureGroups, group: FeatureGroupRecord, data: pa.Table)
     return len(rows)
 
 
-def rebuild(groups: FeatureGroups, group: FeatureGroupRecord) -> int:
+def rebuild(groups: GroupReader, group: FeatureGroupRecord) -> int:
     """Rewrite the online rows of ``group`` from its latest commit; the rows written."""
     if not group.online_enabled:
         raise FeatureStoreException(
@@ -602,7 +602,7 @@ def check_online(groups: Sequence[FeatureGroupRecord]) -> None:
         )
 
 
-def read_group(groups: FeatureGroups, group: FeatureGroupRecord) -> pd.DataFrame:
+def read_group(groups: GroupReader, group: FeatureGroupRecord) -> pd.DataFrame:
     """The group's online rows (one per primary key), its types and dtypes as inserted."""
     check_online([group])
     with groups.lab.db.reading() as session:
@@ -614,7 +614,7 @@ def read_group(groups: FeatureGroups, group: FeatureGroupRecord) -> pd.DataFrame
             )
         )
     if not stored:
-        return groups._empty(group).to_pandas()
+        return groups.empty(group).to_pandas()
     columns = {}
     for feature in group.features:
         read = decoder(feature.type)

@@ -49,7 +49,8 @@ import pyarrow.parquet as pq
 
 from ..errors import BadFeatureInput, FeatureGroupWarning
 from ..types import _storable, hive_type
-from .ingest import NULL_KEYS, ArrowSource, check_arrow_keys
+from .sources import NULL_KEYS, ArrowSource, check_arrow_keys
+from .spec import feature_name
 from .table import WrittenFile, delta_stats, file_stats, now_ms
 
 if TYPE_CHECKING:
@@ -70,8 +71,6 @@ _RESULT = "path string, size long, rows long, mtime long, stats string"
 def normalise_spark(frame: DataFrame) -> DataFrame:
     """hsfs' column names (lower case, spaces as ``_``), as for pandas frames."""
     import warnings
-
-    from .groups import feature_name
 
     renamed = [feature_name(c) for c in frame.columns]
     if len(set(renamed)) != len(renamed):

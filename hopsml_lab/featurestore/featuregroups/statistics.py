@@ -28,7 +28,7 @@ from ...catalog import CommitRecord, FeatureGroupRecord
 from ..errors import BadFeatureInput, FeatureStoreException
 
 if TYPE_CHECKING:
-    from .groups import FeatureGroups
+    from .reader import GroupReader
 
 DEFAULT_BINS = 20
 TOP_VALUES = 10
@@ -332,7 +332,7 @@ def options_of(group: FeatureGroupRecord) -> StatisticsOptions:
 
 
 def compute_for_version(
-    groups: FeatureGroups, group: FeatureGroupRecord, table_version: int
+    groups: GroupReader, group: FeatureGroupRecord, table_version: int
 ) -> dict[str, Any] | None:
     """Statistics of one Delta version of ``group`` as its config asks (``None`` when
     statistics are disabled)."""
@@ -344,7 +344,7 @@ def compute_for_version(
 
 
 def stored(
-    groups: FeatureGroups, group: FeatureGroupRecord, up_to_ms: int | None = None
+    groups: GroupReader, group: FeatureGroupRecord, up_to_ms: int | None = None
 ) -> tuple[CommitRecord, dict[str, Any]] | None:
     """The newest commit at or before ``up_to_ms`` that has statistics, with them."""
     return groups.catalog.commit_statistics(group.id, up_to_ms=up_to_ms)
@@ -370,7 +370,7 @@ def missing(options: StatisticsOptions, statistics: dict[str, Any] | None) -> bo
 
 
 def compute_for_commit(
-    groups: FeatureGroups, group: FeatureGroupRecord, up_to_ms: int | None = None
+    groups: GroupReader, group: FeatureGroupRecord, up_to_ms: int | None = None
 ) -> tuple[CommitRecord, dict[str, Any]]:
     """Statistics of the commit at or before ``up_to_ms`` (the latest without): the
     stored ones if they have what the config asks for, else computed and stored."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import random
 import warnings
-from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -17,13 +16,15 @@ import pandas as pd
 from ...catalog import FeatureViewRecord, LineageEntry, SplitSpec, TrainingDatasetRecord
 from ...errors import Conflict
 from ..errors import BadFeatureInput, FeatureGroupWarning, FeatureStoreException
-from ..featuregroups.groups import feature_name, normalise_frame
+from ..featuregroups.spec import feature_name, normalise_frame
 from ..featuregroups.statistics import StatisticsOptions
 from ..query.plan import QuerySpec, build_plan
 from ..query.queries import query_engine
+from .dataset_parts import Written, check_label
 from .splits import RANDOM_SPLIT, random_split
 from .td_files import dtypes_of, normal_format, read_folder, remove_dataset, write_dataset
-from .training import FOLDER, HOPSFS, SPARK, TrainingData, split_statistics
+from .training import TrainingData, split_statistics
+from .training_parts import FOLDER, HOPSFS, SPARK
 from .view_errors import BadSplit, UnknownTrainingDataset
 from .view_spec import spec_to_json
 from .views import ReadRequest
@@ -36,26 +37,6 @@ class TrainingDatasetExists(FeatureStoreException, Conflict):
 def _described(frames: dict[str, pd.DataFrame], splits: list[SplitSpec]) -> dict[str, Any]:
     """The frames statistics describe: by split, or ``{"": rows}`` without splits."""
     return frames if splits else {"": next(iter(frames.values()))}
-
-
-@dataclass
-class Written:
-    """What writing a version's files gives for its record."""
-
-    dtypes: dict[str, str]
-    lineage: list[LineageEntry]
-    query: dict[str, Any] | None
-    statistics: dict[str, Any] | None
-    on_spark: bool
-
-
-def check_label(label: list[str], columns: list[str]) -> None:
-    """Refuse a label that is not a column of the data."""
-    missing = [n for n in label if n not in columns]
-    if missing:
-        raise BadFeatureInput(
-            f"label {missing} is not a column of the data ({columns}): name a selected feature"
-        )
 
 
 class Datasets:

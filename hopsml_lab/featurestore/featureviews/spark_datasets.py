@@ -26,19 +26,20 @@ from ..errors import BadFeatureInput
 from ..featuregroups.statistics import StatisticsOptions
 from ..query.spark_query import run_spark
 from ..transformations.spark_apply import Layout, pandas_dtypes
+from .dataset_parts import Written, check_label
 from .spark_files import append_spark, write_spark
 from .spark_reads import read_spark, spark_schema
 from .spark_splits import SPLIT, labelled
 from .spark_statistics import describe
 from .spark_training import materialize
-from .training import SPARK
+from .training_parts import SPARK
 from .views import ReadRequest
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
 
     from ...catalog import SplitSpec
-    from .datasets import Datasets, Written
+    from .dataset_parts import DatasetsHost
 
 
 @dataclass
@@ -52,12 +53,11 @@ class SparkRows:
     dtypes: dict[str, str]
 
 
-def spark_rows(datasets: Datasets, source: Any, name: str, label: list[str]) -> SparkRows:
+def spark_rows(datasets: DatasetsHost, source: Any, name: str, label: list[str]) -> SparkRows:
     """A query spec (run as a Spark plan, its lineage and spec kept) or a Spark frame
     (hsfs' column names), with the label checked."""
     from ..featuregroups.spark_insert import normalise_spark
     from ..query.plan import QuerySpec
-    from .datasets import check_label
 
     lineage: list[LineageEntry] = []
     query = None
@@ -80,7 +80,7 @@ def _folders(name: str, specs: list[SplitSpec]) -> tuple[dict[str, str], list[st
 
 
 def save_spark(
-    datasets: Datasets,
+    datasets: DatasetsHost,
     source: Any,
     name: str,
     label: list[str],
@@ -92,8 +92,6 @@ def save_spark(
 ) -> Written:
     """An hsfs 3.x ``td.save`` of a query or a Spark DataFrame, written by the
     executors: randomly split (``spark_splits``), no transformations."""
-    from .datasets import Written
-
     rows = spark_rows(datasets, source, name, label)
     split = labelled(rows.frame, specs, seed, None)
     folders, names = _folders(name, specs)
@@ -128,7 +126,7 @@ def _appendable(record: TrainingDatasetRecord, frame: DataFrame) -> DataFrame:
 
 
 def _statistics(
-    datasets: Datasets, record: TrainingDatasetRecord, dtypes: dict[str, str]
+    datasets: DatasetsHost, record: TrainingDatasetRecord, dtypes: dict[str, str]
 ) -> dict[str, Any] | None:
     """The statistics of every row of the version, when it keeps them."""
     from pyspark.sql import DataFrame
@@ -146,7 +144,7 @@ def _statistics(
 
 
 def insert_spark(
-    datasets: Datasets, record: TrainingDatasetRecord, source: Any, overwrite: bool
+    datasets: DatasetsHost, record: TrainingDatasetRecord, source: Any, overwrite: bool
 ) -> TrainingDatasetRecord:
     """hsfs' ``td.insert`` on Spark (see the module)."""
     rows = spark_rows(datasets, source, record.name, record.label)
@@ -179,7 +177,7 @@ def insert_spark(
 
 
 def read_dataset_spark(
-    datasets: Datasets,
+    datasets: DatasetsHost,
     record: TrainingDatasetRecord,
     split: str | None,
     dtypes: dict[str, str] | None = None,

@@ -26,6 +26,7 @@ import pyarrow as pa
 
 from ...store import LocalStore
 from ..featuregroups.table import table_location
+from ..types import restore_dtypes
 from .td_files import _READERS, _local, _restore, normal_format, part_files
 
 if TYPE_CHECKING:
@@ -150,3 +151,8 @@ def read_spark(
             for f in schema
         ]
     )
+
+
+def collect(frame: DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
+    """A Spark frame on the driver as pandas, with the dtypes the pandas path gives."""
+    return restore_dtypes(frame.toArrow().to_pandas(), dtypes)

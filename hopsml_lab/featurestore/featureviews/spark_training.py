@@ -22,8 +22,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from ...catalog import FeatureViewRecord, LineageEntry, TrainingDatasetRecord
 from ..query.spark_query import run_spark
 from ..transformations.spark_apply import (
@@ -33,7 +31,6 @@ from ..transformations.spark_apply import (
     transformation,
 )
 from ..transformations.spark_stats import fit_spark
-from ..types import restore_dtypes
 from . import view_transforms
 from .spark_files import write_spark
 from .spark_reads import read_spark
@@ -41,7 +38,7 @@ from .spark_splits import SPLIT, labelled
 from .spark_statistics import describe
 from .splits import TIME_SERIES_SPLIT, TRAIN
 from .td_files import remove_dataset
-from .training import HOPSFS, SPARK, Columns, Made
+from .training_parts import HOPSFS, SPARK, Columns, Made
 from .view_spec import predicate_from_json
 from .views import SPLIT_TIME, ReadRequest
 
@@ -51,14 +48,9 @@ if TYPE_CHECKING:
     from ...store import Store
     from ..featuregroups.statistics import StatisticsOptions
     from ..transformations.engine import BoundTransform
-    from .training import TrainingData
+    from .training_parts import TrainingHost
 
 Transformation = tuple["ArrowTransform | None", Layout]
-
-
-def collect(frame: DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
-    """A Spark frame on the driver as pandas, with the dtypes the pandas path gives."""
-    return restore_dtypes(frame.toArrow().to_pandas(), dtypes)
 
 
 def apply(frame: DataFrame, transform: Transformation) -> DataFrame:
@@ -99,7 +91,7 @@ def materialize(
 class SparkTraining:
     """The Spark path of ``TrainingData``."""
 
-    def __init__(self, training: TrainingData) -> None:
+    def __init__(self, training: TrainingHost) -> None:
         self.training = training
         self.views = training.views
         self.lab = training.lab

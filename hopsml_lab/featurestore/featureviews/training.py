@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import random
 import time
-from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -38,47 +37,13 @@ from ..query.queries import query_engine
 from . import view_transforms
 from .splits import RANDOM_SPLIT, TIME_SERIES_SPLIT, TRAIN, settle_times, split_frame
 from .td_files import dtypes_of, normal_format, read_folder, remove_dataset, write_dataset
+from .training_parts import FOLDER, HOPSFS, IN_MEMORY, SPARK, SPLIT_METHODS, Columns, Made
 from .view_errors import BadSplit, TrainingDataUnreadable, UnknownTrainingDataset
 from .view_spec import predicate_from_json, predicate_to_json
 from .views import SPLIT_TIME, FeatureViews, ReadRequest
 
 if TYPE_CHECKING:
     from .spark_training import SparkTraining
-
-IN_MEMORY = "IN_MEMORY_TRAINING_DATASET"
-HOPSFS = "HOPSFS_TRAINING_DATASET"
-FOLDER = "FeatureStore/training_datasets"
-SPLIT_METHODS = {0: "get_training_data", 2: "get_train_test_split"}
-SPLIT_METHODS[3] = "get_train_validation_test_split"
-SPARK = "spark"  # settings["split_engine"]: split on Spark (spark_splits), read back there
-
-
-@dataclass
-class Columns:
-    """Which of the optional columns a caller wants in X."""
-
-    primary_keys: bool = False
-    event_time: bool = False
-    training_helpers: bool = False
-
-
-@dataclass
-class Made:
-    """A training dataset version and its frames (split name -> frame; ``""`` when
-    unsplit): pandas, or Spark DataFrames on the Spark path (nothing collected; ``pandas``
-    collects one), with the label columns after transformation."""
-
-    record: TrainingDatasetRecord
-    frames: dict[str, Any]
-    labels: list[str]
-
-    def pandas(self, frame: Any) -> pd.DataFrame:
-        """One of the frames as pandas, with the dtypes the pandas path gives."""
-        if isinstance(frame, pd.DataFrame):
-            return frame
-        from .spark_training import collect
-
-        return collect(frame, self.record.settings.get("dtypes", {}))
 
 
 def split_statistics(

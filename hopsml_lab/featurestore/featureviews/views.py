@@ -20,7 +20,7 @@ import pandas as pd
 
 from ...catalog import FeatureGroupRecord, FeatureViewRecord, LineageEntry, ViewFeature
 from ..errors import BadFeatureInput, FeatureGroupWarning
-from ..featuregroups.groups import feature_name
+from ..featuregroups.spec import feature_name
 from ..query.plan import Combined, Condition, Plan, Predicate, QuerySpec, Selection, build_plan
 from ..query.queries import run_pandas
 from ..types import restore_dtypes

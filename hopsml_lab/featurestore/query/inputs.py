@@ -36,7 +36,7 @@ def empty_input(groups: FeatureGroups, node: Node, stored: bool = False) -> pa.T
     if stored:
         empty = groups.table(node.group).schema().empty_table().select(node.needed)
     else:
-        empty = groups._empty(node.group).select(node.needed)
+        empty = groups.empty(node.group).select(node.needed)
     return empty.append_column(SEQ, pa.array([], type=pa.int64()))
 
 

@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from ...featurestore.errors import BadFeatureInput, FeatureGroupWarning, FeatureStoreException
-from ...featurestore.featuregroups.groups import feature_name
+from ...featurestore.featuregroups.spec import feature_name
 from ...featurestore.query.online_queries import query_sql as online_query_sql
 from ...featurestore.query.online_queries import read_query as read_online_query
 from ...featurestore.query.plan import JoinSpec, Plan, QuerySpec, Selection, build_plan

@@ -16,7 +16,8 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from ...featurestore.errors import FeatureStoreException
-from ...featurestore.featuregroups.expectations import SuiteSpec, suite_spec
+from ...featurestore.featuregroups.expectations import suite_spec
+from ...featurestore.featuregroups.spec import SuiteSpec
 from ...featurestore.times import to_epoch_ms
 from ...validation import Report
 from ...validation.ge_results import suite_result

@@ -10,12 +10,12 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from ..errors import FeatureStoreException
-from .errors import TransformationFunctionException
+from ...featurestore.errors import FeatureStoreException
+from ...featurestore.transformations.errors import TransformationFunctionException
 
 if TYPE_CHECKING:
-    from ...hsfs.transformation_function import TransformationFunction
     from ...store import Store
+    from ..transformation_function import TransformationFunction
 
 FOLDER = "FeatureStore/transformation_functions"
 _FILE = re.compile(r"^(?P<name>.+)_(?P<version>\d+)\.json$")
@@ -32,8 +32,8 @@ def _store() -> Store:
 
 
 def _builtins() -> list[TransformationFunction]:
-    from ...hsfs import builtin_transformations as builtins
-    from ...hsfs.transformation_function import TransformationFunction
+    from .. import builtin_transformations as builtins
+    from ..transformation_function import TransformationFunction
 
     return [
         TransformationFunction(None, copy.deepcopy(getattr(builtins, name)), version=1, id=i + 1)
@@ -42,7 +42,7 @@ def _builtins() -> list[TransformationFunction]:
 
 
 def _builtin_names() -> list[str]:
-    from ...hsfs import builtin_transformations as builtins
+    from .. import builtin_transformations as builtins
 
     return list(builtins.__all__)
 
@@ -59,7 +59,7 @@ def _saved_files(store: Store) -> list[tuple[str, int, str]]:
 
 
 def _load(store: Store, path: str) -> TransformationFunction:
-    from ...hsfs.transformation_function import TransformationFunction
+    from ..transformation_function import TransformationFunction
 
     function = TransformationFunction.from_response_json(json.loads(store.read_text(path)))
     if not isinstance(function, TransformationFunction):
